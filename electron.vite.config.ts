@@ -1,0 +1,35 @@
+// Builds the three layers: main (core + Electron shell + CLI, Node),
+// preload (sandboxed bridge, CommonJS) and renderer (React, browser).
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          electron: resolve(__dirname, 'main/electron/main.ts'),
+          cli: resolve(__dirname, 'main/cli/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { index: resolve(__dirname, 'preload/index.ts') } },
+      // A sandboxed preload cannot require() packages: bundle zod into it.
+      externalizeDeps: false,
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+      chunkSizeWarningLimit: 2000,
+    },
+    esbuild: { jsx: 'automatic' },
+  },
+});

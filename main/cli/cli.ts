@@ -1,0 +1,119 @@
+// `studio`: the same core on a headless machine. Plain Node, no Electron.
+import { parseArgs } from 'node:util';
+import { ARTIFACT_KINDS, type ArtifactKind, type RunSummary } from '../../preload/contract';
+import { startServer } from '../server/server';
+import { Studio } from '../core/studio';
+import { errorMessage } from '../core/util/errors';
+import { printJobs, printProjectInfo, printSystem, progressLine } from './print';
+
+const HELP = `studio — VLM SFT Studio on the command line
+
+  studio serve [--port N] [--project DIR]   serve the UI on 127.0.0.1 (prints the URL with its token)
+  studio project create DIR --name NAME      create a project folder
+  studio project info DIR                    show a project's summary
+  studio jobs DIR [--json]                   list a project's jobs
+  studio import DIR --path P --kind K [--copy]
+                                             register a file/folder as an artifact (kinds: ${ARTIFACT_KINDS.join(', ')})
+  studio system [--json]                     what this machine can do (native addon, CUDA, libtorch)
+`;
+
+async function withProject<T>(dir: string | undefined, fn: (studio: Studio) => Promise<T>): Promise<T> {
+  if (!dir) throw new Error('a project folder is required');
+  const studio = new Studio({ shell: 'server' });
+  try {
+    studio.openProject(dir);
+    return await fn(studio);
+  } finally {
+    await studio.dispose();
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, project: { type: 'string' } } });
+  const studio = new Studio({ shell: 'server' });
+  if (values.project) studio.openProject(values.project);
+  const server = await startServer(studio, { port: values.port ? Number(values.port) : 0 });
+  console.log(`Studio is serving on ${server.origin} (this machine only).`);
+  console.log(`Open this URL in your browser: ${server.url}`);
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await studio.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+async function runImport(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { path: { type: 'string' }, kind: { type: 'string' }, copy: { type: 'boolean' } } });
+  if (!values.path || !values.kind) throw new Error('--path and --kind are required');
+  if (!(ARTIFACT_KINDS as readonly string[]).includes(values.kind)) throw new Error(`--kind must be one of ${ARTIFACT_KINDS.join(', ')}`);
+  await withProject(positionals[0], async (studio) => {
+    const { runner } = studio.requireProject();
+    let last: RunSummary | null = null;
+    const off = studio.events.subscribe((event, payload) => {
+      if (event === 'run.updated') {
+        last = payload as RunSummary;
+        process.stderr.write(`\r${progressLine(last)}`);
+      }
+    });
+    process.on('SIGINT', () => last && runner.cancel(last.id));
+    const run = runner.start('artifact.import', { path: values.path, kind: values.kind as ArtifactKind, mode: values.copy ? 'copy' : 'reference' });
+    await runner.idle();
+    off();
+    const done = runner.summary(run.id);
+    process.stderr.write(`\r${progressLine(done)}\n`);
+    if (done.status !== 'succeeded') throw new Error(done.error ?? done.status);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        await serve(rest);
+        return -1; // keeps running
+      case 'project': {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, json: { type: 'boolean' } } });
+        if (sub === 'create') {
+          const studio = new Studio({ shell: 'server' });
+          const info = studio.createProject(positionals[0] ?? '', values.name ?? '');
+          await studio.dispose();
+          console.log(`created project '${info.name}' in ${info.dir}`);
+        } else if (sub === 'info') await withProject(positionals[0], async (s) => printProjectInfo(s, Boolean(values.json)));
+        else throw new Error(`unknown 'project' command '${sub ?? ''}' (create | info)`);
+        return 0;
+      }
+      case 'jobs': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+        await withProject(positionals[0], async (s) => printJobs(s, Boolean(values.json)));
+        return 0;
+      }
+      case 'import':
+        await runImport(rest);
+        return 0;
+      case 'system': {
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+        await printSystem(Boolean(values.json));
+        return 0;
+      }
+      case undefined:
+      case '--help':
+      case 'help':
+        console.log(HELP);
+        return 0;
+      default:
+        console.error(`unknown command '${cmd}'\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    console.error(`studio: ${errorMessage(err)}`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+});

@@ -1,0 +1,68 @@
+// One function per contract method. Params arrive already validated.
+import type { z } from 'zod';
+import type { Methods, MethodName, Result } from '../../../preload/contract';
+import { lineageOf } from '../lineage/lineage';
+import { toArtifact } from '../lineage/artifacts';
+import { toRunSummary } from '../jobs/summary';
+import { listSteps } from '../steps';
+import { systemReport } from '../system/systemReport';
+import type { Studio } from '../studio';
+import { StudioError } from '../util/errors';
+import { listDirs } from './listDirs';
+
+type In<M extends MethodName> = z.output<Methods[M]['params']>;
+export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
+
+export function createHandlers(studio: Studio): Handlers {
+  return {
+    'app.info': () => ({
+      version: studio.version,
+      shell: studio.options.shell,
+      platform: process.platform,
+      homeDir: studio.homeDir,
+      canPickFolderNatively: Boolean(studio.options.pickFolder),
+    }),
+    'app.state': () => studio.appState.snapshot(),
+    'app.setTheme': ({ theme }) => (studio.setTheme(theme), studio.appState.snapshot()),
+    'app.setLastStep': ({ step }) => (studio.setLastStep(step), studio.appState.snapshot()),
+    'app.forgetRecent': ({ dir }) => (studio.appState.forgetProject(dir), studio.appState.snapshot()),
+    'dialog.pickFolder': async ({ title }) => {
+      if (!studio.options.pickFolder) throw new StudioError('unsupported', 'no native folder dialog in browser mode; use the folder browser');
+      return { path: await studio.options.pickFolder(title) };
+    },
+    'fs.listDirs': ({ path }) => listDirs(path),
+
+    'project.create': ({ dir, name }) => studio.createProject(dir, name),
+    'project.open': ({ dir }) => studio.openProject(dir),
+    'project.close': async () => ({ closed: await studio.closeProject() }),
+    'project.current': () => studio.project?.info() ?? null,
+
+    'steps.list': () => listSteps(),
+    'artifacts.list': ({ kinds }) => {
+      const { project } = studio.requireProject();
+      return project.store.listArtifacts(kinds).map((r) => toArtifact(project, r));
+    },
+    'artifacts.lineage': ({ artifactId }) => lineageOf(studio.requireProject().project, artifactId),
+
+    'jobs.start': ({ kind, config }) => studio.requireProject().runner.start(kind, config),
+    'jobs.list': ({ step, limit }) => studio.requireProject().project.store.listRuns({ step, limit }).map((r) => toRunSummary(r)),
+    'jobs.get': ({ runId }) => {
+      const { project } = studio.requireProject();
+      const row = project.store.getRun(runId);
+      if (!row) throw new StudioError('not_found', `no job with id ${runId}`);
+      return {
+        run: toRunSummary(row),
+        config: JSON.parse(row.config_json) as Record<string, unknown>,
+        inputs: project.store.runInputs(runId).map((a) => toArtifact(project, a)),
+        outputs: project.store.runOutputs(runId).map((a) => toArtifact(project, a)),
+        logs: project.store.listLogs(runId).map((l) => ({ id: l.id, runId: l.run_id, time: l.time, level: l.level, message: l.message })),
+        metrics: project.store.listMetrics(runId),
+      };
+    },
+    'jobs.logs': ({ runId, afterId }) =>
+      studio.requireProject().project.store.listLogs(runId, afterId ?? 0).map((l) => ({ id: l.id, runId: l.run_id, time: l.time, level: l.level, message: l.message })),
+    'jobs.cancel': ({ runId }) => studio.requireProject().runner.cancel(runId),
+
+    'system.report': () => systemReport(),
+  };
+}

@@ -1,0 +1,12 @@
+// Numbered migrations, applied in order, each in its own transaction.
+// Append only: never edit a migration that has shipped.
+import { migration001 } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [migration001];
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,157 @@
+// Every query the core runs against a project database lives here, so the
+// SQL sits in one place next to the migrations that define the tables.
+import type { ArtifactKind, RunStatus, StepId } from '../../../preload/contract';
+import type { Db } from './database';
+
+export interface RunRow {
+  id: string;
+  kind: string;
+  step: StepId | null;
+  title: string;
+  status: RunStatus;
+  config_json: string;
+  progress: number;
+  progress_message: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ArtifactRow {
+  id: string;
+  kind: ArtifactKind;
+  name: string;
+  path: string;
+  in_project: 0 | 1;
+  size_bytes: number;
+  sha256: string | null;
+  created_at: string;
+  produced_by_run_id: string | null;
+  meta_json: string;
+}
+
+export interface LogRow {
+  id: number;
+  run_id: string;
+  time: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface MetricRow {
+  name: string;
+  step: number;
+  value: number;
+}
+
+const TERMINAL: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
+
+export class Store {
+  constructor(readonly db: Db) {}
+
+  // ---- meta ---------------------------------------------------------------
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // ---- runs ---------------------------------------------------------------
+  insertRun(r: Pick<RunRow, 'id' | 'kind' | 'step' | 'title' | 'config_json' | 'created_at'>): void {
+    this.db
+      .prepare(`INSERT INTO runs(id, kind, step, title, status, config_json, created_at) VALUES (@id, @kind, @step, @title, 'queued', @config_json, @created_at)`)
+      .run(r);
+  }
+  getRun(id: string): RunRow | undefined {
+    return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  }
+  listRuns(opts: { step?: StepId; limit?: number } = {}): RunRow[] {
+    const limit = opts.limit ?? 200;
+    if (opts.step) return this.db.prepare('SELECT * FROM runs WHERE step = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(opts.step, limit) as RunRow[];
+    return this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[];
+  }
+  markRunStarted(id: string, at: string): void {
+    this.db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`).run(at, id);
+  }
+  updateRunProgress(id: string, progress: number, message: string | null): void {
+    this.db.prepare('UPDATE runs SET progress = ?, progress_message = COALESCE(?, progress_message) WHERE id = ?').run(progress, message, id);
+  }
+  finishRun(id: string, status: RunStatus, error: string | null, at: string): void {
+    const progress = status === 'succeeded' ? 1 : null;
+    this.db
+      .prepare('UPDATE runs SET status = ?, error = ?, finished_at = ?, progress = COALESCE(?, progress) WHERE id = ?')
+      .run(status, error, at, progress, id);
+  }
+  /** Runs left queued or running by a previous process can never finish: say so. */
+  interruptUnfinishedRuns(at: string): string[] {
+    const ids = (this.db.prepare(`SELECT id FROM runs WHERE status IN ('queued','running')`).all() as { id: string }[]).map((r) => r.id);
+    this.db
+      .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'the studio stopped while this job was unfinished') WHERE status IN ('queued','running')`)
+      .run(at);
+    return ids;
+  }
+
+  // ---- logs and metrics ---------------------------------------------------
+  insertLog(runId: string, level: LogRow['level'], message: string, time: string): LogRow {
+    const info = this.db.prepare('INSERT INTO run_logs(run_id, time, level, message) VALUES (?, ?, ?, ?)').run(runId, time, level, message);
+    return { id: Number(info.lastInsertRowid), run_id: runId, time, level, message };
+  }
+  listLogs(runId: string, afterId = 0, limit = 2000): LogRow[] {
+    // The newest `limit` lines after afterId, oldest first.
+    return (
+      this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND id > ? ORDER BY id DESC LIMIT ?').all(runId, afterId, limit) as LogRow[]
+    ).reverse();
+  }
+  upsertMetric(runId: string, name: string, step: number, value: number, time: string): void {
+    this.db
+      .prepare('INSERT INTO run_metrics(run_id, step, name, value, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_id, name, step) DO UPDATE SET value = excluded.value, time = excluded.time')
+      .run(runId, step, name, value, time);
+  }
+  listMetrics(runId: string): MetricRow[] {
+    return this.db.prepare('SELECT name, step, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as MetricRow[];
+  }
+
+  // ---- artifacts and lineage ----------------------------------------------
+  insertArtifact(a: ArtifactRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO artifacts(id, kind, name, path, in_project, size_bytes, sha256, created_at, produced_by_run_id, meta_json)
+         VALUES (@id, @kind, @name, @path, @in_project, @size_bytes, @sha256, @created_at, @produced_by_run_id, @meta_json)`,
+      )
+      .run(a);
+  }
+  getArtifact(id: string): ArtifactRow | undefined {
+    return this.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as ArtifactRow | undefined;
+  }
+  listArtifacts(kinds?: readonly ArtifactKind[]): ArtifactRow[] {
+    if (!kinds || kinds.length === 0) return this.db.prepare('SELECT * FROM artifacts ORDER BY created_at DESC, rowid DESC').all() as ArtifactRow[];
+    const marks = kinds.map(() => '?').join(',');
+    return this.db.prepare(`SELECT * FROM artifacts WHERE kind IN (${marks}) ORDER BY created_at DESC, rowid DESC`).all(...kinds) as ArtifactRow[];
+  }
+  countArtifactsByKind(): Map<string, number> {
+    const rows = this.db.prepare('SELECT kind, COUNT(*) AS n FROM artifacts GROUP BY kind').all() as { kind: string; n: number }[];
+    return new Map(rows.map((r) => [r.kind, r.n]));
+  }
+  addRunInput(runId: string, artifactId: string, role = 'input'): void {
+    this.db.prepare('INSERT OR IGNORE INTO run_inputs(run_id, artifact_id, role) VALUES (?, ?, ?)').run(runId, artifactId, role);
+  }
+  addRunOutput(runId: string, artifactId: string, role = 'output'): void {
+    this.db.prepare('INSERT OR IGNORE INTO run_outputs(run_id, artifact_id, role) VALUES (?, ?, ?)').run(runId, artifactId, role);
+  }
+  runInputs(runId: string): ArtifactRow[] {
+    return this.db.prepare('SELECT a.* FROM artifacts a JOIN run_inputs i ON i.artifact_id = a.id WHERE i.run_id = ? ORDER BY a.created_at').all(runId) as ArtifactRow[];
+  }
+  runOutputs(runId: string): ArtifactRow[] {
+    return this.db.prepare('SELECT a.* FROM artifacts a JOIN run_outputs o ON o.artifact_id = a.id WHERE o.run_id = ? ORDER BY a.created_at').all(runId) as ArtifactRow[];
+  }
+  insertCheckpoint(c: { id: string; run_id: string; artifact_id: string; step: number; metrics_json: string; created_at: string }): void {
+    this.db.prepare('INSERT INTO checkpoints(id, run_id, artifact_id, step, metrics_json, created_at) VALUES (@id, @run_id, @artifact_id, @step, @metrics_json, @created_at)').run(c);
+  }
+  insertDataset(d: { id: string; artifact_id: string; format: string; num_samples: number; filter_id: string | null; created_at: string }): void {
+    this.db.prepare('INSERT INTO datasets(id, artifact_id, format, num_samples, filter_id, created_at) VALUES (@id, @artifact_id, @format, @num_samples, @filter_id, @created_at)').run(d);
+  }
+}

@@ -1,0 +1,229 @@
+// Runs jobs for one open project: a FIFO queue with a concurrency limit,
+// cancellation through AbortSignal, throttled progress, and every state change
+// persisted so a restart can tell what happened.
+import { randomUUID } from 'node:crypto';
+import type { RunSummary } from '../../../preload/contract';
+import { describeZodError } from '../../../preload/contract';
+import { isTerminal } from '../db/store';
+import type { StudioEvents } from '../events';
+import { registerArtifact } from '../lineage/artifacts';
+import type { Project } from '../project/project';
+import { CancelledError, StudioError, errorMessage } from '../util/errors';
+import { nowIso } from '../util/time';
+import { toRunSummary } from './summary';
+import type { JobContext, JobDefinition } from './types';
+
+const EMIT_EVERY_MS = 100;
+const PERSIST_EVERY_MS = 500;
+
+interface Active {
+  controller: AbortController;
+  // Why the signal was aborted: the user cancelled, or the studio is shutting down.
+  reason: 'cancel' | 'shutdown' | null;
+  done: Promise<void>;
+}
+
+export class JobRunner {
+  private readonly definitions = new Map<string, JobDefinition<any>>();
+  private readonly queue: string[] = [];
+  private readonly active = new Map<string, Active>();
+  private readonly pendingConfigs = new Map<string, unknown>();
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly project: Project,
+    private readonly events: StudioEvents,
+    readonly concurrency = 2,
+  ) {}
+
+  register<C>(def: JobDefinition<C>): void {
+    this.definitions.set(def.kind, def as JobDefinition<any>);
+  }
+
+  kinds(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  start(kind: string, rawConfig: unknown): RunSummary {
+    if (this.closed) throw new StudioError('closed', 'the project is closing; no new jobs can start');
+    const def = this.definitions.get(kind);
+    if (!def) throw new StudioError('unknown_job', `unknown job kind '${kind}'`);
+    const parsed = def.schema.safeParse(rawConfig);
+    if (!parsed.success) throw new StudioError('invalid_config', `invalid config for ${kind}: ${describeZodError(parsed.error)}`);
+    const id = randomUUID();
+    this.project.store.insertRun({
+      id,
+      kind,
+      step: def.step,
+      title: def.title(parsed.data),
+      config_json: JSON.stringify(parsed.data),
+      created_at: nowIso(),
+    });
+    this.pendingConfigs.set(id, parsed.data);
+    this.queue.push(id);
+    this.emitRun(id);
+    this.pump();
+    return this.summary(id);
+  }
+
+  cancel(runId: string): RunSummary {
+    const row = this.project.store.getRun(runId);
+    if (!row) throw new StudioError('not_found', `no job with id ${runId}`);
+    if (isTerminal(row.status)) return toRunSummary(row);
+    const qi = this.queue.indexOf(runId);
+    if (qi >= 0) {
+      this.queue.splice(qi, 1);
+      this.pendingConfigs.delete(runId);
+      this.project.store.finishRun(runId, 'cancelled', null, nowIso());
+      this.emitRun(runId);
+      this.notifyIdle();
+    } else {
+      const a = this.active.get(runId);
+      if (a && !a.controller.signal.aborted) {
+        a.reason = 'cancel';
+        a.controller.abort(new CancelledError());
+      }
+    }
+    return this.summary(runId);
+  }
+
+  summary(runId: string): RunSummary {
+    const row = this.project.store.getRun(runId);
+    if (!row) throw new StudioError('not_found', `no job with id ${runId}`);
+    return toRunSummary(row);
+  }
+
+  isBusy(): boolean {
+    return this.queue.length > 0 || this.active.size > 0;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (!this.isBusy()) return Promise.resolve();
+    return new Promise((res) => this.idleWaiters.push(res));
+  }
+
+  /** Stops everything: queued jobs and running ones end as interrupted. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const id of this.queue.splice(0)) {
+      this.project.store.finishRun(id, 'interrupted', 'the studio closed before this job started', nowIso());
+      this.emitRun(id);
+    }
+    const running = [...this.active.values()];
+    for (const a of running) {
+      a.reason = 'shutdown';
+      a.controller.abort(new CancelledError('the studio is closing'));
+    }
+    await Promise.all(running.map((a) => a.done));
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active.size < this.concurrency && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const controller = new AbortController();
+      const entry: Active = { controller, reason: null, done: Promise.resolve() };
+      this.active.set(id, entry);
+      entry.done = this.execute(id, entry);
+    }
+  }
+
+  private async execute(id: string, entry: Active): Promise<void> {
+    const row = this.project.store.getRun(id)!;
+    const def = this.definitions.get(row.kind)!;
+    const config = this.pendingConfigs.get(id);
+    this.pendingConfigs.delete(id);
+    this.project.store.markRunStarted(id, nowIso());
+    this.emitRun(id);
+    const ctx = this.context(id, config, entry.controller.signal);
+    let status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+    let error: string | null = null;
+    try {
+      await def.run(ctx);
+      ctx.flush();
+      status = entry.controller.signal.aborted ? this.abortStatus(entry) : 'succeeded';
+    } catch (err) {
+      ctx.flush();
+      if (entry.controller.signal.aborted) status = this.abortStatus(entry);
+      else {
+        status = 'failed';
+        error = errorMessage(err);
+        ctx.log('error', error);
+      }
+    }
+    if (status === 'interrupted') error = 'the studio closed while this job was running';
+    this.project.store.finishRun(id, status, error, nowIso());
+    this.active.delete(id);
+    this.emitRun(id);
+    this.pump();
+    this.notifyIdle();
+  }
+
+  private abortStatus(entry: Active): 'cancelled' | 'interrupted' {
+    return entry.reason === 'shutdown' ? 'interrupted' : 'cancelled';
+  }
+
+  private context(runId: string, config: unknown, signal: AbortSignal): JobContext<any> & { flush(): void } {
+    const { store } = this.project;
+    let lastEmit = 0;
+    let lastPersist = 0;
+    let pending: { fraction: number; message: string | null } | null = null;
+    const persist = (): void => {
+      if (!pending) return;
+      store.updateRunProgress(runId, pending.fraction, pending.message);
+      pending = null;
+    };
+    const ctx = {
+      runId,
+      config,
+      signal,
+      project: this.project,
+      progress: (fraction: number, message?: string) => {
+        const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+        pending = { fraction: f, message: message ?? pending?.message ?? null };
+        const now = Date.now();
+        if (now - lastPersist >= PERSIST_EVERY_MS) {
+          lastPersist = now;
+          persist();
+          this.emitRun(runId);
+          lastEmit = now;
+        } else if (now - lastEmit >= EMIT_EVERY_MS) {
+          lastEmit = now;
+          // Emit without a DB write: the summary reflects the unpersisted value.
+          const row = store.getRun(runId);
+          if (row) this.events.emit('run.updated', toRunSummary({ ...row, progress: f, progress_message: pending.message }));
+        }
+      },
+      log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => {
+        const r = store.insertLog(runId, level, message, nowIso());
+        this.events.emit('run.log', { id: r.id, runId, time: r.time, level, message });
+      },
+      metric: (name: string, step: number, value: number) => store.upsertMetric(runId, name, step, value, nowIso()),
+      useInput: (artifactId: string, role?: string) => {
+        const a = store.getArtifact(artifactId);
+        if (!a) throw new StudioError('not_found', `input artifact ${artifactId} is not in this project`);
+        store.addRunInput(runId, artifactId, role);
+        return a;
+      },
+      addOutput: (spec: Parameters<JobContext<unknown>['addOutput']>[0]) => registerArtifact(this.project, spec, runId, signal),
+      throwIfCancelled: () => {
+        if (signal.aborted) throw new CancelledError();
+      },
+      flush: persist,
+    };
+    return ctx;
+  }
+
+  private emitRun(runId: string): void {
+    const row = this.project.store.getRun(runId);
+    if (row) this.events.emit('run.updated', toRunSummary(row));
+  }
+
+  private notifyIdle(): void {
+    if (this.isBusy()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

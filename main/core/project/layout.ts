@@ -1,0 +1,22 @@
+// Where things live inside a project folder.
+import { join } from 'node:path';
+import type { ArtifactKind } from '../../../preload/contract';
+
+export const DB_FILE = 'studio.db';
+export const ARTIFACTS_DIR = 'artifacts';
+
+// One sub-folder per kind keeps the tree browsable by hand.
+export const ARTIFACT_SUBDIRS: Record<ArtifactKind, string> = {
+  trajectories: 'trajectories',
+  'dataset-json': 'datasets',
+  'dataset-parquet': 'datasets',
+  'base-model': 'models',
+  adapter: 'checkpoints',
+  'merged-model': 'merged',
+  'rl-launch': 'rl',
+  file: 'files',
+};
+
+export const dbPath = (dir: string): string => join(dir, DB_FILE);
+export const artifactsRoot = (dir: string): string => join(dir, ARTIFACTS_DIR);
+export const artifactDir = (dir: string, kind: ArtifactKind): string => join(dir, ARTIFACTS_DIR, ARTIFACT_SUBDIRS[kind]);

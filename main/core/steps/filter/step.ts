@@ -1,0 +1,15 @@
+import type { StepDefinition } from '../types';
+
+export const filterStep: StepDefinition = {
+  id: 'filter',
+  title: 'Filter & review',
+  summary: 'Rules plus a keyboard-driven review of every turn and frame; keep the good trajectories and export them as a dataset.',
+  inputs: [{ kind: 'trajectories', label: 'Trajectories (rollouts or imported ARLArena JSON)', required: true }],
+  outputs: ['dataset-json'],
+  jobKinds: ['artifact.import'],
+  pending: 'Filter rules, the review view (j/k/n/p/a/r/e) and JSON export arrive with the rollout & review issue. Trajectory files can already be imported and traced.',
+  settings: [
+    { name: 'default rule', value: 'success = true', note: 'task score ≥ threshold is also available' },
+    { name: 'keys', value: 'j/k turn, n/p trajectory, a accept, r reject, e note', note: null },
+  ],
+};

@@ -1,0 +1,19 @@
+import type { StepDefinition } from '../types';
+
+// Defaults are the ones our users' ARLArena scripts run today.
+export const rolloutStep: StepDefinition = {
+  id: 'rollout',
+  title: 'Rollout',
+  summary: 'Multi-turn play of games rendered to images by a VLM policy or a built-in expert; many trajectories per task.',
+  inputs: [],
+  outputs: ['trajectories'],
+  jobKinds: [],
+  pending: 'Game rollouts (Sokoban, Gym-Cards, FrozenLake) with an OpenAI-compatible endpoint or the built-in expert arrive with the rollout issue. Until then, import existing trajectory JSON on the Filter & review step.',
+  settings: [
+    { name: 'game', value: 'Sokoban (visual)', note: '6×6 room, 1 box, levels by reverse play (depth 30)' },
+    { name: 'max turns', value: '15', note: null },
+    { name: 'frame', value: '256×256 RGB PNG', note: '16-px tiles scaled up' },
+    { name: 'sampling', value: 'temperature 0.4, top_p 1, 500 new tokens', note: 'one sample per prompt' },
+    { name: 'history turns', value: '0', note: 'the prompt carries no history, as today' },
+  ],
+};

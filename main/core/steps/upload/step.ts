@@ -1,0 +1,18 @@
+import type { StepDefinition } from '../types';
+
+export const uploadStep: StepDefinition = {
+  id: 'upload',
+  title: 'Upload',
+  summary: 'Push an adapter checkpoint or a merged model to the Hugging Face Hub with a generated model card.',
+  inputs: [
+    { kind: 'adapter', label: 'Adapter checkpoint', required: false },
+    { kind: 'merged-model', label: 'Merged model folder', required: false },
+  ],
+  outputs: [],
+  jobKinds: ['artifact.import'],
+  pending: 'Hub sign-in and upload arrive with the upload & RL handoff issue.',
+  settings: [
+    { name: 'visibility', value: 'private', note: 'new repos are private by default' },
+    { name: 'endpoint', value: 'https://huggingface.co', note: 'a mirror or enterprise hub can be set' },
+  ],
+};

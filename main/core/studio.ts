@@ -1,0 +1,118 @@
+// The studio core: one object that owns app state, the open project, its job
+// runner and the event bus. The Electron shell, the server and the CLI all
+// drive it through handle(), so every caller gets the same validation.
+import { homedir } from 'node:os';
+import type { MethodName, ProjectInfo, ThemeMode, StepId } from '../../preload/contract';
+import { ContractError, parseParams, parseResult } from '../../preload/contract';
+import { createHandlers, type Handlers } from './api/handlers';
+import { StudioEvents } from './events';
+import { importArtifactJob } from './jobs/builtin/importArtifact';
+import { verifyArtifactsJob } from './jobs/builtin/verifyArtifacts';
+import { JobRunner } from './jobs/jobRunner';
+import { AppStateStore } from './project/appState';
+import { createProject, openProject, type Project } from './project/project';
+import { StudioError } from './util/errors';
+import { nowIso } from './util/time';
+import { appVersion } from './util/paths';
+
+export interface StudioOptions {
+  shell: 'electron' | 'server';
+  configDir?: string;
+  concurrency?: number;
+  /** The Electron shell supplies the OS folder dialog; server mode has none. */
+  pickFolder?: (title: string) => Promise<string | null>;
+}
+
+export class Studio {
+  readonly events = new StudioEvents();
+  readonly appState: AppStateStore;
+  private current: { project: Project; runner: JobRunner } | null = null;
+  private readonly handlers: Handlers;
+
+  constructor(readonly options: StudioOptions) {
+    this.appState = new AppStateStore(options.configDir);
+    this.handlers = createHandlers(this);
+  }
+
+  get version(): string {
+    return appVersion();
+  }
+  get homeDir(): string {
+    return homedir();
+  }
+  get project(): Project | null {
+    return this.current?.project ?? null;
+  }
+
+  requireProject(): { project: Project; runner: JobRunner } {
+    if (!this.current) throw new StudioError('no_project', 'no project is open; create or open one first');
+    return this.current;
+  }
+
+  createProject(dir: string, name: string): ProjectInfo {
+    return this.adopt(createProject(dir, name));
+  }
+
+  openProject(dir: string): ProjectInfo {
+    return this.adopt(openProject(dir));
+  }
+
+  /** Makes a freshly opened project current; the old one is closed only now, after the new one opened. */
+  private adopt(project: Project): ProjectInfo {
+    if (this.current && this.current.project.dir === project.dir) {
+      project.close();
+      return this.current.project.info();
+    }
+    const interrupted = project.store.interruptUnfinishedRuns(nowIso());
+    const runner = new JobRunner(project, this.events, this.options.concurrency ?? 2);
+    runner.register(importArtifactJob);
+    runner.register(verifyArtifactsJob);
+    const previous = this.current;
+    this.current = { project, runner };
+    if (previous) void this.closeEntry(previous);
+    const info = project.info();
+    this.appState.rememberProject(info.dir, info.name);
+    this.events.emit('project.changed', info);
+    if (interrupted.length) for (const id of interrupted) this.events.emit('run.updated', runner.summary(id));
+    return info;
+  }
+
+  async closeProject(): Promise<boolean> {
+    const entry = this.current;
+    if (!entry) return false;
+    this.current = null;
+    await this.closeEntry(entry);
+    this.events.emit('project.changed', null);
+    return true;
+  }
+
+  private async closeEntry(entry: { project: Project; runner: JobRunner }): Promise<void> {
+    await entry.runner.shutdown();
+    entry.project.close();
+  }
+
+  setTheme(theme: ThemeMode): void {
+    this.appState.setTheme(theme);
+  }
+  setLastStep(step: StepId): void {
+    this.appState.setLastStep(step);
+  }
+
+  /** Validates a request against the contract, runs it, validates the result. */
+  async handle(method: string, params: unknown): Promise<unknown> {
+    const req = parseParams(method, params);
+    const fn = this.handlers[req.method as MethodName] as (p: unknown) => unknown;
+    const result = await fn(req.params);
+    return parseResult(req.method, result);
+  }
+
+  async dispose(): Promise<void> {
+    await this.closeProject();
+  }
+}
+
+/** Turns anything thrown by handle() into the wire error shape. */
+export function toWireError(err: unknown): { code: string; message: string } {
+  if (err instanceof StudioError || err instanceof ContractError) return { code: err.code, message: err.message };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}

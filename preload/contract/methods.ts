@@ -1,0 +1,53 @@
+// The one typed contract: every request the renderer may make, its params and
+// its result. Both sides validate against these schemas.
+import { z } from 'zod';
+import {
+  AppInfo, AppState, Artifact, ArtifactKind, DirListing, LineageNode, ProjectInfo, RunDetail, RunLog,
+  RunSummary, StepId, StepInfo, SystemReport, ThemeMode,
+} from './models';
+import { JobStart } from './jobs';
+
+const none = z.object({}).strict();
+const absPath = z.string().min(1, 'a folder path is required');
+
+export const methods = {
+  'app.info': { params: none, result: AppInfo },
+  'app.state': { params: none, result: AppState },
+  'app.setTheme': { params: z.object({ theme: ThemeMode }).strict(), result: AppState },
+  'app.setLastStep': { params: z.object({ step: StepId }).strict(), result: AppState },
+  'app.forgetRecent': { params: z.object({ dir: absPath }).strict(), result: AppState },
+  'dialog.pickFolder': { params: z.object({ title: z.string().max(200) }).strict(), result: z.object({ path: z.string().nullable() }) },
+  'fs.listDirs': { params: z.object({ path: z.string().optional() }).strict(), result: DirListing },
+
+  'project.create': { params: z.object({ dir: absPath, name: z.string().trim().min(1, 'a project name is required').max(200) }).strict(), result: ProjectInfo },
+  'project.open': { params: z.object({ dir: absPath }).strict(), result: ProjectInfo },
+  'project.close': { params: none, result: z.object({ closed: z.boolean() }) },
+  'project.current': { params: none, result: ProjectInfo.nullable() },
+
+  'steps.list': { params: none, result: z.array(StepInfo) },
+  'artifacts.list': { params: z.object({ kinds: z.array(ArtifactKind).optional() }).strict(), result: z.array(Artifact) },
+  'artifacts.lineage': { params: z.object({ artifactId: z.string().min(1) }).strict(), result: LineageNode },
+
+  'jobs.start': { params: JobStart, result: RunSummary },
+  'jobs.list': { params: z.object({ step: StepId.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(), result: z.array(RunSummary) },
+  'jobs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunDetail },
+  'jobs.logs': { params: z.object({ runId: z.string().min(1), afterId: z.number().int().optional() }).strict(), result: z.array(RunLog) },
+  'jobs.cancel': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunSummary },
+
+  'system.report': { params: none, result: SystemReport },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+
+// Events pushed from core to every connected renderer.
+export const events = {
+  'run.updated': RunSummary,
+  'run.log': RunLog,
+  'project.changed': ProjectInfo.nullable(),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
