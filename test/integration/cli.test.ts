@@ -1,0 +1,81 @@
+// The `studio` command over the built bundle, as a user on a headless box runs it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'main', 'cli', 'bin.mjs');
+
+function studio(args: string[], home: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, STUDIO_HOME: home }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('studio CLI', () => {
+  it('creates a project, imports a model folder, and lists jobs and info', () => {
+    const home = tempDir();
+    const dir = join(tempDir(), 'proj');
+    expect(studio(['project', 'create', dir, '--name', 'Headless'], home)).toMatchObject({ code: 0, out: expect.stringContaining(`created project 'Headless' in ${dir}`) });
+
+    const model = join(tempDir(), 'tiny-model');
+    mkdirSync(model);
+    writeFileSync(join(model, 'config.json'), '{"model_type":"qwen3_vl"}');
+    writeFileSync(join(model, 'model.safetensors'), Buffer.alloc(4096, 3));
+    const imp = studio(['import', dir, '--path', model, '--kind', 'base-model'], home);
+    expect(imp.code).toBe(0);
+    expect(imp.err).toContain('100% succeeded');
+
+    const jobs = studio(['jobs', dir, '--json'], home);
+    const runs = JSON.parse(jobs.out) as { kind: string; status: string }[];
+    expect(runs).toEqual([expect.objectContaining({ kind: 'artifact.import', status: 'succeeded' })]);
+
+    const info = JSON.parse(studio(['project', 'info', dir, '--json'], home).out);
+    expect(info).toMatchObject({ name: 'Headless', runs: { succeeded: 1 }, artifacts: { 'base-model': 1 } });
+  });
+
+  it('fails with a clear message on bad input', () => {
+    const home = tempDir();
+    const notProject = tempDir();
+    const r = studio(['project', 'info', notProject], home);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${notProject} is not a studio project`);
+    const dir = join(tempDir(), 'p');
+    studio(['project', 'create', dir, '--name', 'x'], home);
+    const bad = studio(['import', dir, '--path', join(dir, 'nope'), '--kind', 'adapter'], home);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('does not exist');
+    expect(studio(['import', dir, '--path', dir, '--kind', 'weights'], home).err).toMatch(/--kind must be one of/);
+    expect(studio(['frobnicate'], home).code).toBe(2);
+  });
+
+  it('serve prints a loopback URL with a token and answers on it', async () => {
+    const home = tempDir();
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, STUDIO_HOME: home } });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d) => {
+          buf += d;
+          const m = /Open this URL in your browser: (\S+)/.exec(buf);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+      expect((await fetch(url)).status).toBe(200);
+      expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('system reports the native addon and machine', () => {
+    const r = studio(['system', '--json'], tempDir());
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.out);
+    expect(rep.node.version).toBe(process.versions.node);
+    expect(typeof rep.training.reason).toBe('string');
+  });
+});
