@@ -1,0 +1,31 @@
+// Builds the native addon for plain Node during `npm install`.
+// A failed build must not stop the install: the app runs without the addon and
+// the System page says why. CI sets STUDIO_REQUIRE_NATIVE=1 to make it fatal.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function nodeGypBin() {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    return process.env.npm_config_node_gyp || null;
+  }
+}
+
+if (!existsSync(join(here, 'binding.gyp'))) process.exit(0);
+const gyp = nodeGypBin();
+if (!gyp) {
+  console.warn('[native] node-gyp not found; the native addon was not built (System page will say so).');
+  process.exit(process.env.STUDIO_REQUIRE_NATIVE ? 1 : 0);
+}
+const r = spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: here, stdio: 'inherit' });
+if (r.status !== 0) {
+  console.warn('[native] the native addon failed to build; the studio still runs, without native features.');
+  process.exit(process.env.STUDIO_REQUIRE_NATIVE ? 1 : 0);
+}
