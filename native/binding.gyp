@@ -2,12 +2,12 @@
   "targets": [
     {
       "target_name": "studio_native",
-      "sources": ["src/addon.cc", "src/core/system_report.cc"],
+      "sources": ["src/addon.cc", "src/merge_binding.cc", "src/core/system_report.cc", "src/core/json_lite.cc", "src/core/safetensors.cc", "src/core/merge.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-ffp-contract=off"],
       "conditions": [
         ["OS=='linux'", { "libraries": ["-ldl"] }],
         ["OS=='mac'", {

@@ -8,6 +8,7 @@ import { createHandlers, type Handlers } from './api/handlers';
 import { StudioEvents } from './events';
 import { importArtifactJob } from './jobs/builtin/importArtifact';
 import { verifyArtifactsJob } from './jobs/builtin/verifyArtifacts';
+import { exportMergedJob, mergeRunJob } from './steps/merge/mergeJob';
 import { JobRunner } from './jobs/jobRunner';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, type Project } from './project/project';
@@ -67,6 +68,8 @@ export class Studio {
     const runner = new JobRunner(project, this.events, this.options.concurrency ?? 2);
     runner.register(importArtifactJob);
     runner.register(verifyArtifactsJob);
+    runner.register(mergeRunJob);
+    runner.register(exportMergedJob);
     const previous = this.current;
     this.current = { project, runner };
     if (previous) void this.closeEntry(previous);

@@ -4,6 +4,10 @@
 
 #include "core/system_report.h"
 
+namespace studio {
+void register_merge(Napi::Env env, Napi::Object exports);
+}
+
 namespace {
 
 const char* kAddonVersion = "0.1.0";
@@ -81,6 +85,7 @@ Napi::Value SystemReport(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addonVersion", kAddonVersion);
   exports.Set("systemReport", Napi::Function::New(env, SystemReport, "systemReport"));
+  studio::register_merge(env, exports);
   return exports;
 }
 

@@ -15,9 +15,27 @@ export const VerifyArtifactsConfig = z.object({
   kinds: z.array(ArtifactKind).optional(),
 });
 
+export const MergeRunConfig = z.object({
+  baseArtifactId: z.string().min(1, 'choose a base model'),
+  adapterArtifactId: z.string().min(1, 'choose an adapter'),
+  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  // bf16 shards by default (what vLLM/verl load); keep = the base's own dtypes.
+  outDtype: z.enum(['bf16', 'keep']).default('bf16'),
+  // peft: the rounding order of PEFT's merge_and_unload; single: one rounding from float64.
+  rounding: z.enum(['peft', 'single']).default('peft'),
+});
+
+export const ExportMergedConfig = z.object({
+  artifactId: z.string().min(1, 'choose a merged model'),
+  dest: z.string().min(1, 'a destination folder is required'),
+  mode: z.enum(['copy', 'link']).default('link'),
+});
+
 export const JobStart = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('artifact.import'), config: ImportArtifactConfig }),
   z.object({ kind: z.literal('project.verify'), config: VerifyArtifactsConfig }),
+  z.object({ kind: z.literal('merge.run'), config: MergeRunConfig }),
+  z.object({ kind: z.literal('merge.export'), config: ExportMergedConfig }),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

@@ -9,10 +9,11 @@ export const mergeStep: StepDefinition = {
     { kind: 'adapter', label: 'PEFT LoRA adapter folder', required: true },
   ],
   outputs: ['merged-model'],
-  jobKinds: ['artifact.import'],
-  pending: 'The native streaming merge arrives with the merge issue. Base models and adapters can already be imported (checked for config.json / adapter_config.json).',
+  jobKinds: ['artifact.import', 'merge.run', 'merge.export'],
+  pending: null,
   settings: [
     { name: 'output dtype', value: 'bf16', note: 'shards with an index' },
-    { name: 'merge math', value: 'as PEFT merge_and_unload', note: 'scale·B·A in fp32' },
+    { name: 'merge math', value: 'as PEFT merge_and_unload', note: 'scale·(B·A) in fp32, one rounding into the weight dtype; or single rounding from float64' },
+    { name: 'shards', value: 'up to 5 GB each', note: 'with model.safetensors.index.json' },
   ],
 };

@@ -1,0 +1,97 @@
+// Typed wrapper over the addon's safetensors engine and streaming merge.
+// Everything heavy runs in the addon's worker threads; this only adapts types.
+import { CancelledError, StudioError } from '../util/errors';
+import { loadAddon } from './addon';
+
+export type DType = 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64' | 'F8_E4M3' | 'F8_E5M2';
+
+export interface TensorHeader {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  byteLength: number;
+}
+
+export interface SafetensorsHeader {
+  tensors: TensorHeader[];
+  metadata: Record<string, string>;
+  fileSize: number;
+}
+
+export interface TensorData extends TensorHeader {
+  data: Buffer;
+}
+
+export interface MergeLora {
+  file: string;
+  a: string;
+  b: string;
+  magnitude?: string;
+  scale: number;
+  fanInFanOut?: boolean;
+}
+
+export interface MergeTensorPlan {
+  name: string;
+  srcFile: string;
+  srcTensor: string;
+  outDtype: DType;
+  loras?: MergeLora[];
+}
+
+export interface MergeShardPlan {
+  path: string;
+  metadata?: Record<string, string>;
+  tensors: MergeTensorPlan[];
+}
+
+export interface NativeMergePlan {
+  rounding: 'peft' | 'single';
+  threads?: number;
+  shards: MergeShardPlan[];
+}
+
+export interface MergeProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  tensorsDone: number;
+  tensorsTotal: number;
+  current: string;
+}
+
+interface SafetensorsAddon {
+  readSafetensorsHeader(path: string): SafetensorsHeader;
+  readTensor(path: string, name: string): TensorData;
+  writeSafetensors(path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): void;
+  merge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void): { promise: Promise<{ cancelled: boolean }>; cancel(): void };
+}
+
+function addon(): SafetensorsAddon {
+  const a = loadAddon();
+  if (!a.loaded) throw new StudioError('native_unavailable', a.error);
+  return a.addon as unknown as SafetensorsAddon;
+}
+
+export const readHeader = (path: string): SafetensorsHeader => addon().readSafetensorsHeader(path);
+export const readTensor = (path: string, name: string): TensorData => addon().readTensor(path, name);
+export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): void =>
+  addon().writeSafetensors(path, tensors, metadata);
+
+/** Runs a merge plan off the main thread; rejects with CancelledError when signal aborts. */
+export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new CancelledError();
+  const job = addon().merge(plan, onProgress);
+  const abort = (): void => job.cancel();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const r = await job.promise;
+    if (r.cancelled) throw new CancelledError('merge cancelled');
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+export const DTYPE_BYTES: Record<DType, number> = {
+  BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8, F8_E4M3: 1, F8_E5M2: 1,
+};
+export const isFloatDType = (d: DType): boolean => d === 'F32' || d === 'F16' || d === 'BF16' || d === 'F64';

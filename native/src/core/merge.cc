@@ -1,0 +1,394 @@
+#include "merge.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
+
+#include "numeric.h"
+#if !defined(_WIN32)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace studio::merge {
+namespace {
+
+using st::DType;
+
+bool is_float(DType d) { return d == DType::F32 || d == DType::F16 || d == DType::BF16 || d == DType::F64; }
+
+float load(const uint8_t* p, DType d, uint64_t i) {
+  switch (d) {
+    case DType::F32: {
+      float f;
+      std::memcpy(&f, p + i * 4, 4);
+      return f;
+    }
+    case DType::BF16: {
+      uint16_t h;
+      std::memcpy(&h, p + i * 2, 2);
+      return num::bf16_to_f32(h);
+    }
+    case DType::F16: {
+      uint16_t h;
+      std::memcpy(&h, p + i * 2, 2);
+      return num::f16_to_f32(h);
+    }
+    case DType::F64: {
+      double v;
+      std::memcpy(&v, p + i * 8, 8);
+      return static_cast<float>(v);
+    }
+    default:
+      throw st::Error("unsupported dtype in merge");
+  }
+}
+
+double load_f64(const uint8_t* p, DType d, uint64_t i) {
+  if (d == DType::F64) {
+    double v;
+    std::memcpy(&v, p + i * 8, 8);
+    return v;
+  }
+  return static_cast<double>(load(p, d, i));
+}
+
+// double → float rounded to odd: truncate toward zero, then set the last bit
+// if anything was lost. Rounding that float again to bf16/f16 (≤ 11 bits) then
+// gives exactly the once-rounded result of the double.
+float round_to_odd(double v) {
+  float f = static_cast<float>(v);
+  if (!std::isfinite(f) || static_cast<double>(f) == v) return f;
+  if (std::fabs(static_cast<double>(f)) > std::fabs(v)) f = std::nextafter(f, 0.0f);
+  return num::bits_to_f32(num::f32_to_bits(f) | 1u);
+}
+
+// Stores a double rounded once into the output dtype.
+void store(uint8_t* p, DType d, uint64_t i, double v) {
+  switch (d) {
+    case DType::F32: {
+      const float f = static_cast<float>(v);
+      std::memcpy(p + i * 4, &f, 4);
+      return;
+    }
+    case DType::F64:
+      std::memcpy(p + i * 8, &v, 8);
+      return;
+    case DType::BF16: {
+      // double → bf16 in one rounding: go through float only when that is exact enough.
+      const uint16_t h = num::f32_to_bf16(round_to_odd(v));
+      std::memcpy(p + i * 2, &h, 2);
+      return;
+    }
+    case DType::F16: {
+      const uint16_t h = num::f32_to_f16(round_to_odd(v));
+      std::memcpy(p + i * 2, &h, 2);
+      return;
+    }
+    default:
+      throw st::Error("unsupported output dtype in merge");
+  }
+}
+
+void store_f32(uint8_t* p, DType d, uint64_t i, float f) {
+  switch (d) {
+    case DType::F32:
+      std::memcpy(p + i * 4, &f, 4);
+      return;
+    case DType::BF16: {
+      const uint16_t h = num::f32_to_bf16(f);
+      std::memcpy(p + i * 2, &h, 2);
+      return;
+    }
+    case DType::F16: {
+      const uint16_t h = num::f32_to_f16(f);
+      std::memcpy(p + i * 2, &h, 2);
+      return;
+    }
+    case DType::F64: {
+      const double v = f;
+      std::memcpy(p + i * 8, &v, 8);
+      return;
+    }
+    default:
+      throw st::Error("unsupported output dtype in merge");
+  }
+}
+
+// acc[q] += l * r[q] with fused multiply-add, the way BLAS kernels accumulate.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("avx2,fma"))) void axpy_fma_avx2(float* acc, float l, const float* r, size_t n) {
+  size_t q = 0;
+  const __m256 lv = _mm256_set1_ps(l);
+  for (; q + 8 <= n; q += 8) _mm256_storeu_ps(acc + q, _mm256_fmadd_ps(lv, _mm256_loadu_ps(r + q), _mm256_loadu_ps(acc + q)));
+  for (; q < n; q++) acc[q] = std::fmaf(l, r[q], acc[q]);
+}
+bool has_avx2_fma() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
+void axpy_fma(float* acc, float l, const float* r, size_t n) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool fast = has_avx2_fma();
+  if (fast) {
+    axpy_fma_avx2(acc, l, r, n);
+    return;
+  }
+#endif
+  for (size_t q = 0; q < n; q++) acc[q] = std::fmaf(l, r[q], acc[q]);
+}
+
+// The LoRA factors laid out for row-wise output: out_row(p) = sum_k L[p,k]·R[k,:].
+struct Factors {
+  size_t rows = 0, cols = 0, rank = 0;
+  std::vector<float> L;   // rows × rank
+  std::vector<float> R;   // rank × cols
+  std::vector<double> Ld, Rd;  // the same in double, for single rounding
+  double scale = 1;
+  std::vector<float> magnitude;  // DoRA, per output row
+};
+
+Factors prepare(const OutTensor& t, const Lora& l, bool want_double) {
+  const auto& W = *t.info;
+  const auto& A = *l.a;
+  const auto& B = *l.b;
+  const std::string where = "merge of '" + t.name + "'";
+  if (W.shape.size() != 2) throw st::Error(where + ": LoRA merge needs a 2-D weight, got " + std::to_string(W.shape.size()) + "-D");
+  if (A.shape.size() != 2 || B.shape.size() != 2) throw st::Error(where + ": lora_A/lora_B must be 2-D");
+  const int64_t r = A.shape[0];
+  if (B.shape[1] != r) throw st::Error(where + ": lora_B has rank " + std::to_string(B.shape[1]) + " but lora_A has rank " + std::to_string(r));
+  const int64_t out = l.fan_in_fan_out ? W.shape[1] : W.shape[0];
+  const int64_t in = l.fan_in_fan_out ? W.shape[0] : W.shape[1];
+  if (B.shape[0] != out || A.shape[1] != in)
+    throw st::Error(where + ": shape mismatch: weight is [" + std::to_string(W.shape[0]) + ", " + std::to_string(W.shape[1]) + "], lora_A [" + std::to_string(A.shape[0]) + ", " +
+                    std::to_string(A.shape[1]) + "], lora_B [" + std::to_string(B.shape[0]) + ", " + std::to_string(B.shape[1]) + "]");
+  for (const auto* x : {&A, &B})
+    if (!is_float(x->dtype)) throw st::Error(where + ": unsupported LoRA dtype " + st::dtype_name(x->dtype));
+  Factors f;
+  f.rank = static_cast<size_t>(r);
+  f.scale = l.scale;
+  const uint8_t* a = l.file->data(A);
+  const uint8_t* b = l.file->data(B);
+  // Not transposed: rows = out, L = B [out, r], R = A [r, in].
+  // fan_in_fan_out: W is [in, out] and gets (B·A)ᵀ: rows = in, L = Aᵀ [in, r], R = Bᵀ [r, out].
+  f.rows = static_cast<size_t>(l.fan_in_fan_out ? in : out);
+  f.cols = static_cast<size_t>(l.fan_in_fan_out ? out : in);
+  f.L.resize(f.rows * f.rank);
+  f.R.resize(f.rank * f.cols);
+  for (size_t p = 0; p < f.rows; p++)
+    for (size_t k = 0; k < f.rank; k++) f.L[p * f.rank + k] = l.fan_in_fan_out ? load(a, A.dtype, k * f.rows + p) : load(b, B.dtype, p * f.rank + k);
+  for (size_t k = 0; k < f.rank; k++)
+    for (size_t q = 0; q < f.cols; q++) f.R[k * f.cols + q] = l.fan_in_fan_out ? load(b, B.dtype, q * f.rank + k) : load(a, A.dtype, k * f.cols + q);
+  if (want_double) {
+    f.Ld.assign(f.L.begin(), f.L.end());
+    f.Rd.assign(f.R.begin(), f.R.end());
+  }
+  if (l.magnitude) {
+    if (l.fan_in_fan_out) throw st::Error(where + ": DoRA with fan_in_fan_out is not supported");
+    if (l.magnitude->numel() != static_cast<uint64_t>(out)) throw st::Error(where + ": DoRA magnitude has " + std::to_string(l.magnitude->numel()) + " values for " + std::to_string(out) + " output rows");
+    f.magnitude.resize(static_cast<size_t>(out));
+    for (size_t p = 0; p < f.magnitude.size(); p++) f.magnitude[p] = load(l.file->data(*l.magnitude), l.magnitude->dtype, p);
+  }
+  return f;
+}
+
+// Merges rows [r0, r1) of one tensor into out (already offset to row r0).
+void merge_rows(const OutTensor& t, const std::vector<Factors>& fs, Rounding rounding, size_t r0, size_t r1, uint8_t* out) {
+  const st::TensorInfo& W = *t.info;
+  const uint8_t* w = t.src->data(W);
+  const size_t cols = static_cast<size_t>(W.shape[1]);
+  std::vector<float> acc(cols), delta(cols);
+  std::vector<double> accd(rounding == Rounding::Single ? cols : 0), sumd(rounding == Rounding::Single ? cols : 0);
+  for (size_t p = r0; p < r1; p++) {
+    const uint64_t base = static_cast<uint64_t>(p) * cols;
+    const uint64_t obase = static_cast<uint64_t>(p - r0) * cols;
+    if (rounding == Rounding::Peft) {
+      // PEFT: each adapter's delta = fp32(fp32(B·A) · scale) is added to the weight in turn.
+      std::vector<float> cur(cols);
+      for (size_t q = 0; q < cols; q++) cur[q] = load(w, W.dtype, base + q);
+      for (const auto& f : fs) {
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (size_t k = 0; k < f.rank; k++) axpy_fma(acc.data(), f.L[p * f.rank + k], &f.R[k * f.cols], cols);
+        const float s = static_cast<float>(f.scale);
+        for (size_t q = 0; q < cols; q++) delta[q] = acc[q] * s;
+        if (!f.magnitude.empty()) {
+          // DoRA: W' = m / ‖W + ΔW‖_row · (W + ΔW)
+          double norm = 0;
+          for (size_t q = 0; q < cols; q++) {
+            const double v = static_cast<double>(cur[q] + delta[q]);
+            norm += v * v;
+          }
+          const float factor = f.magnitude[p] / static_cast<float>(std::sqrt(norm));
+          for (size_t q = 0; q < cols; q++) cur[q] = factor * (cur[q] + delta[q]);
+        } else {
+          // One fp32 add, then rounding into the weight's dtype (the in-place add of PEFT).
+          for (size_t q = 0; q < cols; q++) cur[q] = cur[q] + delta[q];
+        }
+        // Between adapters PEFT's weight is back in its own dtype: round it there.
+        if (&f != &fs.back())
+          for (size_t q = 0; q < cols; q++) {
+            uint8_t tmp[8];
+            store_f32(tmp, W.dtype, 0, cur[q]);
+            cur[q] = load(tmp, W.dtype, 0);
+          }
+      }
+      for (size_t q = 0; q < cols; q++) store_f32(out, t.out_dtype, obase + q, cur[q]);
+    } else {
+      for (size_t q = 0; q < cols; q++) sumd[q] = load_f64(w, W.dtype, base + q);
+      for (const auto& f : fs) {
+        std::fill(accd.begin(), accd.end(), 0.0);
+        for (size_t k = 0; k < f.rank; k++) {
+          const double l = f.Ld[p * f.rank + k];
+          const double* r = &f.Rd[k * f.cols];
+          for (size_t q = 0; q < cols; q++) accd[q] += l * r[q];
+        }
+        if (!f.magnitude.empty()) {
+          double norm = 0;
+          for (size_t q = 0; q < cols; q++) {
+            const double v = sumd[q] + f.scale * accd[q];
+            norm += v * v;
+          }
+          const double factor = f.magnitude[p] / std::sqrt(norm);
+          for (size_t q = 0; q < cols; q++) sumd[q] = factor * (sumd[q] + f.scale * accd[q]);
+        } else {
+          for (size_t q = 0; q < cols; q++) sumd[q] += f.scale * accd[q];
+        }
+      }
+      for (size_t q = 0; q < cols; q++) store(out, t.out_dtype, obase + q, sumd[q]);
+    }
+  }
+}
+
+void parallel_rows(size_t rows, int threads, const std::function<void(size_t, size_t)>& fn) {
+  const size_t n = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(threads), rows));
+  if (n == 1) {
+    fn(0, rows);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::exception_ptr err;
+  std::mutex m;
+  for (size_t i = 0; i < n; i++) {
+    const size_t a = rows * i / n, b = rows * (i + 1) / n;
+    pool.emplace_back([&, a, b] {
+      try {
+        fn(a, b);
+      } catch (...) {
+        std::lock_guard<std::mutex> g(m);
+        err = std::current_exception();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  if (err) std::rethrow_exception(err);
+}
+
+int resolve_threads(int t) { return t > 0 ? t : std::max(1u, std::thread::hardware_concurrency()); }
+
+// Drops pages of a finished tensor from our mapping so RSS stays bounded.
+void release_pages(const st::File* f, const st::TensorInfo& t) {
+#if !defined(_WIN32)
+  const long page = sysconf(_SC_PAGESIZE);
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(f->data(t));
+  const uintptr_t end = begin + t.nbytes();
+  const uintptr_t a = (begin + page - 1) / page * page;
+  const uintptr_t b = end / page * page;
+  if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+#else
+  (void)f;
+  (void)t;
+#endif
+}
+
+}  // namespace
+
+std::vector<uint8_t> merge_tensor(const OutTensor& t, Rounding rounding, int threads) {
+  std::vector<Factors> fs;
+  for (const auto& l : t.loras) fs.push_back(prepare(t, l, rounding == Rounding::Single));
+  const size_t rows = static_cast<size_t>(t.info->shape[0]);
+  const size_t cols = static_cast<size_t>(t.info->shape[1]);
+  std::vector<uint8_t> out(rows * cols * st::dtype_size(t.out_dtype));
+  parallel_rows(rows, resolve_threads(threads), [&](size_t a, size_t b) { merge_rows(t, fs, rounding, a, b, out.data() + a * cols * st::dtype_size(t.out_dtype)); });
+  return out;
+}
+
+void run(const std::vector<OutShard>& shards, const Options& opt, const std::function<void(const Progress&)>& progress, const std::atomic<bool>& cancel) {
+  const int threads = resolve_threads(opt.threads);
+  Progress pr;
+  for (const auto& s : shards)
+    for (const auto& t : s.tensors) {
+      pr.bytes_total += t.info->numel() * st::dtype_size(t.out_dtype);
+      pr.tensors_total++;
+    }
+  constexpr size_t kBlockBytes = 16u << 20;  // rows are merged and written in ~16 MB blocks
+  for (const auto& shard : shards) {
+    std::vector<st::TensorSpec> specs;
+    for (const auto& t : shard.tensors) {
+      if (!t.loras.empty() || t.out_dtype != t.info->dtype) {
+        if (!is_float(t.info->dtype)) throw st::Error("'" + t.name + "': cannot merge into or convert a " + std::string(st::dtype_name(t.info->dtype)) + " tensor");
+      }
+      specs.push_back({t.name, t.out_dtype, t.info->shape});
+    }
+    st::Writer writer(shard.path, specs, shard.metadata);
+    for (const auto& t : shard.tensors) {
+      if (cancel.load()) throw Cancelled();
+      pr.current = t.name;
+      const size_t osz = st::dtype_size(t.out_dtype);
+      if (t.loras.empty() && t.out_dtype == t.info->dtype) {
+        // Untouched: copy the bytes as they are, in blocks.
+        const uint8_t* p = t.src->data(*t.info);
+        for (uint64_t off = 0; off < t.info->nbytes(); off += kBlockBytes) {
+          if (cancel.load()) throw Cancelled();
+          const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off));
+          writer.write(p + off, n);
+          pr.bytes_done += n;
+          progress(pr);
+        }
+      } else if (t.loras.empty()) {
+        // Dtype conversion only (e.g. an fp32 base exported as bf16).
+        const uint8_t* p = t.src->data(*t.info);
+        const uint64_t n = t.info->numel();
+        const uint64_t per = std::max<uint64_t>(1, kBlockBytes / osz);
+        std::vector<uint8_t> buf;
+        for (uint64_t i0 = 0; i0 < n; i0 += per) {
+          if (cancel.load()) throw Cancelled();
+          const uint64_t cnt = std::min(per, n - i0);
+          buf.resize(cnt * osz);
+          for (uint64_t i = 0; i < cnt; i++) store_f32(buf.data(), t.out_dtype, i, load(p, t.info->dtype, i0 + i));
+          writer.write(buf.data(), buf.size());
+          pr.bytes_done += buf.size();
+          progress(pr);
+        }
+      } else {
+        std::vector<Factors> fs;
+        for (const auto& l : t.loras) fs.push_back(prepare(t, l, opt.rounding == Rounding::Single));
+        const size_t rows = static_cast<size_t>(t.info->shape[0]);
+        const size_t cols = static_cast<size_t>(t.info->shape[1]);
+        const size_t block_rows = std::max<size_t>(static_cast<size_t>(threads), kBlockBytes / std::max<size_t>(1, cols * osz));
+        std::vector<uint8_t> buf;
+        for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
+          if (cancel.load()) throw Cancelled();
+          const size_t r1 = std::min(rows, r0 + block_rows);
+          buf.resize((r1 - r0) * cols * osz);
+          parallel_rows(r1 - r0, threads, [&](size_t a, size_t b) { merge_rows(t, fs, opt.rounding, r0 + a, r0 + b, buf.data() + a * cols * osz); });
+          writer.write(buf.data(), buf.size());
+          pr.bytes_done += buf.size();
+          progress(pr);
+        }
+      }
+      release_pages(t.src, *t.info);
+      pr.tensors_done++;
+      progress(pr);
+    }
+    writer.finish();
+  }
+}
+
+}  // namespace studio::merge

@@ -1,0 +1,102 @@
+// safetensors files: a validating header parser, a memory-mapped reader and a
+// writer that only ever shows complete files (temp file renamed into place).
+// Format: u64 little-endian header length N, N bytes of JSON, then the data.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace studio::st {
+
+enum class DType : uint8_t { BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, F8_E4M3, F8_E5M2 };
+
+size_t dtype_size(DType d);
+const char* dtype_name(DType d);
+bool parse_dtype(const std::string& s, DType& out);
+
+// Errors name the file and what is wrong with it.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct TensorInfo {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  uint64_t begin = 0;  // relative to the start of the data section
+  uint64_t end = 0;
+  uint64_t numel() const;
+  uint64_t nbytes() const { return end - begin; }
+};
+
+struct Header {
+  std::vector<TensorInfo> tensors;  // in file order (sorted by offset)
+  std::map<std::string, std::string> metadata;
+  uint64_t data_size = 0;  // bytes the tensors cover
+};
+
+// Largest header we accept: real checkpoints stay far below this.
+constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
+
+// Validates everything: JSON shape, known dtypes, shapes, offsets in range,
+// byte counts matching shape × dtype, no overlaps and no holes.
+Header parse_header(const uint8_t* json, size_t json_size, uint64_t data_size, const std::string& where);
+
+class File {
+ public:
+  static std::unique_ptr<File> open(const std::string& path);
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+
+  const std::string& path() const { return path_; }
+  const Header& header() const { return header_; }
+  const TensorInfo* find(const std::string& name) const;
+  const uint8_t* data(const TensorInfo& t) const { return base_ + data_offset_ + t.begin; }
+  uint64_t file_size() const { return size_; }
+
+ private:
+  File() = default;
+  std::string path_;
+  Header header_;
+  std::map<std::string, size_t> index_;
+  const uint8_t* base_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t data_offset_ = 0;
+#if defined(_WIN32)
+  void* file_handle_ = nullptr;
+  void* map_handle_ = nullptr;
+#endif
+};
+
+struct TensorSpec {
+  std::string name;
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+// Writes tensors in the order given; call write() with each tensor's bytes
+// (possibly in several pieces), then finish(). Destroyed unfinished, it
+// removes its temporary file: a failed or cancelled write leaves nothing.
+class Writer {
+ public:
+  Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata);
+  ~Writer();
+  void write(const uint8_t* data, size_t n);
+  void finish();
+  uint64_t total_bytes() const { return header_len_ + 8 + data_size_; }
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+  uint64_t header_len_ = 0, data_size_ = 0, written_ = 0;
+  bool done_ = false;
+};
+
+std::string header_json(const std::vector<TensorSpec>& tensors, const std::map<std::string, std::string>& metadata, uint64_t* data_size);
+
+}  // namespace studio::st
