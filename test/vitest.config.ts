@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     root: __dirname + '/..',
     include: ['test/**/*.test.ts'],
+    exclude: ['test/bench/**', '**/node_modules/**'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -5,6 +5,7 @@ import { startServer } from '../server/server';
 import { Studio } from '../core/studio';
 import { errorMessage } from '../core/util/errors';
 import { printJobs, printProjectInfo, printSystem, progressLine } from './print';
+import { runMerge } from './merge';
 
 const HELP = `studio — VLM SFT Studio on the command line
 
@@ -14,6 +15,8 @@ const HELP = `studio — VLM SFT Studio on the command line
   studio jobs DIR [--json]                   list a project's jobs
   studio import DIR --path P --kind K [--copy]
                                              register a file/folder as an artifact (kinds: ${ARTIFACT_KINDS.join(', ')})
+  studio merge --base DIR --adapter DIR --out DIR [--dtype bf16|keep] [--rounding peft|single] [--project DIR]
+                                             merge a PEFT LoRA adapter into its base model (streaming, native)
   studio system [--json]                     what this machine can do (native addon, CUDA, libtorch)
 `;
 
@@ -93,6 +96,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import':
         await runImport(rest);
+        return 0;
+      case 'merge':
+        await runMerge(rest);
         return 0;
       case 'system': {
         const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });

@@ -79,3 +79,25 @@ describe('studio CLI', () => {
     expect(typeof rep.training.reason).toBe('string');
   });
 });
+
+describe('studio merge', () => {
+  it('merges a PEFT adapter into a base folder from the command line, and refuses bad input', async () => {
+    const { makeLoraAdapter, makeQwen3VLCheckpoint } = await import('../helpers/checkpoints');
+    const root = tempDir();
+    const specs = makeQwen3VLCheckpoint(join(root, 'base'), {});
+    makeLoraAdapter(join(root, 'adapter'), specs, {});
+    const ok = studio(['merge', '--base', join(root, 'base'), '--adapter', join(root, 'adapter'), '--out', join(root, 'merged')], tempDir());
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/merged 14 modules into .*merged \(1 shard\(s\)/);
+    const again = studio(['merge', '--base', join(root, 'base'), '--adapter', join(root, 'adapter'), '--out', join(root, 'merged')], tempDir());
+    expect(again).toMatchObject({ code: 1, err: expect.stringContaining('already exists') });
+
+    const home = tempDir();
+    const proj = join(root, 'proj');
+    studio(['project', 'create', proj, '--name', 'm'], home);
+    const inProject = studio(['merge', '--project', proj, '--base', join(root, 'base'), '--adapter', join(root, 'adapter'), '--out', join(root, 'exported')], home);
+    expect(inProject.code).toBe(0);
+    const info = JSON.parse(studio(['project', 'info', proj, '--json'], home).out);
+    expect(info.artifacts).toMatchObject({ 'base-model': 1, adapter: 1, 'merged-model': 2 });
+  });
+});
