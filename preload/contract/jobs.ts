@@ -1,7 +1,7 @@
 // Job kinds the renderer can start, each with the config it takes. The core
 // registers a runner per kind; a kind listed here without a runner is an error.
 import { z } from 'zod';
-import { ArtifactKind } from './models';
+import { ArtifactKind, StepId } from './models';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -31,11 +31,16 @@ export const ExportMergedConfig = z.object({
   mode: z.enum(['copy', 'link']).default('link'),
 });
 
+// `step` files the run under the wizard step it was started from (an import
+// started on Merge shows among Merge's jobs); kinds that belong to a step keep theirs.
+const start = <K extends string, C extends z.ZodTypeAny>(kind: K, config: C) =>
+  z.object({ kind: z.literal(kind), config, step: StepId.optional() }).strict();
+
 export const JobStart = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('artifact.import'), config: ImportArtifactConfig }),
-  z.object({ kind: z.literal('project.verify'), config: VerifyArtifactsConfig }),
-  z.object({ kind: z.literal('merge.run'), config: MergeRunConfig }),
-  z.object({ kind: z.literal('merge.export'), config: ExportMergedConfig }),
+  start('artifact.import', ImportArtifactConfig),
+  start('project.verify', VerifyArtifactsConfig),
+  start('merge.run', MergeRunConfig),
+  start('merge.export', ExportMergedConfig),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

@@ -44,7 +44,7 @@ export function createHandlers(studio: Studio): Handlers {
     },
     'artifacts.lineage': ({ artifactId }) => lineageOf(studio.requireProject().project, artifactId),
 
-    'jobs.start': ({ kind, config }) => studio.requireProject().runner.start(kind, config),
+    'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, config, step),
     'jobs.list': ({ step, limit }) => studio.requireProject().project.store.listRuns({ step, limit }).map((r) => toRunSummary(r)),
     'jobs.get': ({ runId }) => {
       const { project } = studio.requireProject();

@@ -2,7 +2,7 @@
 // cancellation through AbortSignal, throttled progress, and every state change
 // persisted so a restart can tell what happened.
 import { randomUUID } from 'node:crypto';
-import type { RunSummary } from '../../../preload/contract';
+import type { RunSummary, StepId } from '../../../preload/contract';
 import { describeZodError } from '../../../preload/contract';
 import { isTerminal } from '../db/store';
 import type { StudioEvents } from '../events';
@@ -45,7 +45,7 @@ export class JobRunner {
     return [...this.definitions.keys()];
   }
 
-  start(kind: string, rawConfig: unknown): RunSummary {
+  start(kind: string, rawConfig: unknown, step?: StepId): RunSummary {
     if (this.closed) throw new StudioError('closed', 'the project is closing; no new jobs can start');
     const def = this.definitions.get(kind);
     if (!def) throw new StudioError('unknown_job', `unknown job kind '${kind}'`);
@@ -55,7 +55,7 @@ export class JobRunner {
     this.project.store.insertRun({
       id,
       kind,
-      step: def.step,
+      step: def.step ?? step ?? null,
       title: def.title(parsed.data),
       config_json: JSON.stringify(parsed.data),
       created_at: nowIso(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <thread>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -134,6 +135,67 @@ bool has_avx2_fma() {
 }
 #endif
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// acc{0,1}[q] = Σ_k L{0,1}[k]·R[k·ldr + q] for two rows at once, k in order with
+// FMA (the summation order BLAS uses for a rank-r product), accumulators kept in
+// registers across k: the arithmetic is identical to repeated axpy_fma.
+__attribute__((target("avx2,fma"))) void rank_r_rows2_avx2(const float* L0, const float* L1, size_t rank, const float* R, size_t ldr, size_t n, float* acc0, float* acc1) {
+  size_t q = 0;
+  for (; q + 32 <= n; q += 32) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    for (size_t k = 0; k < rank; k++) {
+      const float* r = R + k * ldr + q;
+      const __m256 r0 = _mm256_loadu_ps(r), r1 = _mm256_loadu_ps(r + 8), r2 = _mm256_loadu_ps(r + 16), r3 = _mm256_loadu_ps(r + 24);
+      const __m256 l0 = _mm256_set1_ps(L0[k]), l1 = _mm256_set1_ps(L1[k]);
+      a0 = _mm256_fmadd_ps(l0, r0, a0);
+      a1 = _mm256_fmadd_ps(l0, r1, a1);
+      a2 = _mm256_fmadd_ps(l0, r2, a2);
+      a3 = _mm256_fmadd_ps(l0, r3, a3);
+      b0 = _mm256_fmadd_ps(l1, r0, b0);
+      b1 = _mm256_fmadd_ps(l1, r1, b1);
+      b2 = _mm256_fmadd_ps(l1, r2, b2);
+      b3 = _mm256_fmadd_ps(l1, r3, b3);
+    }
+    _mm256_storeu_ps(acc0 + q, a0);
+    _mm256_storeu_ps(acc0 + q + 8, a1);
+    _mm256_storeu_ps(acc0 + q + 16, a2);
+    _mm256_storeu_ps(acc0 + q + 24, a3);
+    _mm256_storeu_ps(acc1 + q, b0);
+    _mm256_storeu_ps(acc1 + q + 8, b1);
+    _mm256_storeu_ps(acc1 + q + 16, b2);
+    _mm256_storeu_ps(acc1 + q + 24, b3);
+  }
+  for (; q < n; q++) {
+    float x = 0, y = 0;
+    for (size_t k = 0; k < rank; k++) {
+      x = std::fmaf(L0[k], R[k * ldr + q], x);
+      y = std::fmaf(L1[k], R[k * ldr + q], y);
+    }
+    acc0[q] = x;
+    acc1[q] = y;
+  }
+}
+#endif
+
+void axpy_fma(float* acc, float l, const float* r, size_t n);
+
+// acc{0,1} for two rows (L1 may equal L0 for a lone last row), portable or AVX2.
+void rank_r_rows2(const float* L0, const float* L1, size_t rank, const float* R, size_t ldr, size_t n, float* acc0, float* acc1) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool fast = has_avx2_fma();
+  if (fast) {
+    rank_r_rows2_avx2(L0, L1, rank, R, ldr, n, acc0, acc1);
+    return;
+  }
+#endif
+  std::fill(acc0, acc0 + n, 0.0f);
+  std::fill(acc1, acc1 + n, 0.0f);
+  for (size_t k = 0; k < rank; k++) {
+    axpy_fma(acc0, L0[k], R + k * ldr, n);
+    axpy_fma(acc1, L1[k], R + k * ldr, n);
+  }
+}
+
 void axpy_fma(float* acc, float l, const float* r, size_t n) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   static const bool fast = has_avx2_fma();
@@ -199,20 +261,96 @@ Factors prepare(const OutTensor& t, const Lora& l, bool want_double) {
   return f;
 }
 
-// Merges rows [r0, r1) of one tensor into out (already offset to row r0).
-void merge_rows(const OutTensor& t, const std::vector<Factors>& fs, Rounding rounding, size_t r0, size_t r1, uint8_t* out) {
+void load_row(const uint8_t* p, DType d, uint64_t start, size_t n, float* dst) {
+  switch (d) {
+    case DType::F32:
+      std::memcpy(dst, p + start * 4, n * 4);
+      return;
+    case DType::BF16: {
+      const uint8_t* s = p + start * 2;
+      for (size_t i = 0; i < n; i++) {
+        uint16_t h;
+        std::memcpy(&h, s + i * 2, 2);
+        dst[i] = num::bf16_to_f32(h);
+      }
+      return;
+    }
+    default:
+      for (size_t i = 0; i < n; i++) dst[i] = load(p, d, start + i);
+  }
+}
+
+void store_row(uint8_t* p, DType d, uint64_t start, size_t n, const float* src) {
+  switch (d) {
+    case DType::F32:
+      std::memcpy(p + start * 4, src, n * 4);
+      return;
+    case DType::BF16: {
+      uint8_t* o = p + start * 2;
+      for (size_t i = 0; i < n; i++) {
+        const uint16_t h = num::f32_to_bf16(src[i]);
+        std::memcpy(o + i * 2, &h, 2);
+      }
+      return;
+    }
+    default:
+      for (size_t i = 0; i < n; i++) store_f32(p, d, start + i, src[i]);
+  }
+}
+
+// PEFT order without DoRA works element by element, so columns are processed in
+// blocks: the block of R (rank × kColBlock floats) stays in cache for every row.
+constexpr size_t kColBlock = 512;
+
+void merge_rows_peft_blocked(const OutTensor& t, const std::vector<Factors>& fs, size_t r0, size_t r1, uint8_t* out) {
   const st::TensorInfo& W = *t.info;
   const uint8_t* w = t.src->data(W);
   const size_t cols = static_cast<size_t>(W.shape[1]);
-  std::vector<float> acc(cols), delta(cols);
-  std::vector<double> accd(rounding == Rounding::Single ? cols : 0), sumd(rounding == Rounding::Single ? cols : 0);
+  float cur[2][kColBlock], acc[2][kColBlock];
+  uint8_t tmp[8];
+  for (size_t q0 = 0; q0 < cols; q0 += kColBlock) {
+    const size_t qn = std::min(kColBlock, cols - q0);
+    for (size_t p = r0; p < r1; p += 2) {
+      const size_t rows = std::min<size_t>(2, r1 - p);
+      for (size_t j = 0; j < rows; j++) load_row(w, W.dtype, static_cast<uint64_t>(p + j) * cols + q0, qn, cur[j]);
+      for (const auto& f : fs) {
+        const float* L0 = &f.L[p * f.rank];
+        const float* L1 = rows == 2 ? L0 + f.rank : L0;
+        rank_r_rows2(L0, L1, f.rank, &f.R[q0], f.cols, qn, acc[0], acc[1]);
+        const float s = static_cast<float>(f.scale);
+        for (size_t j = 0; j < rows; j++) {
+          // delta = fp32(acc·scale), then one fp32 add: PEFT's in-place add into the weight.
+          for (size_t q = 0; q < qn; q++) cur[j][q] = cur[j][q] + acc[j][q] * s;
+          if (&f != &fs.back())  // between adapters PEFT's weight is back in its own dtype
+            for (size_t q = 0; q < qn; q++) {
+              store_f32(tmp, W.dtype, 0, cur[j][q]);
+              cur[j][q] = load(tmp, W.dtype, 0);
+            }
+        }
+      }
+      for (size_t j = 0; j < rows; j++) store_row(out, t.out_dtype, static_cast<uint64_t>(p + j - r0) * cols + q0, qn, cur[j]);
+    }
+  }
+}
+
+// Merges rows [r0, r1) of one tensor into out (already offset to row r0).
+void merge_rows(const OutTensor& t, const std::vector<Factors>& fs, Rounding rounding, size_t r0, size_t r1, uint8_t* out) {
+  const bool dora = std::any_of(fs.begin(), fs.end(), [](const Factors& f) { return !f.magnitude.empty(); });
+  if (rounding == Rounding::Peft && !dora) {
+    merge_rows_peft_blocked(t, fs, r0, r1, out);
+    return;
+  }
+  const st::TensorInfo& W = *t.info;
+  const uint8_t* w = t.src->data(W);
+  const size_t cols = static_cast<size_t>(W.shape[1]);
+  std::vector<float> acc(cols), delta(cols), cur(cols);
+  std::vector<double> accd(cols), sumd(cols);
   for (size_t p = r0; p < r1; p++) {
     const uint64_t base = static_cast<uint64_t>(p) * cols;
     const uint64_t obase = static_cast<uint64_t>(p - r0) * cols;
     if (rounding == Rounding::Peft) {
-      // PEFT: each adapter's delta = fp32(fp32(B·A) · scale) is added to the weight in turn.
-      std::vector<float> cur(cols);
-      for (size_t q = 0; q < cols; q++) cur[q] = load(w, W.dtype, base + q);
+      // DoRA needs the whole row (its norm) before anything is written.
+      load_row(w, W.dtype, base, cols, cur.data());
       for (const auto& f : fs) {
         std::fill(acc.begin(), acc.end(), 0.0f);
         for (size_t k = 0; k < f.rank; k++) axpy_fma(acc.data(), f.L[p * f.rank + k], &f.R[k * f.cols], cols);
@@ -228,18 +366,10 @@ void merge_rows(const OutTensor& t, const std::vector<Factors>& fs, Rounding rou
           const float factor = f.magnitude[p] / static_cast<float>(std::sqrt(norm));
           for (size_t q = 0; q < cols; q++) cur[q] = factor * (cur[q] + delta[q]);
         } else {
-          // One fp32 add, then rounding into the weight's dtype (the in-place add of PEFT).
           for (size_t q = 0; q < cols; q++) cur[q] = cur[q] + delta[q];
         }
-        // Between adapters PEFT's weight is back in its own dtype: round it there.
-        if (&f != &fs.back())
-          for (size_t q = 0; q < cols; q++) {
-            uint8_t tmp[8];
-            store_f32(tmp, W.dtype, 0, cur[q]);
-            cur[q] = load(tmp, W.dtype, 0);
-          }
       }
-      for (size_t q = 0; q < cols; q++) store_f32(out, t.out_dtype, obase + q, cur[q]);
+      store_row(out, t.out_dtype, obase, cols, cur.data());
     } else {
       for (size_t q = 0; q < cols; q++) sumd[q] = load_f64(w, W.dtype, base + q);
       for (const auto& f : fs) {
@@ -292,20 +422,23 @@ void parallel_rows(size_t rows, int threads, const std::function<void(size_t, si
 
 int resolve_threads(int t) { return t > 0 ? t : std::max(1u, std::thread::hardware_concurrency()); }
 
-// Drops pages of a finished tensor from our mapping so RSS stays bounded.
-void release_pages(const st::File* f, const st::TensorInfo& t) {
+// Drops pages we are done with from our mapping (the page cache keeps them),
+// so RSS stays near one block instead of growing with the model.
+void release_range(const uint8_t* ptr, uint64_t n) {
 #if !defined(_WIN32)
   const long page = sysconf(_SC_PAGESIZE);
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(f->data(t));
-  const uintptr_t end = begin + t.nbytes();
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(ptr);
+  const uintptr_t end = begin + n;
   const uintptr_t a = (begin + page - 1) / page * page;
   const uintptr_t b = end / page * page;
   if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
 #else
-  (void)f;
-  (void)t;
+  (void)ptr;
+  (void)n;
 #endif
 }
+
+void release_pages(const st::File* f, const st::TensorInfo& t) { release_range(f->data(t), t.nbytes()); }
 
 }  // namespace
 
@@ -348,6 +481,7 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
           if (cancel.load()) throw Cancelled();
           const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off));
           writer.write(p + off, n);
+          release_range(p + off, n);
           pr.bytes_done += n;
           progress(pr);
         }
@@ -371,16 +505,28 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
         for (const auto& l : t.loras) fs.push_back(prepare(t, l, opt.rounding == Rounding::Single));
         const size_t rows = static_cast<size_t>(t.info->shape[0]);
         const size_t cols = static_cast<size_t>(t.info->shape[1]);
-        const size_t block_rows = std::max<size_t>(static_cast<size_t>(threads), kBlockBytes / std::max<size_t>(1, cols * osz));
-        std::vector<uint8_t> buf;
-        for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
-          if (cancel.load()) throw Cancelled();
-          const size_t r1 = std::min(rows, r0 + block_rows);
-          buf.resize((r1 - r0) * cols * osz);
-          parallel_rows(r1 - r0, threads, [&](size_t a, size_t b) { merge_rows(t, fs, opt.rounding, r0 + a, r0 + b, buf.data() + a * cols * osz); });
-          writer.write(buf.data(), buf.size());
-          pr.bytes_done += buf.size();
-          progress(pr);
+        const size_t block_rows = std::max<size_t>(static_cast<size_t>(threads) * 2, kBlockBytes / std::max<size_t>(1, cols * osz));
+        // Double buffering: block i is written by a helper thread while block i+1 is computed.
+        std::vector<uint8_t> bufs[2];
+        std::future<void> writing;
+        int cur = 0;
+        try {
+          for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
+            if (cancel.load()) throw Cancelled();
+            const size_t r1 = std::min(rows, r0 + block_rows);
+            auto& buf = bufs[cur];
+            buf.resize((r1 - r0) * cols * osz);
+            parallel_rows(r1 - r0, threads, [&](size_t a, size_t b) { merge_rows(t, fs, opt.rounding, r0 + a, r0 + b, buf.data() + a * cols * osz); });
+            if (writing.valid()) writing.get();
+            writing = std::async(std::launch::async, [&writer, &buf] { writer.write(buf.data(), buf.size()); });
+            cur ^= 1;
+            pr.bytes_done += buf.size();
+            progress(pr);
+          }
+          if (writing.valid()) writing.get();
+        } catch (...) {
+          if (writing.valid()) writing.wait();
+          throw;
         }
       }
       release_pages(t.src, *t.info);

@@ -1,0 +1,38 @@
+// A native select over this project's artifacts of one kind (native, so it is
+// keyboard-friendly and testable with selectOption).
+import TextField from '@mui/material/TextField';
+import type { Artifact } from '../../../../preload/contract';
+import { formatBytes } from '../../util/format';
+
+interface Props {
+  id: string;
+  label: string;
+  artifacts: Artifact[];
+  value: string;
+  onChange: (id: string) => void;
+  testId: string;
+}
+
+export function ArtifactSelect({ id, label, artifacts, value, onChange, testId }: Props) {
+  return (
+    <TextField
+      select
+      id={id}
+      label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      size="small"
+      fullWidth
+      disabled={!artifacts.length}
+      helperText={artifacts.length ? undefined : 'None in this project yet: import one below.'}
+      slotProps={{ select: { native: true }, htmlInput: { 'data-testid': testId }, inputLabel: { shrink: true } }}
+    >
+      <option value="">{artifacts.length ? 'Choose…' : '—'}</option>
+      {artifacts.map((a) => (
+        <option key={a.id} value={a.id}>
+          {a.name} ({formatBytes(a.sizeBytes)})
+        </option>
+      ))}
+    </TextField>
+  );
+}

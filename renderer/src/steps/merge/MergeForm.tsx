@@ -1,0 +1,66 @@
+// Merge: pick a base model and an adapter from the project, choose the output
+// dtype and rounding, and start a merge.run job.
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import { errorText, studio } from '../../api/client';
+import { useShell } from '../../app/ShellContext';
+import { useArtifacts } from '../../wizard/useArtifacts';
+import { ArtifactSelect } from './ArtifactSelect';
+
+export function MergeForm() {
+  const shell = useShell();
+  const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
+  const adapters = useArtifacts(['adapter']).artifacts;
+  const [base, setBase] = useState('');
+  const [adapter, setAdapter] = useState('');
+  const [name, setName] = useState('');
+  const [outDtype, setOutDtype] = useState<'bf16' | 'keep'>('bf16');
+  const [rounding, setRounding] = useState<'peft' | 'single'>('peft');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    studio
+      .call('jobs.start', {
+        kind: 'merge.run',
+        step: 'merge',
+        config: { baseArtifactId: base, adapterArtifactId: adapter, outDtype, rounding, ...(name.trim() ? { name: name.trim() } : {}) },
+      })
+      .then(() => shell.openJobs())
+      .catch((err: unknown) => setError(errorText(err)))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 1.5 }}>
+      <ArtifactSelect id="merge-base" label="Base model" artifacts={bases} value={base} onChange={setBase} testId="merge-base-select" />
+      <ArtifactSelect id="merge-adapter" label="LoRA adapter" artifacts={adapters} value={adapter} onChange={setAdapter} testId="merge-adapter-select" />
+      <TextField id="merge-name" label="Name of the merged model (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)}
+        slotProps={{ htmlInput: { 'data-testid': 'merge-name-input' } }} />
+      <Box sx={{ display: 'flex', gap: 1.5 }}>
+        <TextField select id="merge-dtype" label="Output weights" size="small" value={outDtype} onChange={(e) => setOutDtype(e.target.value as 'bf16' | 'keep')}
+          slotProps={{ select: { native: true } }} sx={{ flex: 1 }}>
+          <option value="bf16">bf16 (for vLLM / verl)</option>
+          <option value="keep">keep the base's dtypes</option>
+        </TextField>
+        <TextField select id="merge-rounding" label="Arithmetic" size="small" value={rounding} onChange={(e) => setRounding(e.target.value as 'peft' | 'single')}
+          slotProps={{ select: { native: true } }} sx={{ flex: 1 }}>
+          <option value="peft">as PEFT merge_and_unload</option>
+          <option value="single">single rounding (float64)</option>
+        </TextField>
+      </Box>
+      {error && <Alert severity="error" data-testid="merge-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      <Box sx={{ gridColumn: '1 / -1' }}>
+        <Button type="submit" variant="contained" disabled={busy || !base || !adapter} data-testid="merge-submit">
+          Merge
+        </Button>
+      </Box>
+    </Box>
+  );
+}
