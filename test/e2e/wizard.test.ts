@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 // End to end in real Chromium against server mode: create a project, walk the
 // seven steps, run a job to 100 %, cancel another, reload and restart.
-import { closeSync, mkdirSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Studio } from '../../main/core/studio';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { launchChromium } from '../helpers/browser';
-import { tempDir } from '../helpers/tmp';
 import { makeLoraAdapter, makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -43,8 +43,9 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  home = tempDir('studio-e2e-home-');
-  work = tempDir('studio-e2e-');
+  // Lives for the whole file (helpers' tempDir is per test).
+  home = mkdtempSync(join(tmpdir(), 'studio-e2e-home-'));
+  work = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   await boot();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -57,6 +58,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await studio?.dispose();
+  for (const d of [home, work]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 describe('studio wizard in Chromium', () => {
