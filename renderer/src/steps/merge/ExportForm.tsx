@@ -6,30 +6,21 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import { errorText, studio } from '../../api/client';
-import { useShell } from '../../app/ShellContext';
+import { useStartJob } from '../../wizard/useStartJob';
 import { FolderField } from '../../project/FolderField';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { ArtifactSelect } from './ArtifactSelect';
 
 export function ExportForm() {
-  const shell = useShell();
   const merged = useArtifacts(['merged-model']).artifacts.filter((a) => a.inProject);
   const [artifact, setArtifact] = useState('');
   const [dest, setDest] = useState('');
   const [copy, setCopy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, start } = useStartJob();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    studio
-      .call('jobs.start', { kind: 'merge.export', step: 'merge', config: { artifactId: artifact, dest: dest.trim(), mode: copy ? 'copy' : 'link' } })
-      .then(() => shell.openJobs())
-      .catch((err: unknown) => setError(errorText(err)))
-      .finally(() => setBusy(false));
+    start({ kind: 'merge.export', step: 'merge', config: { artifactId: artifact, dest: dest.trim(), mode: copy ? 'copy' : 'link' } });
   };
 
   return (

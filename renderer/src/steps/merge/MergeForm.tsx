@@ -5,13 +5,11 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
-import { errorText, studio } from '../../api/client';
-import { useShell } from '../../app/ShellContext';
+import { useStartJob } from '../../wizard/useStartJob';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { ArtifactSelect } from './ArtifactSelect';
 
 export function MergeForm() {
-  const shell = useShell();
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
   const adapters = useArtifacts(['adapter']).artifacts;
   const [base, setBase] = useState('');
@@ -19,22 +17,15 @@ export function MergeForm() {
   const [name, setName] = useState('');
   const [outDtype, setOutDtype] = useState<'bf16' | 'keep'>('bf16');
   const [rounding, setRounding] = useState<'peft' | 'single'>('peft');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, start } = useStartJob();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    studio
-      .call('jobs.start', {
-        kind: 'merge.run',
-        step: 'merge',
-        config: { baseArtifactId: base, adapterArtifactId: adapter, outDtype, rounding, ...(name.trim() ? { name: name.trim() } : {}) },
-      })
-      .then(() => shell.openJobs())
-      .catch((err: unknown) => setError(errorText(err)))
-      .finally(() => setBusy(false));
+    start({
+      kind: 'merge.run',
+      step: 'merge',
+      config: { baseArtifactId: base, adapterArtifactId: adapter, outDtype, rounding, ...(name.trim() ? { name: name.trim() } : {}) },
+    });
   };
 
   return (
