@@ -17,7 +17,7 @@ export function MergeForm() {
   const [name, setName] = useState('');
   const [outDtype, setOutDtype] = useState<'bf16' | 'keep'>('bf16');
   const [rounding, setRounding] = useState<'peft' | 'single'>('peft');
-  const { busy, error, setError, start } = useStartJob();
+  const { busy, error, start } = useStartJob();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
