@@ -84,6 +84,8 @@ Napi::Value SystemReport(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("addonVersion", kAddonVersion);
+  // The Node-API version of the running process (Node or Electron), for the System page.
+  exports.Set("abi", Napi::Number::New(env, Napi::VersionManagement::GetNapiVersion(env)));
   exports.Set("systemReport", Napi::Function::New(env, SystemReport, "systemReport"));
   studio::register_merge(env, exports);
   return exports;

@@ -10,7 +10,12 @@
 #include <windows.h>
 #else
 #include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
+#endif
+#if defined(__linux__) && defined(__aarch64__)
+#include <sys/auxv.h>
 #endif
 #if defined(__APPLE__)
 #include <sys/sysctl.h>
@@ -30,7 +35,24 @@ namespace {
 // ---- dynamic loading, the same on every platform ---------------------------
 #if defined(_WIN32)
 using LibHandle = HMODULE;
-LibHandle open_lib(const std::string& name) { return LoadLibraryA(name.c_str()); }
+// A path (not a bare name) is loaded with its own folder searched for its
+// dependencies, as a torch install's lib/ needs; the error mode stops Windows
+// from showing a dialog box for a missing dependency.
+LibHandle open_lib(const std::string& name) {
+  DWORD old_mode = 0;
+  SetThreadErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX, &old_mode);
+  HMODULE h;
+  if (name.find_first_of("/\\") != std::string::npos) {
+    std::string p = name;
+    for (auto& c : p)
+      if (c == '/') c = '\\';
+    h = LoadLibraryExA(p.c_str(), nullptr, LOAD_WITH_ALTERED_SEARCH_PATH);
+  } else {
+    h = LoadLibraryA(name.c_str());
+  }
+  SetThreadErrorMode(old_mode, nullptr);
+  return h;
+}
 void* lib_symbol(LibHandle h, const char* s) { return reinterpret_cast<void*>(GetProcAddress(h, s)); }
 void close_lib(LibHandle h) { FreeLibrary(h); }
 std::string last_load_error() { return "error " + std::to_string(GetLastError()); }
@@ -89,16 +111,45 @@ void x86_features(SystemReport& r) {
   add((ecx1 & (1u << 29)) && ymm, "f16c");
   if (max_leaf >= 7) {
     cpuid(7, 0, a);
-    const unsigned ebx7 = a[1], edx7 = a[3];
+    const unsigned max_sub7 = a[0], ebx7 = a[1], edx7 = a[3];
     add((ebx7 & (1u << 5)) && ymm, "avx2");
     add((ebx7 & (1u << 16)) && zmm, "avx512f");
     add((ebx7 & (1u << 30)) && zmm, "avx512bw");
     add((ebx7 & (1u << 31)) && zmm, "avx512vl");
     add((edx7 & (1u << 23)) && zmm, "avx512_fp16");
     add((edx7 & (1u << 22)) && amx_os, "amx_bf16");
-    cpuid(7, 1, a);
-    add((a[0] & (1u << 5)) && zmm, "avx512_bf16");
+    if (max_sub7 >= 1) {
+      cpuid(7, 1, a);
+      add((a[0] & (1u << 5)) && zmm, "avx512_bf16");
+    }
   }
+}
+#endif
+
+#if defined(__aarch64__) || defined(_M_ARM64)
+// NEON is part of ARMv8-A; the rest are what matmul kernels care about.
+void arm_features(SystemReport& r) {
+  r.cpu_features.emplace_back("neon");
+#if defined(__linux__)
+  const unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
+  // Bit values from the kernel's asm/hwcap.h (spelled out: old headers lack some).
+  if (hw & (1ul << 10)) r.cpu_features.emplace_back("fp16");    // HWCAP_ASIMDHP
+  if (hw & (1ul << 20)) r.cpu_features.emplace_back("dotprod"); // HWCAP_ASIMDDP
+  if (hw & (1ul << 22)) r.cpu_features.emplace_back("sve");     // HWCAP_SVE
+  if (hw2 & (1ul << 1)) r.cpu_features.emplace_back("sve2");    // HWCAP2_SVE2
+  if (hw2 & (1ul << 13)) r.cpu_features.emplace_back("i8mm");   // HWCAP2_I8MM
+  if (hw2 & (1ul << 14)) r.cpu_features.emplace_back("bf16");   // HWCAP2_BF16
+#elif defined(__APPLE__)
+  auto has = [](const char* key) {
+    int v = 0;
+    size_t len = sizeof(v);
+    return sysctlbyname(key, &v, &len, nullptr, 0) == 0 && v != 0;
+  };
+  if (has("hw.optional.arm.FEAT_FP16")) r.cpu_features.emplace_back("fp16");
+  if (has("hw.optional.arm.FEAT_DotProd")) r.cpu_features.emplace_back("dotprod");
+  if (has("hw.optional.arm.FEAT_I8MM")) r.cpu_features.emplace_back("i8mm");
+  if (has("hw.optional.arm.FEAT_BF16")) r.cpu_features.emplace_back("bf16");
+#endif
 }
 #endif
 
@@ -178,7 +229,11 @@ void probe_cuda(SystemReport& r) {
     return;
   }
   int n = 0;
-  count(&n);
+  const int crc = count(&n);
+  if (crc != 0) {
+    r.cuda_reason = "cuDeviceGetCount failed with error " + std::to_string(crc);
+    return;  // libcuda stays loaded: see below
+  }
   for (int i = 0; i < n; i++) {
     int dev = 0;
     if (get(&dev, i) != 0) continue;
@@ -195,7 +250,9 @@ void probe_cuda(SystemReport& r) {
   }
   r.cuda_usable = n > 0;
   r.cuda_reason = n > 0 ? std::to_string(n) + " CUDA device(s), driver " + std::to_string(r.cuda_driver_version) : "the NVIDIA driver reports no CUDA devices";
-  close_lib(h);
+  // No close_lib after a successful cuInit: the driver may have started its own
+  // threads, and unmapping their code under them crashes the process. A second
+  // probe gets the same handle back, so nothing accumulates.
 #endif
 }
 
@@ -226,7 +283,9 @@ std::string dir_of_loaded(LibHandle h, const char* symbol) {
   void* s = dlsym(h, symbol);
   Dl_info info;
   if (s && dladdr(s, &info) && info.dli_fname) {
-    std::string p(info.dli_fname);
+    // Canonical path: on merged-/usr systems the loader reports /lib/... for /usr/lib/...
+    char real[PATH_MAX];
+    std::string p = realpath(info.dli_fname, real) ? std::string(real) : std::string(info.dli_fname);
     return p.substr(0, p.find_last_of('/'));
   }
   return "";
@@ -242,7 +301,10 @@ std::string torch_version_near(const std::string& libdir) {
       libdir + "/../include/torch/version.h",
   };
   const bool system_lib = libdir.rfind("/usr/lib", 0) == 0 || libdir.rfind("/lib", 0) == 0;
-  if (system_lib) candidates.push_back("/usr/include/torch/csrc/api/include/torch/version.h");
+  if (system_lib) {
+    candidates.push_back("/usr/include/torch/csrc/api/include/torch/version.h");
+    candidates.push_back("/usr/include/torch/version.h");
+  }
   for (const auto& path : candidates) {
     std::ifstream f(path);
     if (!f) continue;
@@ -258,12 +320,23 @@ std::string torch_version_near(const std::string& libdir) {
     }
     if (!major.empty() && !minor.empty()) return major + "." + minor + (patch.empty() ? "" : "." + patch);
   }
+  // No header (a trimmed install): a PyTorch wheel also has torch/version.py
+  // beside torch/lib, e.g. __version__ = '2.3.1+cu121'
+  std::ifstream py(libdir + "/../version.py");
+  std::string line;
+  while (py && std::getline(py, line)) {
+    if (line.rfind("__version__", 0) != 0) continue;
+    const auto a = line.find_first_of("'\""), b = line.find_last_of("'\"");
+    if (a != std::string::npos && b > a) return line.substr(a + 1, b - a - 1);
+  }
   return "";
 }
 
 void probe_libtorch(SystemReport& r) {
   std::vector<std::string> prefixes;
-  if (const char* env = std::getenv("STUDIO_LIBTORCH_DIR")) {
+  const char* env = std::getenv("STUDIO_LIBTORCH_DIR");
+  if (env && !*env) env = nullptr;
+  if (env) {
     std::string d(env);
     prefixes.push_back(d + "/");
     prefixes.push_back(d + "/lib/");
@@ -283,6 +356,9 @@ void probe_libtorch(SystemReport& r) {
       continue;
     }
     r.libtorch_usable = true;
+    if (env && prefix.empty())
+      r.warnings.push_back(std::string("STUDIO_LIBTORCH_DIR=") + env + " holds no loadable libtorch (" + errors +
+                           "); using the one on the default library path");
     r.libtorch_path = dir_of_loaded(cpu, "_ZN2at4_ops3add4callERKNS_6TensorES4_RKN3c106ScalarE");
     if (r.libtorch_path.empty()) r.libtorch_path = dir_of_loaded(c10, "_ZN3c1019UndefinedTensorImpl10_singletonE");
     r.libtorch_version = torch_version_near(r.libtorch_path);
@@ -315,26 +391,38 @@ SystemReport probe_system() {
   r.arch = "x64";
 #elif defined(__aarch64__) || defined(_M_ARM64)
   r.arch = "arm64";
-  r.cpu_features.emplace_back("neon");
+#elif defined(__i386__) || defined(_M_IX86)
+  r.arch = "ia32";
 #else
   r.arch = "unknown";
 #endif
-  r.cpu_model = cpu_model_name();
-  r.logical_cores = std::thread::hardware_concurrency();
+  try {
+    r.cpu_model = cpu_model_name();
+    r.logical_cores = std::thread::hardware_concurrency();  // 0 means "unknown"
+    if (r.logical_cores == 0) r.warnings.emplace_back("the number of logical cores could not be read");
 #if defined(STUDIO_X86)
-  x86_features(r);
+    x86_features(r);
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    arm_features(r);
 #endif
+  } catch (...) {
+    r.warnings.emplace_back("the CPU probe failed part-way; CPU details may be incomplete");
+  }
   r.memory_total_bytes = total_memory();
   if (r.memory_total_bytes == 0) r.warnings.emplace_back("total memory could not be read");
   try {
     probe_cuda(r);
   } catch (const std::exception& e) {
     r.cuda_reason = std::string("CUDA probe failed: ") + e.what();
+  } catch (...) {
+    r.cuda_reason = "CUDA probe failed with an unknown error";
   }
   try {
     probe_libtorch(r);
   } catch (const std::exception& e) {
     r.libtorch_reason = std::string("libtorch probe failed: ") + e.what();
+  } catch (...) {
+    r.libtorch_reason = "libtorch probe failed with an unknown error";
   }
   return r;
 }
