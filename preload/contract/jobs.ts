@@ -1,7 +1,7 @@
 // Job kinds the renderer can start, each with the config it takes. The core
 // registers a runner per kind; a kind listed here without a runner is an error.
 import { z } from 'zod';
-import { ArtifactKind, StepId } from './models';
+import { ArtifactKind, FilterRules, StepId } from './models';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -31,6 +31,50 @@ export const ExportMergedConfig = z.object({
   mode: z.enum(['copy', 'link']).default('link'),
 });
 
+export const GAME_IDS = ['sokoban', 'frozenlake', 'points24', 'ezpoints', 'numberline', 'blackjack'] as const;
+
+export const EndpointPolicy = z.object({
+  type: z.literal('openai'),
+  baseUrl: z.string().url('baseUrl must be a URL such as http://127.0.0.1:8000/v1'),
+  model: z.string().min(1, 'model is required'),
+  // Used for the requests, never stored: persisted configs show it redacted.
+  apiKey: z.string().optional(),
+  temperature: z.number().min(0).max(2).default(0.4),
+  topP: z.number().gt(0).max(1).default(1),
+  maxTokens: z.number().int().min(1).max(32768).default(500),
+  timeoutMs: z.number().int().min(1000).max(3_600_000).default(120_000),
+  retries: z.number().int().min(0).max(10).default(3),
+});
+
+export const RolloutConfig = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  game: z.enum(GAME_IDS).default('sokoban'),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  tasks: z.number().int().min(1).max(100_000).default(16),
+  samplesPerTask: z.number().int().min(1).max(64).default(1),
+  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  historyTurns: z.number().int().min(0).max(50).default(0),
+  concurrency: z.number().int().min(1).max(256).default(4),
+  policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy]).default({ type: 'expert' }),
+  // Continue a stopped rollout: finished (task, sample) pairs are kept, the rest are played.
+  resumeRolloutId: z.string().optional(),
+});
+
+export const ExportDatasetConfig = z.object({
+  name: z.string().trim().min(1, 'a dataset name is required').max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores'),
+  rules: FilterRules.default({}),
+  filterId: z.string().optional(),
+  // jsonl: our documented format (every turn with its own frame); arlarena: the JSON the ARLArena scripts read.
+  format: z.enum(['jsonl', 'arlarena']).default('jsonl'),
+});
+
+export const ImportTrajectoriesConfig = z.object({
+  // Files, or folders whose *.json files are read (ARLArena's high_score_multiturn_texts_seed{N}.json).
+  paths: z.array(z.string().min(1)).min(1, 'give at least one file or folder'),
+  game: z.enum(GAME_IDS).default('sokoban'),
+  name: z.string().trim().min(1).max(120).optional(),
+});
+
 // `step` files the run under the wizard step it was started from (an import
 // started on Merge shows among Merge's jobs); kinds that belong to a step keep theirs.
 const start = <K extends string, C extends z.ZodTypeAny>(kind: K, config: C) =>
@@ -39,6 +83,9 @@ const start = <K extends string, C extends z.ZodTypeAny>(kind: K, config: C) =>
 export const JobStart = z.discriminatedUnion('kind', [
   start('artifact.import', ImportArtifactConfig),
   start('project.verify', VerifyArtifactsConfig),
+  start('rollout.run', RolloutConfig),
+  start('review.export', ExportDatasetConfig),
+  start('rollout.import', ImportTrajectoriesConfig),
   start('merge.run', MergeRunConfig),
   start('merge.export', ExportMergedConfig),
 ]);

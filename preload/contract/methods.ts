@@ -2,8 +2,8 @@
 // its result. Both sides validate against these schemas.
 import { z } from 'zod';
 import {
-  AppInfo, AppState, Artifact, ArtifactKind, DirListing, LineageNode, ProjectInfo, RunDetail, RunLog,
-  RunSummary, StepId, StepInfo, SystemReport, ThemeMode,
+  AppInfo, AppState, Artifact, ArtifactKind, Decision, DirListing, FilterPreview, FilterRules, LineageNode, ProjectInfo, RunDetail, RunLog,
+  RunSummary, SavedFilter, StepId, StepInfo, SystemReport, ThemeMode, TrajectorySummary, TurnView,
 } from './models';
 import { JobStart } from './jobs';
 
@@ -33,6 +33,17 @@ export const methods = {
   'jobs.get': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunDetail },
   'jobs.logs': { params: z.object({ runId: z.string().min(1), afterId: z.number().int().optional() }).strict(), result: z.array(RunLog) },
   'jobs.cancel': { params: z.object({ runId: z.string().min(1) }).strict(), result: RunSummary },
+
+  'review.preview': { params: z.object({ rules: FilterRules }).strict(), result: FilterPreview },
+  'review.list': {
+    params: z.object({ rules: FilterRules, view: z.enum(['all', 'accepted', 'rejected', 'undecided']).default('all'), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    result: z.object({ total: z.number(), items: z.array(TrajectorySummary) }),
+  },
+  'review.trajectory': { params: z.object({ id: z.string().min(1), rules: FilterRules.optional() }).strict(), result: z.object({ trajectory: TrajectorySummary, turns: z.array(TurnView) }) },
+  'review.frame': { params: z.object({ id: z.number().int() }).strict(), result: z.object({ png: z.string(), width: z.number(), height: z.number() }) },
+  'review.decide': { params: z.object({ id: z.string().min(1), decision: Decision.nullable(), note: z.string().max(4000).nullable().optional() }).strict(), result: z.object({ ok: z.literal(true) }) },
+  'review.filters': { params: none, result: z.array(SavedFilter) },
+  'review.saveFilter': { params: z.object({ name: z.string().trim().min(1, 'a filter name is required').max(120), rules: FilterRules }).strict(), result: SavedFilter },
 
   'system.report': { params: none, result: SystemReport },
 } as const;

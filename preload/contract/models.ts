@@ -153,3 +153,72 @@ export type SystemReport = z.infer<typeof SystemReport>;
 export const DirEntry = z.object({ name: z.string(), path: z.string(), isProject: z.boolean() });
 export const DirListing = z.object({ path: z.string(), parent: z.string().nullable(), dirs: z.array(DirEntry), isProject: z.boolean() });
 export type DirListing = z.infer<typeof DirListing>;
+
+// ---- Filter & review ----------------------------------------------------------
+export const FilterRules = z
+  .object({
+    success: z.boolean().optional(),
+    minTaskScore: z.number().optional(),
+    minReturn: z.number().optional(),
+    maxReturn: z.number().optional(),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(0).optional(),
+    minFormatValidRatio: z.number().min(0).max(1).optional(),
+    maxInvalidActions: z.number().int().min(0).optional(),
+    dropDuplicates: z.boolean().optional(), // same action sequence on the same level
+    games: z.array(z.string()).optional(),
+    rolloutIds: z.array(z.string()).optional(), // per run (a rollout, or one import)
+  })
+  .strict();
+export type FilterRules = z.infer<typeof FilterRules>;
+
+export const Histogram = z.object({ edges: z.array(z.number()), counts: z.array(z.number()) });
+export const FilterPreview = z.object({
+  total: z.number(),
+  passing: z.number(), // by the rules alone
+  accepted: z.number(), // after per-trajectory decisions
+  histograms: z.object({ taskScore: Histogram, length: Histogram, return: Histogram }),
+});
+export type FilterPreview = z.infer<typeof FilterPreview>;
+
+export const SavedFilter = z.object({ id: z.string(), name: z.string(), rules: FilterRules, updatedAt: z.string() });
+export type SavedFilter = z.infer<typeof SavedFilter>;
+
+export const Decision = z.enum(['accept', 'reject']);
+export const TrajectorySummary = z.object({
+  id: z.string(),
+  rolloutId: z.string(),
+  source: z.enum(['rollout', 'import']),
+  sourceFile: z.string().nullable(),
+  sourceIndex: z.number().nullable(),
+  game: z.string(),
+  seed: z.number().nullable(),
+  taskIndex: z.number(),
+  sampleIndex: z.number(),
+  success: z.boolean(),
+  taskScore: z.number().nullable(),
+  return: z.number(),
+  length: z.number(),
+  invalidActions: z.number(),
+  formatValidTurns: z.number(),
+  passes: z.boolean(),
+  decision: Decision.nullable(),
+  note: z.string().nullable(),
+});
+export type TrajectorySummary = z.infer<typeof TrajectorySummary>;
+
+export const TurnView = z.object({
+  idx: z.number(),
+  prompt: z.string(),
+  textObs: z.string().nullable(),
+  frameId: z.number().nullable(),
+  reply: z.string(),
+  think: z.string().nullable(),
+  action: z.string().nullable(),
+  actionValid: z.boolean(),
+  formatValid: z.boolean(),
+  reward: z.number(),
+  done: z.boolean(),
+  won: z.boolean(),
+});
+export type TurnView = z.infer<typeof TurnView>;

@@ -90,7 +90,7 @@ describe('studio wizard in Chromium', () => {
       await stepPage.waitFor();
       await shot(`03-step-${i + 1}-${id}`);
       // Actions that arrive with later issues are described, not faked; Merge has its own.
-      expect(await stepPage.getByTestId('step-pending').count()).toBe(id === 'merge' ? 0 : 1);
+      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'merge'].includes(id) ? 0 : 1);
     }
     // Keyboard: Alt+1 jumps to the first step.
     await page.keyboard.press('Alt+1');
@@ -152,6 +152,45 @@ describe('studio wizard in Chromium', () => {
     await shot('07-after-restart');
   });
 
+  it('runs an expert rollout, filters, reviews with the keyboard and exports the accepted set', async () => {
+    await page.getByTestId('step-rollout').click();
+    await page.getByTestId('rollout-tasks').fill('4');
+    await page.getByTestId('rollout-samples').fill('1');
+    await page.getByTestId('rollout-submit').click();
+    const jobs = page.getByTestId('jobs-panel');
+    const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Rollout' }).first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    await shot('08-rollout-done');
+
+    await page.getByTestId('step-filter').click();
+    await expect.poll(() => page.getByTestId('filter-counts').textContent(), { timeout: 15_000 }).toContain('4 of 4 pass the rules');
+    const panel = page.getByTestId('review-panel');
+    await page.getByTestId('review-row-0').click();
+    await expect.poll(() => page.getByTestId('review-turn-label').textContent()).toMatch(/Turn 1 \/ \d+/);
+    await expect.poll(async () => (await page.getByTestId('review-frame').getAttribute('src')) ?? '').toMatch(/^data:image\/png;base64,/);
+    await panel.focus();
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByTestId('review-turn-label').textContent()).toMatch(/Turn 2 \//);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('review-turn-label').textContent()).toMatch(/Turn 1 \//);
+    await page.keyboard.press('r');
+    await expect.poll(() => page.getByTestId('review-decision').textContent()).toBe('rejected');
+    await expect.poll(() => page.getByTestId('filter-counts').textContent()).toContain('3 accepted after decisions');
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByTestId('review-count').textContent()).toContain('2 selected');
+    await page.keyboard.press('e');
+    await page.getByTestId('review-note-input').fill('clean solve');
+    await page.getByTestId('review-note-save').click();
+    await expect.poll(() => page.getByTestId('review-note').textContent()).toContain('clean solve');
+    await shot('09-review');
+
+    await page.getByTestId('export-name-input').fill('sokoban-accepted');
+    await page.getByTestId('export-dataset-submit').click();
+    const exp = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'sokoban-accepted' }).first();
+    await expect.poll(() => exp.getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+    await expect.poll(() => page.getByTestId('step-page-filter').textContent()).toContain('sokoban-accepted');
+  });
+
   it('merges an adapter into a base model from the Merge step and exports the folder', async () => {
     const base = join(work, 'tiny-qwen3-vl');
     const adapter = join(work, 'tiny-adapter');
@@ -173,25 +212,25 @@ describe('studio wizard in Chromium', () => {
     const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Merge' }).first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(async () => page.getByTestId('export-artifact-select').locator('option', { hasText: 'sokoban-merged' }).count()).toBe(1);
-    await shot('08-merged');
+    await shot('10-merged');
     const dest = join(work, 'exported-model');
     await page.getByTestId('export-artifact-select').selectOption({ index: 1 });
     await page.getByTestId('export-dest-input').locator('input').fill(dest);
     await page.getByTestId('export-submit').click();
     await expect.poll(() => existsSync(join(dest, 'model.safetensors.index.json')), { timeout: 30_000 }).toBe(true);
     expect(readdirSync(dest)).toEqual(expect.arrayContaining(['config.json', 'README.md', 'tokenizer.json', 'model-00001-of-00001.safetensors']));
-    await shot('09-exported');
+    await shot('11-exported');
   });
 
   it('shows the System page and switches theme', async () => {
     await page.getByTestId('nav-system').click();
     await page.getByTestId('system-page').waitFor();
     await expect.poll(() => page.getByTestId('system-addon-status').textContent(), { timeout: 15_000 }).toMatch(/loaded|unavailable/i);
-    await shot('10-system');
+    await shot('12-system');
     const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByTestId('theme-toggle').click();
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
-    await shot('11-theme-toggled');
+    await shot('13-theme-toggled');
     expect(consoleErrors).toEqual([]);
   });
 });

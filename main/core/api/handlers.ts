@@ -9,6 +9,7 @@ import { systemReport } from '../system/systemReport';
 import type { Studio } from '../studio';
 import { StudioError } from '../util/errors';
 import { listDirs } from './listDirs';
+import { Review } from '../steps/filter/review';
 
 type In<M extends MethodName> = z.output<Methods[M]['params']>;
 export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
@@ -62,6 +63,14 @@ export function createHandlers(studio: Studio): Handlers {
     'jobs.logs': ({ runId, afterId }) =>
       studio.requireProject().project.store.listLogs(runId, afterId ?? 0).map((l) => ({ id: l.id, runId: l.run_id, time: l.time, level: l.level, message: l.message })),
     'jobs.cancel': ({ runId }) => studio.requireProject().runner.cancel(runId),
+
+    'review.preview': ({ rules }) => new Review(studio.requireProject().project).preview(rules),
+    'review.list': ({ rules, view, offset, limit }) => new Review(studio.requireProject().project).list(rules, view, offset, limit),
+    'review.trajectory': ({ id, rules }) => new Review(studio.requireProject().project).trajectory(id, rules),
+    'review.frame': ({ id }) => new Review(studio.requireProject().project).frame(id),
+    'review.decide': ({ id, decision, note }) => (new Review(studio.requireProject().project).decide(id, decision, note), { ok: true as const }),
+    'review.filters': () => new Review(studio.requireProject().project).filters(),
+    'review.saveFilter': ({ name, rules }) => new Review(studio.requireProject().project).saveFilter(name, rules),
 
     'system.report': () => systemReport(),
   };

@@ -57,7 +57,7 @@ export class JobRunner {
       kind,
       step: def.step ?? step ?? null,
       title: def.title(parsed.data),
-      config_json: JSON.stringify(parsed.data),
+      config_json: JSON.stringify(def.redact ? def.redact(parsed.data) : parsed.data),
       created_at: nowIso(),
     });
     this.pendingConfigs.set(id, parsed.data);

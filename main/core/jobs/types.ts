@@ -35,5 +35,7 @@ export interface JobDefinition<C = unknown> {
   step: StepId | null;
   schema: z.ZodType<C>;
   title(config: C): string;
+  /** What of the config may be stored (secrets removed); the whole config when absent. */
+  redact?(config: C): C;
   run(ctx: JobContext<C>): Promise<void>;
 }

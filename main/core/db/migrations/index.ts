@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order, each in its own transaction.
 // Append only: never edit a migration that has shipped.
 import { migration001 } from './001_initial';
+import { migration002 } from './002_rollouts';
 
 export interface Migration {
   version: number;
@@ -8,5 +9,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

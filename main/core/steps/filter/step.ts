@@ -6,8 +6,8 @@ export const filterStep: StepDefinition = {
   summary: 'Rules plus a keyboard-driven review of every turn and frame; keep the good trajectories and export them as a dataset.',
   inputs: [{ kind: 'trajectories', label: 'Trajectories (rollouts or imported ARLArena JSON)', required: true }],
   outputs: ['dataset-json'],
-  jobKinds: ['artifact.import'],
-  pending: 'Filter rules, the review view (j/k/n/p/a/r/e) and JSON export arrive with the rollout & review issue. Trajectory files can already be imported and traced.',
+  jobKinds: ['rollout.import', 'review.export'],
+  pending: null,
   settings: [
     { name: 'default rule', value: 'success = true', note: 'task score ≥ threshold is also available' },
     { name: 'keys', value: 'j/k turn, n/p trajectory, a accept, r reject, e note', note: null },

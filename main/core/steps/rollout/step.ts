@@ -7,8 +7,8 @@ export const rolloutStep: StepDefinition = {
   summary: 'Multi-turn play of games rendered to images by a VLM policy or a built-in expert; many trajectories per task.',
   inputs: [],
   outputs: ['trajectories'],
-  jobKinds: [],
-  pending: 'Game rollouts (Sokoban, Gym-Cards, FrozenLake) with an OpenAI-compatible endpoint or the built-in expert arrive with the rollout issue. Until then, import existing trajectory JSON on the Filter & review step.',
+  jobKinds: ['rollout.run'],
+  pending: null,
   settings: [
     { name: 'game', value: 'Sokoban (visual)', note: '6×6 room, 1 box, levels by reverse play (depth 30)' },
     { name: 'max turns', value: '15', note: null },

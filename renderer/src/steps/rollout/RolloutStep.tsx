@@ -1,7 +1,20 @@
-// Step: Rollout — play the game with a model and record multi-turn trajectories.
-// Uses the common StepPage layout; this step's own actions go in `actions`.
+// Step: Rollout — play games with the expert or a model, many trajectories per task.
+import Divider from '@mui/material/Divider';
 import { StepPage, type StepPageProps } from '../../wizard/StepPage';
+import { ResumeList } from './ResumeList';
+import { RolloutForm } from './RolloutForm';
 
 export function RolloutStep(props: StepPageProps) {
-  return <StepPage {...props} />;
+  return (
+    <StepPage
+      {...props}
+      actions={
+        <>
+          <RolloutForm />
+          <Divider />
+          <ResumeList />
+        </>
+      }
+    />
+  );
 }

@@ -1,0 +1,107 @@
+// Filter rules as SQL over trajectories, per-trajectory decisions, and saved
+// filters. Rules are turned into a parameterised WHERE clause, never string-pasted values.
+import { randomUUID } from 'node:crypto';
+import type { FilterRules } from '../../../preload/contract';
+import type { Db } from './database';
+import type { TrajectoryRow } from './trajectories';
+
+export type ReviewRow = TrajectoryRow & { passes: 0 | 1; decision: "accept" | "reject" | null; note: string | null };
+
+/** The rule predicate and its parameters. */
+function rulesSql(r: FilterRules): { where: string; params: unknown[] } {
+  const c: string[] = [];
+  const p: unknown[] = [];
+  if (r.success !== undefined) (c.push('t.success = ?'), p.push(r.success ? 1 : 0));
+  if (r.minTaskScore !== undefined) (c.push('COALESCE(t.task_score, t.success) >= ?'), p.push(r.minTaskScore));
+  if (r.minReturn !== undefined) (c.push('t.total_return >= ?'), p.push(r.minReturn));
+  if (r.maxReturn !== undefined) (c.push('t.total_return <= ?'), p.push(r.maxReturn));
+  if (r.minLength !== undefined) (c.push('t.length >= ?'), p.push(r.minLength));
+  if (r.maxLength !== undefined) (c.push('t.length <= ?'), p.push(r.maxLength));
+  if (r.minFormatValidRatio !== undefined) (c.push('(CASE WHEN t.length = 0 THEN 0 ELSE 1.0 * t.format_valid_turns / t.length END) >= ?'), p.push(r.minFormatValidRatio));
+  if (r.maxInvalidActions !== undefined) (c.push('t.invalid_actions <= ?'), p.push(r.maxInvalidActions));
+  if (r.games?.length) (c.push(`t.game IN (${r.games.map(() => '?').join(',')})`), p.push(...r.games));
+  if (r.rolloutIds?.length) (c.push(`t.rollout_id IN (${r.rolloutIds.map(() => '?').join(',')})`), p.push(...r.rolloutIds));
+  if (r.dropDuplicates) c.push('t.is_duplicate = 0');
+  return { where: c.length ? c.join(' AND ') : '1', params: p };
+}
+
+// Complete trajectories with their rule verdict and their decision.
+function reviewed(r: FilterRules): { sql: string; params: unknown[] } {
+  const { where, params } = rulesSql(r);
+  return {
+    sql: `WITH judged AS (
+            SELECT t.*, CASE WHEN ${where} THEN 1 ELSE 0 END AS passes, d.decision AS decision, d.note AS note
+            FROM trajectories t LEFT JOIN decisions d ON d.trajectory_key = t.id
+            WHERE t.status = 'complete'
+          )`,
+    params,
+  };
+}
+
+const VIEW: Record<'all' | 'accepted' | 'rejected' | 'undecided', string> = {
+  all: '1',
+  // A decision overrides the rules either way.
+  accepted: "(decision = 'accept' OR (passes = 1 AND decision IS NULL))",
+  rejected: "(decision = 'reject' OR (passes = 0 AND decision IS NULL))",
+  undecided: 'decision IS NULL',
+};
+
+export class ReviewStore {
+  constructor(readonly db: Db) {}
+
+  counts(r: FilterRules): { total: number; passing: number; accepted: number } {
+    const q = reviewed(r);
+    return this.db
+      .prepare(`${q.sql} SELECT COUNT(*) AS total, COALESCE(SUM(passes), 0) AS passing, COALESCE(SUM(CASE WHEN ${VIEW.accepted} THEN 1 ELSE 0 END), 0) AS accepted FROM judged`)
+      .get(...q.params) as { total: number; passing: number; accepted: number };
+  }
+
+  /** Values of one column for the histograms, over every complete trajectory. */
+  column(name: 'task_score' | 'length' | 'total_return'): number[] {
+    const expr = name === 'task_score' ? 'COALESCE(task_score, success)' : name;
+    return (this.db.prepare(`SELECT ${expr} AS v FROM trajectories WHERE status = 'complete'`).all() as { v: number }[]).map((x) => x.v);
+  }
+
+  list(r: FilterRules, view: keyof typeof VIEW, offset: number, limit: number): { total: number; items: ReviewRow[] } {
+    const q = reviewed(r);
+    const total = (this.db.prepare(`${q.sql} SELECT COUNT(*) AS n FROM judged WHERE ${VIEW[view]}`).get(...q.params) as { n: number }).n;
+    const items = this.db
+      .prepare(`${q.sql} SELECT * FROM judged WHERE ${VIEW[view]} ORDER BY created_at, rollout_id, task_index, sample_index LIMIT ? OFFSET ?`)
+      .all(...q.params, limit, offset) as ReviewRow[];
+    return { total, items };
+  }
+
+  one(id: string, r: FilterRules): ReviewRow | undefined {
+    const q = reviewed(r);
+    return this.db.prepare(`${q.sql} SELECT * FROM judged WHERE id = ?`).get(...q.params, id) as ReviewRow | undefined;
+  }
+
+  acceptedIds(r: FilterRules): string[] {
+    const q = reviewed(r);
+    return (this.db.prepare(`${q.sql} SELECT id FROM judged WHERE ${VIEW.accepted} ORDER BY created_at, rollout_id, task_index, sample_index`).all(...q.params) as { id: string }[]).map((x) => x.id);
+  }
+
+  /** decision null clears it; a note may stand alone. Nothing left: the row goes. */
+  decide(id: string, decision: 'accept' | 'reject' | null, note: string | null | undefined, at: string): void {
+    const existing = this.db.prepare('SELECT note FROM decisions WHERE trajectory_key = ?').get(id) as { note: string | null } | undefined;
+    const keptNote = note === undefined ? (existing?.note ?? null) : note;
+    if (decision === null && !keptNote) {
+      this.db.prepare('DELETE FROM decisions WHERE trajectory_key = ?').run(id);
+      return;
+    }
+    this.db
+      .prepare('INSERT INTO decisions(trajectory_key, decision, note, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(trajectory_key) DO UPDATE SET decision = excluded.decision, note = excluded.note, updated_at = excluded.updated_at')
+      .run(id, decision, keptNote, at);
+  }
+
+  saveFilter(name: string, rules: FilterRules, at: string): { id: string; name: string; rules_json: string; updated_at: string } {
+    this.db
+      .prepare('INSERT INTO filters(id, name, rules_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET rules_json = excluded.rules_json, updated_at = excluded.updated_at')
+      .run(randomUUID(), name, JSON.stringify(rules), at, at);
+    return this.db.prepare('SELECT id, name, rules_json, updated_at FROM filters WHERE name = ?').get(name) as { id: string; name: string; rules_json: string; updated_at: string };
+  }
+
+  filters(): { id: string; name: string; rules_json: string; updated_at: string }[] {
+    return this.db.prepare('SELECT id, name, rules_json, updated_at FROM filters ORDER BY name').all() as { id: string; name: string; rules_json: string; updated_at: string }[];
+  }
+}

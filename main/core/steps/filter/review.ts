@@ -1,0 +1,89 @@
+// Step 2's read side: rule previews with histograms, the review list, one
+// trajectory's turns, frames, decisions and saved filters.
+import type { FilterPreview, FilterRules, SavedFilter, TrajectorySummary, TurnView } from '../../../../preload/contract';
+import { ReviewStore, type ReviewRow } from '../../db/review';
+import { TrajectoryStore } from '../../db/trajectories';
+import type { Project } from '../../project/project';
+import { StudioError } from '../../util/errors';
+import { nowIso } from '../../util/time';
+
+export function histogram(values: number[], bins = 20): { edges: number[]; counts: number[] } {
+  if (!values.length) return { edges: [], counts: [] };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === hi) return { edges: [lo, hi], counts: [values.length] };
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width), counts };
+}
+
+export function toSummary(r: ReviewRow): TrajectorySummary {
+  return {
+    id: r.id, rolloutId: r.rollout_id, source: r.source, sourceFile: r.source_file, sourceIndex: r.source_index, game: r.game, seed: r.seed,
+    taskIndex: r.task_index, sampleIndex: r.sample_index, success: r.success === 1, taskScore: r.task_score, return: r.total_return, length: r.length,
+    invalidActions: r.invalid_actions, formatValidTurns: r.format_valid_turns, passes: r.passes === 1, decision: r.decision, note: r.note,
+  };
+}
+
+export class Review {
+  private readonly review: ReviewStore;
+  private readonly trajectories: TrajectoryStore;
+  constructor(project: Project) {
+    this.review = new ReviewStore(project.db);
+    this.trajectories = new TrajectoryStore(project.db);
+  }
+
+  preview(rules: FilterRules): FilterPreview {
+    const c = this.review.counts(rules);
+    return {
+      ...c,
+      histograms: { taskScore: histogram(this.review.column('task_score')), length: histogram(this.review.column('length')), return: histogram(this.review.column('total_return')) },
+    };
+  }
+
+  list(rules: FilterRules, view: 'all' | 'accepted' | 'rejected' | 'undecided', offset: number, limit: number): { total: number; items: TrajectorySummary[] } {
+    const r = this.review.list(rules, view, offset, limit);
+    return { total: r.total, items: r.items.map(toSummary) };
+  }
+
+  trajectory(id: string, rules: FilterRules = {}): { trajectory: TrajectorySummary; turns: TurnView[] } {
+    const row = this.review.one(id, rules);
+    if (!row) throw new StudioError('not_found', `no complete trajectory with id ${id}`);
+    return {
+      trajectory: toSummary(row),
+      turns: this.trajectories.turns(id).map((t) => ({
+        idx: t.idx, prompt: t.prompt, textObs: t.text_obs, frameId: t.frame_id, reply: t.reply, think: t.think, action: t.action,
+        actionValid: t.action_valid === 1, formatValid: t.format_valid === 1, reward: t.reward, done: t.done === 1, won: t.won === 1,
+      })),
+    };
+  }
+
+  frame(id: number): { png: string; width: number; height: number } {
+    const f = this.trajectories.frame(id);
+    if (!f) throw new StudioError('not_found', `no frame ${id}`);
+    return { png: f.png.toString('base64'), width: f.width, height: f.height };
+  }
+
+  decide(id: string, decision: 'accept' | 'reject' | null, note: string | null | undefined): void {
+    if (!this.trajectories.get(id)) throw new StudioError('not_found', `no trajectory with id ${id}`);
+    this.review.decide(id, decision, note, nowIso());
+  }
+
+  filters(): SavedFilter[] {
+    return this.review.filters().map((f) => ({ id: f.id, name: f.name, rules: JSON.parse(f.rules_json) as FilterRules, updatedAt: f.updated_at }));
+  }
+
+  saveFilter(name: string, rules: FilterRules): SavedFilter {
+    const f = this.review.saveFilter(name, rules, nowIso());
+    return { id: f.id, name: f.name, rules: JSON.parse(f.rules_json) as FilterRules, updatedAt: f.updated_at };
+  }
+
+  acceptedIds(rules: FilterRules): string[] {
+    return this.review.acceptedIds(rules);
+  }
+}

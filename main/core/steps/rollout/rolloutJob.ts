@@ -1,0 +1,139 @@
+// Step 1's job: N tasks × M samples of a game, played turn by turn by a policy
+// (the built-in expert or an OpenAI-compatible endpoint), every turn written as
+// it happens. A cancelled or crashed rollout resumes where it stopped.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { RolloutConfig } from '../../../../preload/contract';
+import { TrajectoryStore } from '../../db/trajectories';
+import type { JobContext, JobDefinition } from '../../jobs/types';
+import { artifactDir } from '../../project/layout';
+import { CancelledError, StudioError, errorMessage } from '../../util/errors';
+import { nowIso } from '../../util/time';
+import { writeTrajectoriesJsonl } from './exportJsonl';
+import { getGame } from './games';
+import { chatCompletion, userMessage } from './openai/chatClient';
+import type { GameDefinition, GameEnv, HistoryEntry } from './types';
+
+type Config = z.output<typeof RolloutConfig>;
+
+interface Reply {
+  text: string;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  latencyMs: number;
+}
+
+type Act = (game: GameDefinition, env: GameEnv, prompt: string, frame: Buffer, signal: AbortSignal) => Promise<Reply>;
+
+function policyFor(c: Config): Act {
+  const p = c.policy;
+  if (p.type === 'expert') {
+    return async (game, env) => {
+      const t0 = Date.now();
+      const move = game.expertMove(env);
+      return { text: game.formatAnswer(move), promptTokens: null, completionTokens: null, latencyMs: Date.now() - t0 };
+    };
+  }
+  return (_game, _env, prompt, frame, signal) =>
+    chatCompletion(
+      { baseUrl: p.baseUrl, model: p.model, apiKey: p.apiKey, temperature: p.temperature, topP: p.topP, maxTokens: p.maxTokens, timeoutMs: p.timeoutMs, retries: p.retries },
+      [userMessage(prompt, [frame])],
+      signal,
+    );
+}
+
+async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: GameDefinition, act: Act, rolloutId: string, task: number, sample: number): Promise<boolean> {
+  const c = ctx.config;
+  const seed = c.seed + task; // samples of one task share its level, as GRPO/GiGPO groups do
+  const env = game.create(c.settings, seed);
+  const id = store.begin({ rollout_id: rolloutId, run_id: ctx.runId, source: 'rollout', source_file: null, source_index: null, game: game.id, seed, task_index: task, sample_index: sample, created_at: nowIso() });
+  const history: HistoryEntry[] = [];
+  try {
+    let obs = env.reset();
+    while (!env.done) {
+      ctx.throwIfCancelled();
+      const prompt = game.buildPrompt(env, { historyTurns: c.historyTurns, history });
+      const reply = await act(game, env, prompt, obs.png, ctx.signal);
+      const parsed = game.parseReply(reply.text);
+      const frameId = store.putFrame(obs.png, obs.width, obs.height);
+      const turn = env.turn;
+      const r = env.step(parsed.action);
+      store.addTurn({
+        trajectory_id: id, idx: turn, prompt, text_obs: obs.text, frame_id: frameId, reply: reply.text, think: parsed.think, action: r.action,
+        action_valid: parsed.actionValid ? 1 : 0, format_valid: parsed.formatValid ? 1 : 0, reward: r.reward, done: r.done ? 1 : 0, won: r.won ? 1 : 0,
+        effective: r.effective ? 1 : 0, prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, latency_ms: reply.latencyMs,
+      });
+      history.push({ turn, action: r.action, reward: r.reward, effective: r.effective });
+      obs = r.observation;
+    }
+    store.finish(id, 'complete', env.won);
+    return env.won;
+  } catch (err) {
+    if (err instanceof CancelledError || ctx.signal.aborted) throw err; // stays 'running': a resume replays it
+    store.finish(id, 'error', false, errorMessage(err));
+    throw err;
+  }
+}
+
+export const rolloutJob: JobDefinition<Config> = {
+  kind: 'rollout.run',
+  step: 'rollout',
+  schema: RolloutConfig,
+  title: (c) => `${c.resumeRolloutId ? 'Resume rollout' : 'Rollout'}: ${c.name ?? c.game} (${c.tasks} × ${c.samplesPerTask}, ${c.policy.type === 'expert' ? 'expert' : c.policy.model})`,
+  redact: (c) => (c.policy.type === 'openai' && c.policy.apiKey ? { ...c, policy: { ...c.policy, apiKey: '(redacted)' } } : c),
+  async run(ctx) {
+    const c = ctx.config;
+    const game = getGame(c.game);
+    game.parseSettings(c.settings); // bad settings fail here, naming the field
+    const store = new TrajectoryStore(ctx.project.db);
+    const rolloutId = c.resumeRolloutId ?? ctx.runId;
+    const done = store.doneKeys(rolloutId);
+    const todo: [number, number][] = [];
+    for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) todo.push([t, s]);
+    const total = c.tasks * c.samplesPerTask;
+    ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${todo.length} trajectories to play with ${c.concurrency} in parallel`);
+    const act = policyFor(c);
+    let finished = done.size;
+    let wins = 0;
+    let played = 0;
+    let errors = 0;
+    let firstError: string | null = null;
+    const next = (() => {
+      let i = 0;
+      return () => (i < todo.length ? todo[i++]! : null);
+    })();
+    const worker = async (): Promise<void> => {
+      for (let item = next(); item; item = next()) {
+        if (ctx.signal.aborted) return;
+        try {
+          if (await playOne(ctx, store, game, act, rolloutId, item[0], item[1])) wins++;
+          played++;
+        } catch (err) {
+          if (err instanceof CancelledError || ctx.signal.aborted) return;
+          errors++;
+          firstError ??= errorMessage(err);
+          ctx.log('warn', `task ${item[0]} sample ${item[1]}: ${errorMessage(err)}`);
+          // An endpoint that fails everything is a failed job, not a thousand failed episodes.
+          if (errors >= 3 && played === 0) throw new StudioError('rollout_failed', `the first ${errors} trajectories failed: ${firstError}`);
+        }
+        finished++;
+        ctx.progress(finished / total, `${finished}/${total} trajectories, ${wins} won`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, todo.length)) }, worker));
+    ctx.throwIfCancelled();
+    const rows = store.byRollout(rolloutId);
+    const complete = rows.filter((r) => r.status === 'complete');
+    ctx.metric('trajectories', 0, complete.length);
+    ctx.metric('success_rate', 0, complete.length ? complete.filter((r) => r.success).length / complete.length : 0);
+    ctx.metric('errors', 0, rows.filter((r) => r.status === 'error').length);
+    // The rollout as a portable file (JSON lines, frames embedded): the artifact later steps trace back to.
+    const dir = join(artifactDir(ctx.project.dir, 'trajectories'), `${c.name ?? c.game}-${randomUUID().slice(0, 8)}`);
+    mkdirSync(dir, { recursive: true });
+    writeTrajectoriesJsonl(join(dir, 'trajectories.jsonl'), store, rows.map((r) => r.id));
+    await ctx.addOutput({ path: dir, kind: 'trajectories', name: c.name ?? `${c.game} rollout`, meta: { rolloutId, game: c.game, trajectories: complete.length, errors: rows.length - complete.length } });
+    ctx.log('info', `${complete.length} trajectories (${complete.filter((r) => r.success).length} won), ${rows.length - complete.length} with errors`);
+  },
+};

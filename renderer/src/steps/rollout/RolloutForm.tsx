@@ -1,0 +1,84 @@
+// Start a rollout: which game, how many tasks × samples, and who plays — the
+// built-in expert (no model needed) or a model behind an OpenAI-compatible endpoint.
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import { GAME_IDS } from '../../../../preload/contract';
+import { useStartJob } from '../../wizard/useStartJob';
+
+const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
+  sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
+};
+
+function NumberField({ label, value, onChange, testId, min = 0, step = 1 }: { label: string; value: number; onChange: (v: number) => void; testId: string; min?: number; step?: number }) {
+  return (
+    <TextField label={label} type="number" size="small" value={value} onChange={(e) => onChange(Number(e.target.value))}
+      slotProps={{ htmlInput: { min, step, 'data-testid': testId } }} />
+  );
+}
+
+export function RolloutForm() {
+  const { busy, error, start } = useStartJob();
+  const [game, setGame] = useState<(typeof GAME_IDS)[number]>('sokoban');
+  const [tasks, setTasks] = useState(16);
+  const [samples, setSamples] = useState(1);
+  const [seed, setSeed] = useState(0);
+  const [concurrency, setConcurrency] = useState(4);
+  const [history, setHistory] = useState(0);
+  const [policy, setPolicy] = useState<'expert' | 'openai'>('expert');
+  const [baseUrl, setBaseUrl] = useState('http://127.0.0.1:8000/v1');
+  const [model, setModel] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [temperature, setTemperature] = useState(0.4);
+  const [topP, setTopP] = useState(1);
+  const [maxTokens, setMaxTokens] = useState(500);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    start({
+      kind: 'rollout.run',
+      step: 'rollout',
+      config: {
+        game, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
+        policy: policy === 'expert' ? { type: 'expert' } : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, ...(apiKey ? { apiKey } : {}) },
+      },
+    });
+  };
+
+  return (
+    <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+      <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
+        <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as typeof game)}
+          slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-game-select' } }} sx={{ minWidth: 200 }}>
+          {GAME_IDS.map((g) => <option key={g} value={g}>{GAME_LABEL[g]}</option>)}
+        </TextField>
+        <NumberField label="Tasks (levels)" value={tasks} onChange={setTasks} testId="rollout-tasks" min={1} />
+        <NumberField label="Samples per task" value={samples} onChange={setSamples} testId="rollout-samples" min={1} />
+        <NumberField label="Seed" value={seed} onChange={setSeed} testId="rollout-seed" />
+        <NumberField label="In parallel" value={concurrency} onChange={setConcurrency} testId="rollout-concurrency" min={1} />
+        <NumberField label="History turns in prompt" value={history} onChange={setHistory} testId="rollout-history" />
+      </Box>
+      <TextField select label="Who plays" size="small" value={policy} onChange={(e) => setPolicy(e.target.value as typeof policy)}
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ maxWidth: 420 }}>
+        <option value="expert">Built-in expert (optimal play, no model needed)</option>
+        <option value="openai">A model behind an OpenAI-compatible endpoint</option>
+      </TextField>
+      {policy === 'openai' && (
+        <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
+          <TextField label="Base URL" size="small" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }} />
+          <TextField label="Model" size="small" value={model} onChange={(e) => setModel(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'rollout-model' } }} />
+          <TextField label="API key (not stored)" size="small" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
+          <NumberField label="Temperature" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} />
+          <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} />
+          <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} />
+        </Box>
+      )}
+      {error && <Alert severity="error" data-testid="rollout-error" sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
+      <Box>
+        <Button type="submit" variant="contained" disabled={busy} data-testid="rollout-submit">Start rollout</Button>
+      </Box>
+    </Box>
+  );
+}
