@@ -101,3 +101,25 @@ describe('studio merge', () => {
     expect(info.artifacts).toMatchObject({ 'base-model': 1, adapter: 1, 'merged-model': 2 });
   });
 });
+
+describe('merge kernels', () => {
+  it('the SIMD kernel and the portable loops write identical bytes (PEFT rounding), tails included', async () => {
+    const { makeLoraAdapter, makeQwen3VLCheckpoint, TINY } = await import('../helpers/checkpoints');
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const root = tempDir();
+    // 68 / 100 columns: not multiples of the 8- and 32-wide SIMD blocks.
+    const specs = makeQwen3VLCheckpoint(join(root, 'base'), { dims: { ...TINY, hidden: 68, intermediate: 100, headDim: 17 }, shards: 1 });
+    makeLoraAdapter(join(root, 'adapter'), specs, { r: 12, alpha: 24 });
+    const run = (out: string, portable: boolean) => {
+      const r = spawnSync(process.execPath, [bin, 'merge', '--base', join(root, 'base'), '--adapter', join(root, 'adapter'), '--out', join(root, out)], {
+        env: { ...process.env, STUDIO_HOME: tempDir(), ...(portable ? { STUDIO_MERGE_PORTABLE: '1' } : {}) }, encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    run('simd', false);
+    run('portable', true);
+    const shards = readdirSync(join(root, 'simd')).filter((f) => f.endsWith('.safetensors'));
+    expect(shards.length).toBeGreaterThan(0);
+    for (const f of shards) expect(readFileSync(join(root, 'simd', f)).equals(readFileSync(join(root, 'portable', f))), f).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <future>
 #include <mutex>
@@ -129,9 +130,33 @@ __attribute__((target("avx2,fma"))) void axpy_fma_avx2(float* acc, float l, cons
   for (; q + 8 <= n; q += 8) _mm256_storeu_ps(acc + q, _mm256_fmadd_ps(lv, _mm256_loadu_ps(r + q), _mm256_loadu_ps(acc + q)));
   for (; q < n; q++) acc[q] = std::fmaf(l, r[q], acc[q]);
 }
+// STUDIO_MERGE_PORTABLE=1 forces the portable loops (tests compare both paths bit for bit).
 bool has_avx2_fma() {
   __builtin_cpu_init();
+  const char* portable = std::getenv("STUDIO_MERGE_PORTABLE");
+  if (portable && *portable && *portable != '0') return false;
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+// The common case, bf16 weight and bf16 output: out = bf16(f32(w) + f32(acc·s)),
+// the multiply and the add rounded separately (no FMA), exactly as the portable loop.
+__attribute__((target("avx2"))) void finish_bf16_row_avx2(const uint16_t* w, const float* acc, float s, uint16_t* out, size_t n) {
+  const __m256 sv = _mm256_set1_ps(s);
+  const __m256i abs_mask = _mm256_set1_epi32(0x7fffffff), inf = _mm256_set1_epi32(0x7f800000);
+  const __m256i bias = _mm256_set1_epi32(0x7fff), one = _mm256_set1_epi32(1), qnan = _mm256_set1_epi32(0x40);
+  size_t q = 0;
+  for (; q + 8 <= n; q += 8) {
+    const __m256i wi = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q))), 16);
+    const __m256 r = _mm256_add_ps(_mm256_castsi256_ps(wi), _mm256_mul_ps(_mm256_loadu_ps(acc + q), sv));
+    const __m256i bits = _mm256_castps_si256(r);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), one);
+    __m256i h = _mm256_srli_epi32(_mm256_add_epi32(bits, _mm256_add_epi32(bias, lsb)), 16);
+    const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(bits, abs_mask), inf);
+    h = _mm256_blendv_epi8(h, _mm256_or_si256(_mm256_srli_epi32(bits, 16), qnan), nan);
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(h, h), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + q), _mm256_castsi256_si128(packed));
+  }
+  for (; q < n; q++) out[q] = num::f32_to_bf16(num::bf16_to_f32(w[q]) + acc[q] * s);
 }
 #endif
 
@@ -307,6 +332,25 @@ void merge_rows_peft_blocked(const OutTensor& t, const std::vector<Factors>& fs,
   const uint8_t* w = t.src->data(W);
   const size_t cols = static_cast<size_t>(W.shape[1]);
   float cur[2][kColBlock], acc[2][kColBlock];
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool fast = has_avx2_fma();
+  if (fast && fs.size() == 1 && W.dtype == DType::BF16 && t.out_dtype == DType::BF16) {
+    const Factors& f = fs.front();
+    const float s = static_cast<float>(f.scale);
+    const uint16_t* wb = reinterpret_cast<const uint16_t*>(w);
+    uint16_t* ob = reinterpret_cast<uint16_t*>(out);
+    for (size_t q0 = 0; q0 < cols; q0 += kColBlock) {
+      const size_t qn = std::min(kColBlock, cols - q0);
+      for (size_t p = r0; p < r1; p += 2) {
+        const size_t rows = std::min<size_t>(2, r1 - p);
+        const float* L0 = &f.L[p * f.rank];
+        rank_r_rows2(L0, rows == 2 ? L0 + f.rank : L0, f.rank, &f.R[q0], f.cols, qn, acc[0], acc[1]);
+        for (size_t j = 0; j < rows; j++) finish_bf16_row_avx2(wb + (p + j) * cols + q0, acc[j], s, ob + (p + j - r0) * cols + q0, qn);
+      }
+    }
+    return;
+  }
+#endif
   uint8_t tmp[8];
   for (size_t q0 = 0; q0 < cols; q0 += kColBlock) {
     const size_t qn = std::min(kColBlock, cols - q0);
