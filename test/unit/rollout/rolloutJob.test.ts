@@ -121,3 +121,22 @@ describe('rollout job', () => {
     await studio.dispose();
   });
 });
+
+describe('rollout job on every built-in game', () => {
+  it('the expert plays each game through the same job, every turn format-valid', async () => {
+    const { GAME_IDS } = await import('../../../preload/contract');
+    const { studio, runner, store } = setup();
+    for (const game of GAME_IDS) {
+      const run = runner.start('rollout.run', { game, tasks: 3, samplesPerTask: 1, seed: 11, concurrency: 2 });
+      await runner.idle();
+      expect(runner.summary(run.id), game).toMatchObject({ status: 'succeeded' });
+      const rows = store.byRollout(run.id);
+      expect(rows.map((r) => r.status), game).toEqual(['complete', 'complete', 'complete']);
+      for (const r of rows) {
+        expect(r.format_valid_turns, game).toBe(r.length);
+        expect(store.turns(r.id)[0]!.frame_id, game).not.toBeNull();
+      }
+    }
+    await studio.dispose();
+  });
+});
