@@ -85,7 +85,10 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
       fn();
       return Number(process.hrtime.bigint() - t0) / 1e9;
     };
+    // Each timed run starts with no dirty pages left by the one before (both sides alike).
+    const settle = (): void => void execFileSync('sync');
     const cpOnce = (): number => {
+      settle();
       const dest = join(root, 'copy');
       const t = time(() => execFileSync('cp', ['-r', base, dest]));
       rmSync(dest, { recursive: true, force: true });
@@ -95,6 +98,7 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
     const out = join(root, 'merged');
     let rss = 0;
     const mergeOnce = (): number => {
+      settle();
       const t = time(() => {
         const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(__dirname, '..', '..', 'out', 'main', 'cli.js'), 'merge', '--base', base, '--adapter', adapter, '--out', out], { encoding: 'utf8' });
         if (res.status !== 0) throw new Error(res.stderr);
