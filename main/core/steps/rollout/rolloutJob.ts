@@ -90,10 +90,10 @@ export const rolloutJob: JobDefinition<Config> = {
     const store = new TrajectoryStore(ctx.project.db);
     const rolloutId = c.resumeRolloutId ?? ctx.runId;
     const done = store.doneKeys(rolloutId);
-    const todo: [number, number][] = [];
-    for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) todo.push([t, s]);
+    const remaining: [number, number][] = [];
+    for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) remaining.push([t, s]);
     const total = c.tasks * c.samplesPerTask;
-    ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${todo.length} trajectories to play with ${c.concurrency} in parallel`);
+    ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${remaining.length} trajectories to play with ${c.concurrency} in parallel`);
     const act = policyFor(c);
     let finished = done.size;
     let wins = 0;
@@ -102,7 +102,7 @@ export const rolloutJob: JobDefinition<Config> = {
     let firstError: string | null = null;
     const next = (() => {
       let i = 0;
-      return () => (i < todo.length ? todo[i++]! : null);
+      return () => (i < remaining.length ? remaining[i++]! : null);
     })();
     const worker = async (): Promise<void> => {
       for (let item = next(); item; item = next()) {
@@ -122,7 +122,7 @@ export const rolloutJob: JobDefinition<Config> = {
         ctx.progress(finished / total, `${finished}/${total} trajectories, ${wins} won`);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, todo.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, remaining.length)) }, worker));
     ctx.throwIfCancelled();
     const rows = store.byRollout(rolloutId);
     const complete = rows.filter((r) => r.status === 'complete');
