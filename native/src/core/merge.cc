@@ -339,11 +339,13 @@ void merge_rows_peft_blocked(const OutTensor& t, const std::vector<Factors>& fs,
     const float s = static_cast<float>(f.scale);
     const uint16_t* wb = reinterpret_cast<const uint16_t*>(w);
     uint16_t* ob = reinterpret_cast<uint16_t*>(out);
-    for (size_t q0 = 0; q0 < cols; q0 += kColBlock) {
-      const size_t qn = std::min(kColBlock, cols - q0);
-      for (size_t p = r0; p < r1; p += 2) {
-        const size_t rows = std::min<size_t>(2, r1 - p);
-        const float* L0 = &f.L[p * f.rank];
+    // Rows outer: W is read and the output written front to back; R (rank × cols floats,
+    // ≤ 1.2 MB at 4B shapes) stays in cache across rows.
+    for (size_t p = r0; p < r1; p += 2) {
+      const size_t rows = std::min<size_t>(2, r1 - p);
+      const float* L0 = &f.L[p * f.rank];
+      for (size_t q0 = 0; q0 < cols; q0 += kColBlock) {
+        const size_t qn = std::min(kColBlock, cols - q0);
         rank_r_rows2(L0, rows == 2 ? L0 + f.rank : L0, f.rank, &f.R[q0], f.cols, qn, acc[0], acc[1]);
         for (size_t j = 0; j < rows; j++) finish_bf16_row_avx2(wb + (p + j) * cols + q0, acc[j], s, ob + (p + j - r0) * cols + q0, qn);
       }
