@@ -140,3 +140,21 @@ describe('rollout job on every built-in game', () => {
     await studio.dispose();
   });
 });
+
+describe('rollout settings', () => {
+  it('uses the room size, boxes and turn limit given, and names a bad setting', async () => {
+    const { studio, runner, store } = setup();
+    const ok = runner.start('rollout.run', { game: 'sokoban', settings: { rows: 7, cols: 7, boxes: 2, maxTurns: 30 }, tasks: 2, seed: 3 });
+    const bad = runner.start('rollout.run', { game: 'sokoban', settings: { rows: 2 }, tasks: 1 });
+    await runner.idle();
+    expect(runner.summary(ok.id).status).toBe('succeeded');
+    for (const r of store.byRollout(ok.id)) {
+      expect(r.success).toBe(1);
+      const grid = store.turns(r.id)[0]!.text_obs!;
+      expect(grid.split('\n').filter(Boolean)).toHaveLength(7);
+      expect((grid.match(/X|√/g) ?? []).length).toBe(2);
+    }
+    expect(runner.summary(bad.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/rows/) });
+    await studio.dispose();
+  });
+});

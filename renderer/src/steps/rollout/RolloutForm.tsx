@@ -34,15 +34,33 @@ export function RolloutForm() {
   const [temperature, setTemperature] = useState(0.4);
   const [topP, setTopP] = useState(1);
   const [maxTokens, setMaxTokens] = useState(500);
+  const [retries, setRetries] = useState(3);
+  const [timeoutS, setTimeoutS] = useState(120);
+  const [settingsText, setSettingsText] = useState('');
+  const [settingsError, setSettingsError] = useState<string | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // Game settings (room size, boxes, turns, …) as JSON; the core checks each field against the game's schema.
+    let settings: Record<string, unknown> = {};
+    if (settingsText.trim()) {
+      try {
+        settings = JSON.parse(settingsText) as Record<string, unknown>;
+        if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('must be a JSON object');
+      } catch (err) {
+        setSettingsError(`Game settings: ${(err as Error).message}`);
+        return;
+      }
+    }
+    setSettingsError(null);
     start({
       kind: 'rollout.run',
       step: 'rollout',
       config: {
-        game, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
-        policy: policy === 'expert' ? { type: 'expert' } : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, ...(apiKey ? { apiKey } : {}) },
+        game, settings, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
+        policy: policy === 'expert'
+          ? { type: 'expert' }
+          : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, retries, timeoutMs: Math.round(timeoutS * 1000), ...(apiKey ? { apiKey } : {}) },
       },
     });
   };
@@ -60,6 +78,9 @@ export function RolloutForm() {
         <NumberField label="In parallel" value={concurrency} onChange={setConcurrency} testId="rollout-concurrency" min={1} />
         <NumberField label="History turns in prompt" value={history} onChange={setHistory} testId="rollout-history" />
       </Box>
+      <TextField label="Game settings (JSON, optional)" size="small" value={settingsText} onChange={(e) => setSettingsText(e.target.value)}
+        placeholder={game === 'sokoban' ? '{"rows": 6, "cols": 6, "boxes": 1, "maxTurns": 15}' : '{"maxTurns": 15}'}
+        helperText="Empty: the game's defaults (Sokoban: 6×6 room, 1 box, 15 turns, search depth 30)." slotProps={{ htmlInput: { 'data-testid': 'rollout-settings' } }} />
       <TextField select label="Who plays" size="small" value={policy} onChange={(e) => setPolicy(e.target.value as typeof policy)}
         slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ maxWidth: 420 }}>
         <option value="expert">Built-in expert (optimal play, no model needed)</option>
@@ -73,9 +94,11 @@ export function RolloutForm() {
           <NumberField label="Temperature" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} />
           <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} />
           <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} />
+          <NumberField label="Retries" value={retries} onChange={setRetries} testId="rollout-retries" />
+          <NumberField label="Timeout (s)" value={timeoutS} onChange={setTimeoutS} testId="rollout-timeout" min={1} />
         </Box>
       )}
-      {error && <Alert severity="error" data-testid="rollout-error" sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
+      {(settingsError ?? error) && <Alert severity="error" data-testid="rollout-error" sx={{ wordBreak: 'break-word' }}>{settingsError ?? error}</Alert>}
       <Box>
         <Button type="submit" variant="contained" disabled={busy} data-testid="rollout-submit">Start rollout</Button>
       </Box>
