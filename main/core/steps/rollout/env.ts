@@ -82,3 +82,11 @@ export abstract class BaseEnv implements GameEnv {
   protected abstract apply(action: string | null): Transition;
   protected abstract render(): Observation;
 }
+
+/** A guard that turns the GameEnv a game definition receives back into its own env class. */
+export function narrowEnv<T extends GameEnv>(ctor: abstract new (...args: never[]) => T, name: string): (env: GameEnv) => T {
+  return (env) => {
+    if (!(env instanceof ctor)) throw new Error(`expected a ${name} env, got ${env.gameId}`);
+    return env;
+  };
+}

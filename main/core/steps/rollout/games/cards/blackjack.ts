@@ -4,7 +4,7 @@
 // dealer card is turned over once the hand is over.
 import { z } from 'zod';
 import { formatJsonAnswer } from '../../answers';
-import { BaseEnv, type Transition } from '../../env';
+import { BaseEnv, narrowEnv, type Transition } from '../../env';
 import { parseJsonAction } from '../../parsing/jsonAction';
 import { renderPrompt } from '../../prompt';
 import { createRng, type Rng } from '../../rng';
@@ -124,10 +124,7 @@ export class BlackjackEnv extends BaseEnv {
   }
 }
 
-function asBlackjack(env: GameEnv): BlackjackEnv {
-  if (!(env instanceof BlackjackEnv)) throw new Error(`expected a blackjack env, got ${env.gameId}`);
-  return env;
-}
+const asBlackjack = narrowEnv(BlackjackEnv, 'blackjack');
 
 /** Basic strategy without doubles or splits. */
 export function blackjackExpertMove(env: BlackjackEnv): ExpertMove {

@@ -4,7 +4,7 @@
 // start and target always differ.
 import { z } from 'zod';
 import { formatJsonAnswer } from '../../answers';
-import { BaseEnv, type Transition } from '../../env';
+import { BaseEnv, narrowEnv, type Transition } from '../../env';
 import { parseJsonAction } from '../../parsing/jsonAction';
 import { renderPrompt } from '../../prompt';
 import { createRng } from '../../rng';
@@ -93,10 +93,7 @@ export class NumberLineEnv extends BaseEnv {
   }
 }
 
-function asLine(env: GameEnv): NumberLineEnv {
-  if (!(env instanceof NumberLineEnv)) throw new Error(`expected a numberline env, got ${env.gameId}`);
-  return env;
-}
+const asLine = narrowEnv(NumberLineEnv, 'numberline');
 
 export function numberLineExpertMove(env: NumberLineEnv): ExpertMove {
   const cur = env.position;

@@ -11,6 +11,7 @@ import { rankLabel } from './deck';
 import { cardsPromptTail, cardsTemplateVars } from './jsonPrompt';
 import { dealEz, dealFour, NUMBER_ACTIONS, PointsEnv, type PointsRules } from './pointsEnv';
 import { solvePoints } from './pointsSolver';
+import { narrowEnv } from '../../env';
 
 const EZ_OPERATORS = ['+', '*', '='] as const;
 const P24_OPERATORS = ['+', '-', '*', '/', '(', ')', '='] as const;
@@ -25,10 +26,7 @@ export const Points24Settings = z
   })
   .strict();
 
-function asPoints(env: GameEnv): PointsEnv {
-  if (!(env instanceof PointsEnv)) throw new Error(`expected a points env, got ${env.gameId}`);
-  return env;
-}
+const asPoints = narrowEnv(PointsEnv, 'points');
 
 const describeCards = (env: PointsEnv): string =>
   env.cards.map((c) => (c.rank === 1 || c.rank > 10 ? `${rankLabel(c.rank)} (counts ${Math.min(c.rank, 10)})` : rankLabel(c.rank))).join(', ');

@@ -1,7 +1,7 @@
 // FrozenLake as a GameEnv and its registry entry. Reward 1 on the goal, 0
 // otherwise (gym's); a hole ends the episode.
 import { formatThinkAction } from '../../answers';
-import { BaseEnv, type Transition } from '../../env';
+import { BaseEnv, narrowEnv, type Transition } from '../../env';
 import { parseThinkAction } from '../../parsing/thinkAction';
 import { createRng, type Rng } from '../../rng';
 import { parseSettingsWith } from '../../settings';
@@ -59,10 +59,7 @@ export class FrozenLakeEnv extends BaseEnv {
   }
 }
 
-function asLake(env: GameEnv): FrozenLakeEnv {
-  if (!(env instanceof FrozenLakeEnv)) throw new Error(`expected a frozenlake env, got ${env.gameId}`);
-  return env;
-}
+const asLake = narrowEnv(FrozenLakeEnv, 'frozenlake');
 
 export const frozenLakeGame: GameDefinition = {
   id: 'frozenlake',

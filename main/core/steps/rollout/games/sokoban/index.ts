@@ -1,6 +1,6 @@
 // Visual Sokoban as ARLArena users train it, as a GameEnv and its registry entry.
 import { formatThinkAction } from '../../answers';
-import { BaseEnv, type Transition } from '../../env';
+import { BaseEnv, narrowEnv, type Transition } from '../../env';
 import { parseThinkAction } from '../../parsing/thinkAction';
 import { createRng } from '../../rng';
 import { parseSettingsWith } from '../../settings';
@@ -72,10 +72,7 @@ export class SokobanEnv extends BaseEnv {
   }
 }
 
-function asSokoban(env: GameEnv): SokobanEnv {
-  if (!(env instanceof SokobanEnv)) throw new Error(`expected a sokoban env, got ${env.gameId}`);
-  return env;
-}
+const asSokoban = narrowEnv(SokobanEnv, 'sokoban');
 
 export const sokobanGame: GameDefinition = {
   id: 'sokoban',
