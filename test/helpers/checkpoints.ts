@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type DType } from '../../main/core/native/safetensors';
+import { QWEN_VL_STYLE_TEMPLATE, tinyTokenizerJson } from './tokenizer';
 
 export interface TinyDims {
   hidden: number;
@@ -181,9 +182,9 @@ export function makeQwen3VLCheckpoint(dir: string, o: CheckpointOptions = {}): T
   writeFileSync(join(dir, 'config.json'), JSON.stringify(qwen3vlConfig(d, tie, dtype === 'F32' ? 'float32' : 'bfloat16'), null, 2));
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 151643, eos_token_id: [151645, 151643], pad_token_id: 151643, temperature: 0.7, top_p: 0.8 }));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'Qwen2Tokenizer', model_max_length: 262144, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }));
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ version: '1.0', added_tokens: [], model: { type: 'BPE', vocab: {}, merges: [] } }));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
   writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify({ image_processor_type: 'Qwen2VLImageProcessorFast', patch_size: 16, merge_size: 2, temporal_patch_size: 2 }));
-  writeFileSync(join(dir, 'chat_template.json'), JSON.stringify({ chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}' }));
+  writeFileSync(join(dir, 'chat_template.json'), JSON.stringify({ chat_template: QWEN_VL_STYLE_TEMPLATE }));
   return specs;
 }
 
