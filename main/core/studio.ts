@@ -13,6 +13,7 @@ import { rolloutJob } from './steps/rollout/rolloutJob';
 import { exportDatasetJob } from './steps/filter/exportJob';
 import { importTrajectoriesJob } from './steps/rollout/importJob';
 import { JobRunner } from './jobs/jobRunner';
+import { convertJob } from './steps/convert/convertJob';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, type Project } from './project/project';
 import { StudioError } from './util/errors';
@@ -76,6 +77,7 @@ export class Studio {
     runner.register(exportDatasetJob);
     runner.register(importTrajectoriesJob);
     runner.register(exportMergedJob);
+    runner.register(convertJob);
     const previous = this.current;
     this.current = { project, runner };
     if (previous) void this.closeEntry(previous);

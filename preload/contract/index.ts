@@ -1,5 +1,6 @@
 export * from './models';
 export * from './jobs';
+export * from './convert';
 export * from './methods';
 export * from './envelope';
 

@@ -2,6 +2,7 @@
 // registers a runner per kind; a kind listed here without a runner is an error.
 import { z } from 'zod';
 import { ArtifactKind, FilterRules, StepId } from './models';
+import { ConvertConfig } from './convert';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -88,6 +89,7 @@ export const JobStart = z.discriminatedUnion('kind', [
   start('rollout.import', ImportTrajectoriesConfig),
   start('merge.run', MergeRunConfig),
   start('merge.export', ExportMergedConfig),
+  start('convert.run', ConvertConfig),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

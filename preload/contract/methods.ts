@@ -6,6 +6,7 @@ import {
   RunSummary, SavedFilter, StepId, StepInfo, SystemReport, ThemeMode, TrajectorySummary, TurnView,
 } from './models';
 import { JobStart } from './jobs';
+import { ConvertPreview, ConvertPreviewParams } from './convert';
 
 const none = z.object({}).strict();
 const absPath = z.string().min(1, 'a folder path is required');
@@ -44,6 +45,8 @@ export const methods = {
   'review.decide': { params: z.object({ id: z.string().min(1), decision: Decision.nullable(), note: z.string().max(4000).nullable().optional() }).strict(), result: z.object({ ok: z.literal(true) }) },
   'review.filters': { params: none, result: z.array(SavedFilter) },
   'review.saveFilter': { params: z.object({ name: z.string().trim().min(1, 'a filter name is required').max(120), rules: FilterRules }).strict(), result: SavedFilter },
+
+  'convert.preview': { params: ConvertPreviewParams.strict(), result: ConvertPreview },
 
   'system.report': { params: none, result: SystemReport },
 } as const;

@@ -10,6 +10,7 @@ import type { Studio } from '../studio';
 import { StudioError } from '../util/errors';
 import { listDirs } from './listDirs';
 import { Review } from '../steps/filter/review';
+import { previewInProject } from '../steps/convert/preview';
 
 type In<M extends MethodName> = z.output<Methods[M]['params']>;
 export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
@@ -71,6 +72,8 @@ export function createHandlers(studio: Studio): Handlers {
     'review.decide': ({ id, decision, note }) => (new Review(studio.requireProject().project).decide(id, decision, note), { ok: true as const }),
     'review.filters': () => new Review(studio.requireProject().project).filters(),
     'review.saveFilter': ({ name, rules }) => new Review(studio.requireProject().project).saveFilter(name, rules),
+
+    'convert.preview': (p) => previewInProject(studio.requireProject().project, p),
 
     'system.report': () => systemReport(),
   };

@@ -4,7 +4,7 @@
 // a row group and is flushed to disk before the next is taken, so memory holds
 // one row group, not the dataset. Output goes to `<file>.partial` and is
 // renamed into place only by close(); abort() removes it.
-import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
@@ -22,7 +22,8 @@ export class ParquetFileWriter {
   private readonly tmp: string;
   private pending: ((v: pq.RecordBatch | null) => void) | null = null;
   private queue: { batch: pq.RecordBatch | null; taken: () => void }[] = [];
-  private readonly done: Promise<void>;
+  private done: Promise<void> | null = null;
+  private readonly props: pq.WriterProperties;
   private failure: Error | null = null;
   private closed = false;
   rows = 0;
@@ -36,6 +37,12 @@ export class ParquetFileWriter {
     const rowGroupRows = options.rowGroupRows ?? 256;
     let props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setMaxRowGroupSize(rowGroupRows).setCreatedBy('vlm-sft-studio');
     if (options.keyValueMetadata) props = props.setKeyValueMetadata(new Map(Object.entries(options.keyValueMetadata)));
+    this.props = props.build();
+  }
+
+  // The encoder starts with the first batch: it takes the schema from it,
+  // and a file with no rows is written in one go by close() instead.
+  private start(): void {
     const source = new ReadableStream<pq.RecordBatch>(
       {
         pull: async (controller) => {
@@ -48,7 +55,7 @@ export class ParquetFileWriter {
     );
     const out = Writable.toWeb(createWriteStream(this.tmp)) as WritableStream<Uint8Array>;
     this.done = pq
-      .transformParquetStream(source, props.build())
+      .transformParquetStream(source, this.props)
       .then((bytes) => bytes.pipeTo(out))
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err : new Error(String(err));
@@ -65,12 +72,22 @@ export class ParquetFileWriter {
     for (const f of this.schema.fields) columns[f.name] = arrow.vectorFromArray(rows.map((r) => r[f.name]), f.type);
     const table = new arrow.Table(this.schema, columns);
     const wasm = pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
-    for (const batch of wasm.recordBatches()) await this.give(batch);
+    if (!this.done) this.start();
+    const batches = wasm.recordBatches();
+    wasm.free(); // the batches hold their own references; wasm memory is not garbage-collected
+    for (const batch of batches) await this.give(batch);
     this.rows += rows.length;
   }
 
   /** Finishes the footer and renames the file into place; returns its size. */
   async close(): Promise<{ rows: number; bytes: number }> {
+    if (!this.done) {
+      this.closed = true;
+      const empty = pq.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table(this.schema), 'stream'));
+      writeFileSync(this.tmp, pq.writeParquet(empty, this.props));
+      renameSync(this.tmp, this.file);
+      return { rows: 0, bytes: statSync(this.file).size };
+    }
     if (!this.closed) {
       this.closed = true;
       this.give(null).catch(() => undefined);
@@ -89,9 +106,9 @@ export class ParquetFileWriter {
     if (!this.closed) {
       this.closed = true;
       this.failure ??= new Error('aborted');
-      this.give(null).catch(() => undefined);
+      if (this.done) this.give(null).catch(() => undefined);
     }
-    await this.done.catch(() => undefined);
+    await this.done?.catch(() => undefined);
     rmSync(this.tmp, { force: true });
   }
 
