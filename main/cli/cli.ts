@@ -6,6 +6,7 @@ import { Studio } from '../core/studio';
 import { errorMessage } from '../core/util/errors';
 import { printJobs, printProjectInfo, printSystem, progressLine } from './print';
 import { runMerge } from './merge';
+import { CONVERT_HELP, runConvert } from './convert';
 
 const HELP = `studio — VLM SFT Studio on the command line
 
@@ -15,6 +16,7 @@ const HELP = `studio — VLM SFT Studio on the command line
   studio jobs DIR [--json]                   list a project's jobs
   studio import DIR --path P --kind K [--copy]
                                              register a file/folder as an artifact (kinds: ${ARTIFACT_KINDS.join(', ')})
+${CONVERT_HELP}
   studio merge --base DIR --adapter DIR --out DIR [--dtype bf16|keep] [--rounding peft|single] [--project DIR]
                                              merge a PEFT LoRA adapter into its base model (streaming, native)
   studio system [--json]                     what this machine can do (native addon, CUDA, libtorch)
@@ -96,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import':
         await runImport(rest);
+        return 0;
+      case 'convert':
+        await runConvert(rest);
         return 0;
       case 'merge':
         await runMerge(rest);

@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp';
+import { writeArlarenaFiles, writeJsonlDataset } from '../helpers/datasets';
+import { readParquet } from '../helpers/parquet';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'main', 'cli', 'bin.mjs');
@@ -69,6 +71,29 @@ describe('studio CLI', () => {
     } finally {
       child.kill('SIGINT');
     }
+  });
+
+  it('convert writes Parquet from a dataset folder, alone or inside a project, and names a bad setting', async () => {
+    const home = tempDir();
+    const ds = writeJsonlDataset(join(tempDir(), 'ds'), [{ turns: 2 }, { turns: 3 }]);
+    const out = join(tempDir(), 'verl');
+    const r = studio(['convert', '--dataset', ds, '--out', out, '--target', 'verl', '--validation', '0'], home);
+    expect(r.err).not.toContain('Error');
+    expect(r.out).toContain('5 samples (5 train, 0 validation) from 2 episodes');
+    expect((await readParquet(join(out, 'train.parquet'))).numRows).toBe(5);
+
+    const arl = writeArlarenaFiles(join(tempDir(), 'arl'), [{ seed: 3, episodes: 2, turns: 2 }]);
+    const dir = join(tempDir(), 'proj');
+    studio(['project', 'create', dir, '--name', 'c'], home);
+    const p = studio(['convert', '--dataset', arl, '--project', dir, '--history', 'full'], home);
+    expect(p.code).toBe(0);
+    const folder = /converted into the project: (\S+)/.exec(p.out)![1]!;
+    expect((await readParquet(join(folder, 'train.parquet'))).numRows + (await readParquet(join(folder, 'validation.parquet'))).numRows).toBe(2);
+    expect(JSON.parse(studio(['jobs', dir, '--json'], home).out).map((j: { kind: string }) => j.kind).sort()).toEqual(['artifact.import', 'convert.run']);
+
+    const bad = studio(['convert', '--dataset', ds, '--out', join(tempDir(), 'x'), '--history', 'sometimes'], home);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/history: /);
   });
 
   it('system reports the native addon and machine', () => {
