@@ -90,7 +90,7 @@ describe('studio wizard in Chromium', () => {
       await stepPage.waitFor();
       await shot(`03-step-${i + 1}-${id}`);
       // Actions that arrive with later issues are described, not faked; Merge has its own.
-      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'merge'].includes(id) ? 0 : 1);
+      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'convert', 'merge'].includes(id) ? 0 : 1);
     }
     // Keyboard: Alt+1 jumps to the first step.
     await page.keyboard.press('Alt+1');
@@ -191,6 +191,34 @@ describe('studio wizard in Chromium', () => {
     await expect.poll(() => page.getByTestId('step-page-filter').textContent()).toContain('sokoban-accepted');
   });
 
+  it('previews and converts the accepted set to Parquet on the Convert step', async () => {
+    await page.getByTestId('step-convert').click();
+    const stepPage = page.getByTestId('step-page-convert');
+    await expect.poll(async () => page.getByTestId('convert-dataset-select').locator('option', { hasText: 'sokoban-accepted' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId('convert-dataset-select').selectOption({ index: 1 });
+    await page.getByTestId('convert-preview').click();
+    await expect.poll(() => page.getByTestId('convert-stats').textContent(), { timeout: 15_000 }).toMatch(/samples \(\d+ train, \d+ validation\) from 3 episodes/);
+    const first = page.getByTestId('convert-sample').first();
+    await expect.poll(async () => (await first.getByTestId('convert-sample-image').getAttribute('src')) ?? '').toMatch(/^data:image\/png;base64,/);
+    expect(await first.locator('[data-loss="true"]').count()).toBeGreaterThan(0);
+    expect(await first.locator('[data-loss="true"]').first().textContent()).toContain('<action>');
+    await expect.poll(() => first.getByTestId('convert-sample-tokens').textContent()).toMatch(/\+ 66 image\)/);
+    await page.getByTestId('convert-token-hist').locator('canvas').waitFor();
+    await shot('10-convert-preview');
+    // A bad number is named before anything is started.
+    await page.getByTestId('convert-max-tokens-input').fill('12');
+    await page.getByTestId('convert-submit').click();
+    await expect.poll(() => page.getByTestId('convert-error').textContent()).toContain('Max tokens must be a number ≥ 64');
+    await page.getByTestId('convert-max-tokens-input').fill('8192');
+    await page.getByTestId('convert-name-input').fill('sokoban-trl');
+    await page.getByTestId('convert-submit').click();
+    const jobs = page.getByTestId('jobs-panel');
+    const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Convert to Parquet' }).first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+    await expect.poll(() => stepPage.textContent(), { timeout: 15_000 }).toContain('sokoban-trl');
+    await shot('11-converted');
+  });
+
   it('merges an adapter into a base model from the Merge step and exports the folder', async () => {
     const base = join(work, 'tiny-qwen3-vl');
     const adapter = join(work, 'tiny-adapter');
@@ -212,25 +240,25 @@ describe('studio wizard in Chromium', () => {
     const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Merge' }).first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(async () => page.getByTestId('export-artifact-select').locator('option', { hasText: 'sokoban-merged' }).count()).toBe(1);
-    await shot('10-merged');
+    await shot('12-merged');
     const dest = join(work, 'exported-model');
     await page.getByTestId('export-artifact-select').selectOption({ index: 1 });
     await page.getByTestId('export-dest-input').locator('input').fill(dest);
     await page.getByTestId('export-submit').click();
     await expect.poll(() => existsSync(join(dest, 'model.safetensors.index.json')), { timeout: 30_000 }).toBe(true);
     expect(readdirSync(dest)).toEqual(expect.arrayContaining(['config.json', 'README.md', 'tokenizer.json', 'model-00001-of-00001.safetensors']));
-    await shot('11-exported');
+    await shot('13-exported');
   });
 
   it('shows the System page and switches theme', async () => {
     await page.getByTestId('nav-system').click();
     await page.getByTestId('system-page').waitFor();
     await expect.poll(() => page.getByTestId('system-addon-status').textContent(), { timeout: 15_000 }).toMatch(/loaded|unavailable/i);
-    await shot('12-system');
+    await shot('14-system');
     const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByTestId('theme-toggle').click();
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
-    await shot('13-theme-toggled');
+    await shot('15-theme-toggled');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -103,3 +103,15 @@ describe('chat rendering and loss spans', () => {
     expect(segs.filter((s) => s.kind === 'text' && s.loss).map((s) => (s as { text: string }).text).join('|')).toBe('<action>up</action><|im_end|>|up<|im_end|>');
   });
 });
+
+describe('token histogram', () => {
+  it('bins every value between round edges starting just below the smallest', async () => {
+    const { histogram } = await import('../../../main/core/steps/convert/budget');
+    const h = histogram([503, 517, 560, 1210, 990]);
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(h.edges[0]).toBe(500);
+    expect(h.edges[h.edges.length - 1]!).toBeGreaterThan(1210);
+    expect(new Set(h.edges.slice(1).map((e, i) => e - h.edges[i]!)).size).toBe(1);
+    expect(histogram([])).toEqual({ edges: [0, 1], counts: [0] });
+  });
+});

@@ -34,14 +34,17 @@ export function sampleBudget(sample: Sample, text: TextSide, labels: 'assistant'
   return { rendered, tokens: textTokens + imageTokens, textTokens, imageTokens, images, spans };
 }
 
-/** Fixed-width bins over [0, max] (max rounded up to a round number), 20 bins. */
+/** Up to ~20 fixed-width bins of a round width, from just below the smallest value to the largest. */
 export function histogram(values: number[], bins = 20): { edges: number[]; counts: number[] } {
-  const top = Math.max(1, ...values);
-  const step = niceStep(top / bins);
-  const n = Math.max(1, Math.ceil(top / step));
-  const edges = Array.from({ length: n + 1 }, (_, i) => i * step);
+  if (!values.length) return { edges: [0, 1], counts: [0] };
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const step = niceStep(Math.max(1, max - min) / bins);
+  const lo = Math.floor(min / step) * step;
+  const n = Math.max(1, Math.floor((max - lo) / step) + 1);
+  const edges = Array.from({ length: n + 1 }, (_, i) => lo + i * step);
   const counts = new Array<number>(n).fill(0);
-  for (const v of values) counts[Math.min(n - 1, Math.floor(v / step))]!++;
+  for (const v of values) counts[Math.min(n - 1, Math.floor((v - lo) / step))]!++;
   return { edges, counts };
 }
 

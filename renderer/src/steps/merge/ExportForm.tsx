@@ -9,7 +9,7 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import { useStartJob } from '../../wizard/useStartJob';
 import { FolderField } from '../../project/FolderField';
 import { useArtifacts } from '../../wizard/useArtifacts';
-import { ArtifactSelect } from './ArtifactSelect';
+import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 
 export function ExportForm() {
   const merged = useArtifacts(['merged-model']).artifacts.filter((a) => a.inProject);

@@ -7,7 +7,7 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import { useStartJob } from '../../wizard/useStartJob';
 import { useArtifacts } from '../../wizard/useArtifacts';
-import { ArtifactSelect } from './ArtifactSelect';
+import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 
 export function MergeForm() {
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;

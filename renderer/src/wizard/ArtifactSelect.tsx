@@ -1,8 +1,8 @@
 // A native select over this project's artifacts of one kind (native, so it is
 // keyboard-friendly and testable with selectOption).
 import TextField from '@mui/material/TextField';
-import type { Artifact } from '../../../../preload/contract';
-import { formatBytes } from '../../util/format';
+import type { Artifact } from '../../../preload/contract';
+import { formatBytes } from '../util/format';
 
 interface Props {
   id: string;

@@ -1,0 +1,125 @@
+// Convert: choose the accepted dataset, the target layout and the sample,
+// split, label and length settings; preview exactly what the model will see,
+// then start a convert.run job.
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import type { Params } from '../../../../preload/contract';
+import { ArtifactSelect } from '../../wizard/ArtifactSelect';
+import { useArtifacts } from '../../wizard/useArtifacts';
+import { useStartJob } from '../../wizard/useStartJob';
+import { ConvertPreviewPanel } from './ConvertPreviewPanel';
+
+type Config = Extract<Params<'jobs.start'>, { kind: 'convert.run' }>['config'];
+type Target = NonNullable<Config['target']>;
+type History = NonNullable<Config['history']>;
+type SplitBy = 'ratio' | 'game' | 'seed';
+
+const native = (testId: string) => ({ select: { native: true }, htmlInput: { 'data-testid': testId }, inputLabel: { shrink: true } });
+
+export function ConvertForm() {
+  const datasets = useArtifacts(['dataset-json', 'trajectories']).artifacts;
+  const models = useArtifacts(['base-model', 'merged-model']).artifacts;
+  const [dataset, setDataset] = useState('');
+  const [model, setModel] = useState('');
+  const [target, setTarget] = useState<Target>('trl');
+  const [history, setHistory] = useState<History>('turn');
+  const [k, setK] = useState('2');
+  const [labels, setLabels] = useState<'assistant' | 'all'>('assistant');
+  const [splitBy, setSplitBy] = useState<SplitBy>('ratio');
+  const [validation, setValidation] = useState('5');
+  const [values, setValues] = useState('');
+  const [seed, setSeed] = useState('0');
+  const [maxTokens, setMaxTokens] = useState('8192');
+  const [overLength, setOverLength] = useState<'drop' | 'keep'>('drop');
+  const [name, setName] = useState('');
+  const [previewOf, setPreviewOf] = useState<Params<'convert.preview'> | null>(null);
+  const { busy, error, setError, start } = useStartJob();
+
+  const config = (): Config | null => {
+    const num = (label: string, v: string, min: number): number | null => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n) || n < min) {
+        setError(`${label} must be a number ≥ ${min}`);
+        return null;
+      }
+      return n;
+    };
+    const v = num('Validation %', validation, 0);
+    const mt = num('Max tokens', maxTokens, 64);
+    const kk = num('k', k, 1);
+    const sd = num('Split seed', seed, 0);
+    if (v === null || mt === null || kk === null || sd === null) return null;
+    setError(null);
+    return {
+      datasetArtifactId: dataset,
+      ...(model ? { modelArtifactId: model } : {}),
+      target,
+      history,
+      historyTurns: Math.round(kk),
+      labels,
+      split: { by: splitBy, validation: v / 100, values: values.split(',').map((s) => s.trim()).filter(Boolean), seed: Math.round(sd) },
+      maxTokens: Math.round(mt),
+      overLength,
+      ...(name.trim() ? { name: name.trim() } : {}),
+    };
+  };
+
+  const preview = () => {
+    const c = config();
+    if (!c) return;
+    const { name: _name, ...rest } = c;
+    setPreviewOf({ ...rest, limit: 3, scan: 300 });
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const c = config();
+    if (c) start({ kind: 'convert.run', step: 'convert', config: c });
+  };
+
+  return (
+    <Box sx={{ display: 'grid', gap: 2 }}>
+      <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
+        <ArtifactSelect id="convert-dataset" label="Accepted dataset" artifacts={datasets} value={dataset} onChange={setDataset} testId="convert-dataset-select" />
+        <ArtifactSelect id="convert-model" label="Base model for template & tokens (optional)" artifacts={models} value={model} onChange={setModel} testId="convert-model-select" />
+        <TextField select label="Target" size="small" value={target} onChange={(e) => setTarget(e.target.value as Target)} slotProps={native('convert-target-select')}>
+          <option value="trl">TRL / Hugging Face datasets (messages + images)</option>
+          <option value="verl">verl (prompt, images, reward_model, extra_info)</option>
+          <option value="arlarena">ARLArena combined.parquet (old notebook)</option>
+        </TextField>
+        <TextField select label="History" size="small" value={history} onChange={(e) => setHistory(e.target.value as History)} disabled={target === 'arlarena'} slotProps={native('convert-history-select')}>
+          <option value="turn">One sample per turn, as the policy saw it</option>
+          <option value="full">Whole episodes (multi-turn)</option>
+          <option value="last-k">Each turn with the k turns before it</option>
+        </TextField>
+        <TextField label="k (earlier turns)" size="small" value={k} onChange={(e) => setK(e.target.value)} disabled={history !== 'last-k'} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-k-input' } }} />
+        <TextField select label="Loss on" size="small" value={labels} onChange={(e) => setLabels(e.target.value as 'assistant' | 'all')} slotProps={native('convert-labels-select')}>
+          <option value="assistant">Assistant turns only</option>
+          <option value="all">The full sequence (old notebook)</option>
+        </TextField>
+        <TextField select label="Split by" size="small" value={splitBy} onChange={(e) => setSplitBy(e.target.value as SplitBy)} slotProps={native('convert-split-select')}>
+          <option value="ratio">Trajectory (ratio)</option>
+          <option value="game">Game</option>
+          <option value="seed">Seed</option>
+        </TextField>
+        <TextField label="Validation %" size="small" value={validation} onChange={(e) => setValidation(e.target.value)} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'convert-validation-input' } }} />
+        <TextField label="Validation games/seeds (comma-separated, optional)" size="small" value={values} onChange={(e) => setValues(e.target.value)} disabled={splitBy === 'ratio'} />
+        <TextField label="Split seed" size="small" value={seed} onChange={(e) => setSeed(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
+        <TextField label="Max tokens per sample" size="small" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-max-tokens-input' } }} />
+        <TextField select label="Longer samples" size="small" value={overLength} onChange={(e) => setOverLength(e.target.value as 'drop' | 'keep')} slotProps={native('convert-over-select')}>
+          <option value="drop">Drop (listed in dataset_info.json)</option>
+          <option value="keep">Keep and flag</option>
+        </TextField>
+        <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'convert-name-input' } }} />
+        {error && <Alert severity="error" data-testid="convert-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+        <Box sx={{ gridColumn: '1 / -1', display: 'flex', gap: 1 }}>
+          <Button variant="outlined" onClick={preview} disabled={!dataset} data-testid="convert-preview">Preview</Button>
+          <Button type="submit" variant="contained" disabled={busy || !dataset} data-testid="convert-submit">Convert to Parquet</Button>
+        </Box>
+      </Box>
+      {previewOf && <ConvertPreviewPanel params={previewOf} />}
+    </Box>
+  );
+}
