@@ -29,3 +29,15 @@ if (r.status !== 0) {
   console.warn('[native] the native addon failed to build; the studio still runs, without native features.');
   process.exit(process.env.STUDIO_REQUIRE_NATIVE ? 1 : 0);
 }
+
+// The training engine links libtorch; without it the app runs and says training is unavailable.
+const { findTorch } = await import('./engine/find-torch.mjs');
+if (!findTorch()) {
+  console.warn('[native] libtorch not found (STUDIO_LIBTORCH_DIR, a python with torch, or Debian libtorch-dev): the training engine was not built.');
+  process.exit(process.env.STUDIO_REQUIRE_NATIVE ? 1 : 0);
+}
+const e = spawnSync(process.execPath, [gyp, 'rebuild', '-j', '2'], { cwd: join(here, 'engine'), stdio: 'inherit' });
+if (e.status !== 0) {
+  console.warn('[native] the training engine failed to build; the studio runs without training.');
+  process.exit(process.env.STUDIO_REQUIRE_NATIVE ? 1 : 0);
+}

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type DType } from '../../main/core/native/safetensors';
-import { QWEN_VL_STYLE_TEMPLATE, tinyTokenizerJson } from './tokenizer';
+import { QWEN_VL_STYLE_TEMPLATE, specialId, tinyTokenizerJson } from './tokenizer';
 
 export interface TinyDims {
   hidden: number;
@@ -23,7 +23,7 @@ export interface TinyDims {
 }
 
 export const TINY: TinyDims = {
-  hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, headDim: 16, vocab: 256,
+  hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, headDim: 16, vocab: 320,
   visionDepth: 2, visionHidden: 32, visionIntermediate: 64, visionHeads: 2, deepstack: [0], numPositionEmbeddings: 16,
 };
 
@@ -128,10 +128,11 @@ export function qwen3vlConfig(d: TinyDims, tie: boolean, dtype = 'bfloat16'): Re
   return {
     architectures: ['Qwen3VLForConditionalGeneration'],
     model_type: 'qwen3_vl',
-    image_token_id: 151655,
-    video_token_id: 151656,
-    vision_start_token_id: 151652,
-    vision_end_token_id: 151653,
+    // The tiny tokenizer's own ids (a real checkpoint's are 151652…151656).
+    image_token_id: specialId('<|image_pad|>'),
+    video_token_id: specialId('<|video_pad|>'),
+    vision_start_token_id: specialId('<|vision_start|>'),
+    vision_end_token_id: specialId('<|vision_end|>'),
     tie_word_embeddings: tie,
     dtype,
     text_config: {
@@ -154,6 +155,21 @@ export interface CheckpointOptions {
   tie?: boolean;
   shards?: number; // > 1 writes an index
   seed?: number;
+  /** 'small': every value in ±0.05 (merge tests); 'realistic': norms near 1, weights ±√(3/fan_in), so activations keep their scale. */
+  init?: 'small' | 'realistic';
+}
+
+function realisticTensor(name: string, shape: number[], dtype: DType, rand: () => number): Buffer {
+  const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
+  const isNorm = /norm\d?\.weight$/.test(name);
+  const scale = isNorm ? 0.1 : name.endsWith('.bias') ? 0.02 : /embed_tokens|pos_embed/.test(name) ? 0.5 : Math.sqrt(3 / fanIn);
+  const data = randomTensor(shape, 'F32', rand, scale);
+  const f = new Float32Array(data.buffer, data.byteOffset, data.length / 4);
+  if (isNorm) for (let i = 0; i < f.length; i++) f[i] = f[i]! + 1;
+  if (dtype === 'F32') return data;
+  const out = new Uint16Array(f.length);
+  for (let i = 0; i < f.length; i++) out[i] = toBf16(f[i]!);
+  return Buffer.from(out.buffer);
 }
 
 /** Writes a Qwen3-VL checkpoint folder; returns the tensor list. */
@@ -171,7 +187,7 @@ export function makeQwen3VLCheckpoint(dir: string, o: CheckpointOptions = {}): T
   for (let s = 0; s < shards; s++) {
     const part = specs.slice(s * per, (s + 1) * per);
     const file = shards === 1 ? 'model.safetensors' : `model-${String(s + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
-    const tensors = part.map((t) => ({ ...t, dtype, data: randomTensor(t.shape, dtype, rand) }));
+    const tensors = part.map((t) => ({ ...t, dtype, data: o.init === 'realistic' ? realisticTensor(t.name, t.shape, dtype, rand) : randomTensor(t.shape, dtype, rand) }));
     writeSafetensors(join(dir, file), tensors, { format: 'pt' });
     for (const t of tensors) {
       weightMap[t.name] = file;
@@ -180,7 +196,7 @@ export function makeQwen3VLCheckpoint(dir: string, o: CheckpointOptions = {}): T
   }
   if (shards > 1) writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(qwen3vlConfig(d, tie, dtype === 'F32' ? 'float32' : 'bfloat16'), null, 2));
-  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 151643, eos_token_id: [151645, 151643], pad_token_id: 151643, temperature: 0.7, top_p: 0.8 }));
+  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: specialId('<|endoftext|>'), eos_token_id: [specialId('<|im_end|>'), specialId('<|endoftext|>')], pad_token_id: specialId('<|endoftext|>'), temperature: 0.7, top_p: 0.8 }));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'Qwen2Tokenizer', model_max_length: 262144, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }));
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
   writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify({ image_processor_type: 'Qwen2VLImageProcessorFast', patch_size: 16, merge_size: 2, temporal_patch_size: 2 }));

@@ -11,7 +11,7 @@ function byteChars(): string[] {
 }
 
 export const QWEN_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-export const SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>', '<|image_pad|>'];
+export const SPECIALS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>', '<|image_pad|>', '<|video_pad|>'];
 /** Words that become one token each (merged left to right). */
 export const WORDS = ['hello', ' world', ' up', ' down', ' left', ' right', '<action>', 'user', 'assistant'];
 
@@ -61,3 +61,10 @@ export const QWEN_VL_STYLE_TEMPLATE = [
   '{%- endfor -%}',
   "{%- if add_generation_prompt -%}{{- '<|im_start|>assistant\\n' -}}{%- endif -%}",
 ].join('\n');
+
+/** The id the tiny tokenizer gives a special token (what the tiny checkpoint's config uses). */
+export function specialId(token: string): number {
+  const t = (tinyTokenizerJson().added_tokens as { id: number; content: string }[]).find((x) => x.content === token);
+  if (!t) throw new Error(`no special token ${token}`);
+  return t.id;
+}

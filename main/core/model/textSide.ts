@@ -18,6 +18,10 @@ export interface TextSide {
   countTokens(text: string): number;
   exact: boolean;
   sizing: VisionSizing;
+  /** The model's tokenizer (null without a model folder). */
+  tokenizer: BpeTokenizer | null;
+  /** preprocessor_config.json as read (null when absent). */
+  preprocessor: Record<string, unknown> | null;
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -46,7 +50,7 @@ export function estimateTokens(text: string): number {
 }
 
 export function builtinTextSide(): TextSide {
-  return { templateSource: 'built-in Qwen3-VL', render: renderQwenChat, countTokens: estimateTokens, exact: false, sizing: QWEN3_VL_SIZING };
+  return { templateSource: 'built-in Qwen3-VL', render: renderQwenChat, countTokens: estimateTokens, exact: false, sizing: QWEN3_VL_SIZING, tokenizer: null, preprocessor: null };
 }
 
 export function loadTextSide(modelDir: string | null): TextSide {
@@ -55,7 +59,8 @@ export function loadTextSide(modelDir: string | null): TextSide {
   const tokFile = join(modelDir, 'tokenizer.json');
   const tokenizer = existsSync(tokFile) ? BpeTokenizer.fromFile(tokFile) : null;
   const pre = join(modelDir, 'preprocessor_config.json');
-  const sizing = sizingFromPreprocessor(existsSync(pre) ? readJson(pre) : null);
+  const preprocessor = existsSync(pre) ? readJson(pre) : null;
+  const sizing = sizingFromPreprocessor(preprocessor);
   let render = renderQwenChat;
   if (found) {
     let tpl: Template;
@@ -78,5 +83,7 @@ export function loadTextSide(modelDir: string | null): TextSide {
     countTokens: tokenizer ? (t) => tokenizer.count(t) : estimateTokens,
     exact: !!tokenizer,
     sizing,
+    tokenizer,
+    preprocessor,
   };
 }

@@ -1,0 +1,103 @@
+// A conversation → what the model reads: token ids with each image's single
+// <|image_pad|> expanded to its token count, labels (-100 outside the loss
+// spans), the processed pixels and grids, and the 3-D position ids. Text runs
+// are tokenised separately at loss and image boundaries; with Qwen's template
+// every such boundary is a special token or a newline, where the tokenizer
+// splits anyway, so the ids equal tokenising the whole text.
+import { type ChatMessage, IMAGE_PLACEHOLDER, lossSpans } from './chat';
+import { processImage, processorFromConfig } from './processor';
+import { ropeIndex } from './ropeIndex';
+import type { TextSide } from './textSide';
+
+export interface Encoded {
+  inputIds: number[];
+  labels: number[];
+  pixels: Float32Array[];
+  grids: [number, number, number][];
+  positions: [Int32Array, Int32Array, Int32Array];
+}
+
+export const IGNORE = -100;
+
+export function encodeConversation(messages: ChatMessage[], images: Buffer[], text: TextSide, labels: 'assistant' | 'all' = 'assistant'): Encoded {
+  const tok = text.tokenizer;
+  if (!tok) throw new Error('encoding needs the model folder’s tokenizer.json');
+  const pad = tok.specialIds.get('<|image_pad|>');
+  if (pad === undefined) throw new Error(`${tok.source}: has no <|image_pad|> token`);
+  const rendered = text.render(messages);
+  const spans = labels === 'all' ? [[0, rendered.length] as [number, number]] : lossSpans(rendered, messages, (m) => m.role === 'assistant');
+  const proc = processorFromConfig(text.preprocessor, text.sizing);
+  const processed = images.map((png) => processImage(png, proc));
+  const inputIds: number[] = [];
+  const out: number[] = [];
+  // Cut points: span edges and image placeholders.
+  const cuts = new Set<number>([0, rendered.length]);
+  for (const [a, b] of spans) cuts.add(a).add(b);
+  for (let at = rendered.indexOf(IMAGE_PLACEHOLDER); at >= 0; at = rendered.indexOf(IMAGE_PLACEHOLDER, at + 1)) cuts.add(at).add(at + IMAGE_PLACEHOLDER.length);
+  const points = [...cuts].sort((a, b) => a - b);
+  let image = 0;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i]!, points[i + 1]!];
+    const piece = rendered.slice(a, b);
+    const trained = spans.some(([s, e]) => a >= s && b <= e);
+    for (const id of tok.encode(piece)) {
+      if (id === pad) {
+        const p = processed[image++];
+        if (!p) throw new Error(`the template wrote more image placeholders than the ${images.length} image(s) given`);
+        for (let k = 0; k < p.tokens; k++) {
+          inputIds.push(pad);
+          out.push(IGNORE); // image tokens are never predicted
+        }
+      } else {
+        inputIds.push(id);
+        out.push(trained ? id : IGNORE);
+      }
+    }
+  }
+  if (image !== images.length) throw new Error(`${images.length} image(s) given but the template wrote ${image} placeholder(s)`);
+  const grids = processed.map((p) => p.grid);
+  return { inputIds, labels: out, pixels: processed.map((p) => p.pixels), grids, positions: ropeIndex(inputIds, grids, pad, proc.mergeSize) };
+}
+
+export interface EngineBatch {
+  batch: number;
+  seq: number;
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  labels: Int32Array;
+  positionIds: Int32Array; // [3, batch, seq]
+  pixelValues?: Float32Array;
+  imageGrids?: Int32Array;
+}
+
+/** Right-pads samples to one length; pixels and grids concatenate in sample order. */
+export function collate(samples: Encoded[], padId: number): EngineBatch {
+  const B = samples.length;
+  const S = Math.max(...samples.map((s) => s.inputIds.length));
+  const ids = new Int32Array(B * S).fill(padId);
+  const mask = new Int32Array(B * S);
+  const labels = new Int32Array(B * S).fill(IGNORE);
+  const pos = new Int32Array(3 * B * S).fill(1);
+  samples.forEach((s, b) => {
+    s.inputIds.forEach((id, i) => {
+      ids[b * S + i] = id;
+      mask[b * S + i] = 1;
+      labels[b * S + i] = s.labels[i]!;
+      for (let a = 0; a < 3; a++) pos[a * B * S + b * S + i] = s.positions[a]![i]!;
+    });
+  });
+  const pixels = samples.flatMap((s) => s.pixels);
+  const total = pixels.reduce((n, p) => n + p.length, 0);
+  const batch: EngineBatch = { batch: B, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos };
+  if (total) {
+    const px = new Float32Array(total);
+    let at = 0;
+    for (const p of pixels) {
+      px.set(p, at);
+      at += p.length;
+    }
+    batch.pixelValues = px;
+    batch.imageGrids = Int32Array.from(samples.flatMap((s) => s.grids.flat()));
+  }
+  return batch;
+}

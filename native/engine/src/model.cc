@@ -1,0 +1,361 @@
+#include "model.h"
+
+#include <cmath>
+#include <limits>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "../../src/core/json_lite.h"
+#include "../../src/core/safetensors.h"
+
+namespace studio::engine {
+namespace {
+
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+torch::ScalarType torch_dtype(st::DType d, const std::string& name) {
+  switch (d) {
+    case st::DType::F32: return torch::kFloat32;
+    case st::DType::F16: return torch::kFloat16;
+    case st::DType::BF16: return torch::kBFloat16;
+    case st::DType::F64: return torch::kFloat64;
+    default: throw EngineError(name + ": dtype " + std::string(st::dtype_name(d)) + " is not a floating-point weight the engine loads");
+  }
+}
+
+// The safetensors files of a folder: the index's shards, or model.safetensors.
+std::vector<std::string> weight_files(const std::string& dir) {
+  const std::string index = dir + "/model.safetensors.index.json";
+  std::ifstream in(index, std::ios::binary);
+  if (!in) return {dir + "/model.safetensors"};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  auto root = studio::json::parse(text.data(), text.size(), 16);
+  if (root.kind != studio::json::Value::Kind::Object) throw EngineError(index + ": expected an object");
+  auto it = root.object->find("weight_map");
+  if (it == root.object->end() || it->second.kind != studio::json::Value::Kind::Object) throw EngineError(index + ": weight_map is missing");
+  std::set<std::string> files;
+  for (const auto& [name, file] : *it->second.object) {
+    if (file.kind != studio::json::Value::Kind::String || file.string.find('/') != std::string::npos) throw EngineError(index + ": weight_map." + name + ": expected a file name");
+    files.insert(file.string);
+  }
+  std::vector<std::string> out;
+  for (const auto& f : files) out.push_back(dir + "/" + f);
+  return out;
+}
+
+Tensor rms_norm(const Tensor& x, const Tensor& w, double eps) {
+  auto dt = x.scalar_type();
+  auto h = x.to(torch::kFloat32);
+  h = h * torch::rsqrt(h.pow(2).mean(-1, true) + eps);
+  return w * h.to(dt);
+}
+
+Tensor rotate_half(const Tensor& x) {
+  const int64_t half = x.size(-1) / 2;
+  return torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+}
+
+Tensor act(const std::string& name, const Tensor& x) {
+  if (name == "gelu_pytorch_tanh") return torch::gelu(x, "tanh");
+  if (name == "gelu") return torch::gelu(x);
+  if (name == "silu") return torch::silu(x);
+  throw EngineError("activation \"" + name + "\" is not supported");
+}
+
+// Softmax(q·kᵀ·scale + mask) in float32, cast back, as transformers' eager attention.
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, double scale) {
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
+  if (mask.defined()) scores = scores + mask;
+  auto p = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+  return torch::matmul(p, v);
+}
+
+double lowest(torch::ScalarType t) {
+  if (t == torch::kFloat16) return -65504.0;
+  if (t == torch::kBFloat16) return -3.3895313892515355e38;
+  if (t == torch::kFloat64) return std::numeric_limits<double>::lowest();
+  return std::numeric_limits<float>::lowest();
+}
+
+}  // namespace
+
+std::unique_ptr<Qwen3VL> Qwen3VL::load(const std::string& dir, const LoadOptions& opts) {
+  auto m = std::unique_ptr<Qwen3VL>(new Qwen3VL());
+  m->cfg_ = load_config(dir);
+  m->opts_ = opts;
+  for (const auto& path : weight_files(dir)) {
+    std::unique_ptr<st::File> f;
+    try {
+      f = st::File::open(path);
+    } catch (const std::exception& e) {
+      throw EngineError(e.what());
+    }
+    for (const auto& info : f->header().tensors) {
+      auto src = torch::from_blob(const_cast<uint8_t*>(f->data(info)), info.shape, torch::TensorOptions().dtype(torch_dtype(info.dtype, path + ": " + info.name)));
+      m->w_[info.name] = src.to(opts.device, opts.dtype, false, true);
+    }
+  }
+  // Every tensor the forward uses must be there with its shape.
+  const auto& t = m->cfg_.text;
+  const auto& v = m->cfg_.vision;
+  auto expect = [&](const std::string& name, std::vector<int64_t> shape) {
+    auto it = m->w_.find(name);
+    if (it == m->w_.end()) throw EngineError(dir + ": tensor " + name + " is missing");
+    if (it->second.sizes().vec() != shape) {
+      std::ostringstream os;
+      os << dir << ": tensor " << name << " has shape " << it->second.sizes() << ", config.json implies " << torch::IntArrayRef(shape);
+      throw EngineError(os.str());
+    }
+  };
+  const std::string L = "model.language_model.";
+  expect(L + "embed_tokens.weight", {t.vocab, t.hidden});
+  for (int64_t i = 0; i < t.layers; i++) {
+    const std::string p = L + "layers." + std::to_string(i) + ".";
+    expect(p + "input_layernorm.weight", {t.hidden});
+    expect(p + "post_attention_layernorm.weight", {t.hidden});
+    expect(p + "self_attn.q_proj.weight", {t.heads * t.head_dim, t.hidden});
+    expect(p + "self_attn.k_proj.weight", {t.kv_heads * t.head_dim, t.hidden});
+    expect(p + "self_attn.v_proj.weight", {t.kv_heads * t.head_dim, t.hidden});
+    expect(p + "self_attn.o_proj.weight", {t.hidden, t.heads * t.head_dim});
+    expect(p + "self_attn.q_norm.weight", {t.head_dim});
+    expect(p + "self_attn.k_norm.weight", {t.head_dim});
+    expect(p + "mlp.gate_proj.weight", {t.intermediate, t.hidden});
+    expect(p + "mlp.up_proj.weight", {t.intermediate, t.hidden});
+    expect(p + "mlp.down_proj.weight", {t.hidden, t.intermediate});
+  }
+  expect(L + "norm.weight", {t.hidden});
+  if (!m->cfg_.tie_word_embeddings) expect("lm_head.weight", {t.vocab, t.hidden});
+  const std::string V = "model.visual.";
+  expect(V + "patch_embed.proj.weight", {v.hidden, v.in_channels, v.temporal_patch, v.patch, v.patch});
+  expect(V + "pos_embed.weight", {v.num_position_embeddings, v.hidden});
+  const int64_t merged = v.hidden * v.merge * v.merge;
+  for (int64_t i = 0; i < v.depth; i++) {
+    const std::string p = V + "blocks." + std::to_string(i) + ".";
+    expect(p + "attn.qkv.weight", {3 * v.hidden, v.hidden});
+    expect(p + "attn.proj.weight", {v.hidden, v.hidden});
+    expect(p + "mlp.linear_fc1.weight", {v.intermediate, v.hidden});
+    expect(p + "mlp.linear_fc2.weight", {v.hidden, v.intermediate});
+  }
+  expect(V + "merger.linear_fc1.weight", {merged, merged});
+  expect(V + "merger.linear_fc2.weight", {v.out_hidden, merged});
+  for (size_t j = 0; j < v.deepstack_indexes.size(); j++) expect(V + "deepstack_merger_list." + std::to_string(j) + ".norm.weight", {merged});
+  return m;
+}
+
+const Tensor& Qwen3VL::weight(const std::string& name) const {
+  auto it = w_.find(name);
+  if (it == w_.end()) throw EngineError("tensor " + name + " is missing");
+  return it->second;
+}
+
+size_t Qwen3VL::num_parameters() const {
+  size_t n = 0;
+  for (const auto& [_, t] : w_) n += t.numel();
+  return n;
+}
+
+// ---- vision tower -------------------------------------------------------
+
+Tensor Qwen3VL::vision_position_embeddings(const std::vector<std::array<int64_t, 3>>& grids) const {
+  const auto& v = cfg_.vision;
+  const int64_t side = static_cast<int64_t>(std::sqrt(static_cast<double>(v.num_position_embeddings)));
+  const Tensor& table = weight("model.visual.pos_embed.weight");
+  std::vector<Tensor> out;
+  for (const auto& [t, h, w] : grids) {
+    // Bilinear interpolation of the side×side learned grid onto h×w (corners aligned).
+    auto hi = torch::linspace(0, side - 1, h, torch::kFloat32);
+    auto wi = torch::linspace(0, side - 1, w, torch::kFloat32);
+    auto hf = hi.to(torch::kInt64), wf = wi.to(torch::kInt64);
+    auto hc = (hf + 1).clamp_max(side - 1), wc = (wf + 1).clamp_max(side - 1);
+    auto dh = (hi - hf).unsqueeze(1), dw = (wi - wf).unsqueeze(0);
+    auto idx = [&](const Tensor& r, const Tensor& c) { return (r.unsqueeze(1) * side + c.unsqueeze(0)).flatten().to(table.device()); };
+    auto wt = [&](const Tensor& x) { return x.flatten().to(table.device(), table.scalar_type()).unsqueeze(1); };
+    Tensor e = table.index_select(0, idx(hf, wf)) * wt((1 - dh) * (1 - dw)) + table.index_select(0, idx(hf, wc)) * wt((1 - dh) * dw) +
+               table.index_select(0, idx(hc, wf)) * wt(dh * (1 - dw)) + table.index_select(0, idx(hc, wc)) * wt(dh * dw);
+    const int64_t m = v.merge;
+    e = e.repeat({t, 1}).view({t, h / m, m, w / m, m, -1}).permute({0, 1, 3, 2, 4, 5}).flatten(0, 4);
+    out.push_back(e);
+  }
+  return torch::cat(out);
+}
+
+Tensor Qwen3VL::vision_rotary(const std::vector<std::array<int64_t, 3>>& grids) const {
+  const auto& v = cfg_.vision;
+  const int64_t dim = v.hidden / v.heads / 2;  // rotary over half the head, split between rows and columns
+  auto inv_freq = 1.0 / torch::pow(10000.0, torch::arange(0, dim, 2, torch::kFloat32) / static_cast<double>(dim));
+  int64_t max_hw = 0;
+  for (const auto& g : grids) max_hw = std::max({max_hw, g[1], g[2]});
+  auto table = torch::outer(torch::arange(max_hw, torch::kFloat32), inv_freq);
+  std::vector<Tensor> rows, cols;
+  const int64_t m = v.merge;
+  for (const auto& [t, h, w] : grids) {
+    // Patches come in merge-block order: block row, block col, row in block, col in block.
+    auto br = torch::arange(h / m).view({-1, 1, 1, 1}), bc = torch::arange(w / m).view({1, -1, 1, 1});
+    auto ir = torch::arange(m).view({1, 1, -1, 1}), ic = torch::arange(m).view({1, 1, 1, -1});
+    auto r = (br * m + ir).expand({h / m, w / m, m, m}).reshape(-1);
+    auto c = (bc * m + ic).expand({h / m, w / m, m, m}).reshape(-1);
+    rows.push_back(r.repeat({t}));
+    cols.push_back(c.repeat({t}));
+  }
+  auto r = torch::cat(rows), c = torch::cat(cols);
+  return torch::cat({table.index_select(0, r), table.index_select(0, c)}, 1).to(opts_.device);
+}
+
+Tensor Qwen3VL::vision_block(int i, const Tensor& x, const Tensor& cos, const Tensor& sin, const std::vector<int64_t>& lengths) const {
+  const auto& v = cfg_.vision;
+  const std::string p = "model.visual.blocks." + std::to_string(i) + ".";
+  const int64_t n = x.size(0), hd = v.hidden / v.heads;
+  auto h = torch::layer_norm(x, {v.hidden}, weight(p + "norm1.weight"), weight(p + "norm1.bias"), 1e-6);
+  auto qkv = torch::linear(h, weight(p + "attn.qkv.weight"), weight(p + "attn.qkv.bias")).reshape({n, 3, v.heads, hd}).permute({1, 0, 2, 3});
+  auto q = qkv[0], k = qkv[1], val = qkv[2];
+  // Rotary in float32, as apply_rotary_pos_emb_vision does.
+  auto c = cos.unsqueeze(-2), s = sin.unsqueeze(-2);
+  auto qf = q.to(torch::kFloat32), kf = k.to(torch::kFloat32);
+  q = (qf * c + rotate_half(qf) * s).to(x.scalar_type());
+  k = (kf * c + rotate_half(kf) * s).to(x.scalar_type());
+  // Full attention inside each image, none across images.
+  std::vector<Tensor> parts;
+  int64_t at = 0;
+  for (int64_t len : lengths) {
+    auto qi = q.slice(0, at, at + len).transpose(0, 1), ki = k.slice(0, at, at + len).transpose(0, 1), vi = val.slice(0, at, at + len).transpose(0, 1);
+    parts.push_back(attention(qi, ki, vi, Tensor(), 1.0 / std::sqrt(static_cast<double>(hd))).transpose(0, 1));
+    at += len;
+  }
+  auto a = torch::linear(torch::cat(parts).reshape({n, -1}), weight(p + "attn.proj.weight"), weight(p + "attn.proj.bias"));
+  auto y = x + a;
+  auto h2 = torch::layer_norm(y, {v.hidden}, weight(p + "norm2.weight"), weight(p + "norm2.bias"), 1e-6);
+  auto mlp = torch::linear(act(v.act, torch::linear(h2, weight(p + "mlp.linear_fc1.weight"), weight(p + "mlp.linear_fc1.bias"))), weight(p + "mlp.linear_fc2.weight"),
+                           weight(p + "mlp.linear_fc2.bias"));
+  return y + mlp;
+}
+
+Tensor Qwen3VL::merger(const std::string& prefix, const Tensor& x, bool postshuffle) const {
+  const auto& v = cfg_.vision;
+  const int64_t merged = v.hidden * v.merge * v.merge;
+  Tensor h = postshuffle ? torch::layer_norm(x.view({-1, merged}), {merged}, weight(prefix + "norm.weight"), weight(prefix + "norm.bias"), 1e-6)
+                         : torch::layer_norm(x, {v.hidden}, weight(prefix + "norm.weight"), weight(prefix + "norm.bias"), 1e-6).view({-1, merged});
+  h = torch::gelu(torch::linear(h, weight(prefix + "linear_fc1.weight"), weight(prefix + "linear_fc1.bias")));
+  return torch::linear(h, weight(prefix + "linear_fc2.weight"), weight(prefix + "linear_fc2.bias"));
+}
+
+std::pair<Tensor, std::vector<Tensor>> Qwen3VL::vision(const Tensor& pixels, const std::vector<std::array<int64_t, 3>>& grids) const {
+  const auto& v = cfg_.vision;
+  int64_t total = 0;
+  std::vector<int64_t> lengths;
+  for (const auto& g : grids) {
+    if (g[1] % v.merge || g[2] % v.merge) throw EngineError("image grid " + std::to_string(g[1]) + "×" + std::to_string(g[2]) + " is not a multiple of spatial_merge_size");
+    lengths.push_back(g[0] * g[1] * g[2]);
+    total += lengths.back();
+  }
+  const int64_t patch_dim = v.in_channels * v.temporal_patch * v.patch * v.patch;
+  if (pixels.dim() != 2 || pixels.size(0) != total || pixels.size(1) != patch_dim) {
+    std::ostringstream os;
+    os << "pixel_values has shape " << pixels.sizes() << "; the image grids need [" << total << ", " << patch_dim << "]";
+    throw EngineError(os.str());
+  }
+  const auto dt = weight("model.visual.patch_embed.proj.weight").scalar_type();
+  // Conv3d with stride = kernel over one patch each is a linear map of the flattened (C, T, P, P) patch.
+  auto x = torch::linear(pixels.to(opts_.device, dt), weight("model.visual.patch_embed.proj.weight").reshape({v.hidden, -1}), weight("model.visual.patch_embed.proj.bias"));
+  x = x + vision_position_embeddings(grids);
+  auto rot = vision_rotary(grids);
+  auto emb = torch::cat({rot, rot}, -1);
+  auto cos = emb.cos(), sin = emb.sin();
+  std::vector<Tensor> deep;
+  for (int64_t i = 0; i < v.depth; i++) {
+    x = vision_block(static_cast<int>(i), x, cos, sin, lengths);
+    for (size_t j = 0; j < v.deepstack_indexes.size(); j++)
+      if (v.deepstack_indexes[j] == i) deep.push_back(merger("model.visual.deepstack_merger_list." + std::to_string(j) + ".", x, true));
+  }
+  return {merger("model.visual.merger.", x, false), deep};
+}
+
+// ---- text decoder -------------------------------------------------------
+
+std::pair<Tensor, Tensor> Qwen3VL::text_rope(const Tensor& position_ids) const {
+  const auto& t = cfg_.text;
+  auto inv_freq = 1.0 / torch::pow(t.rope_theta, torch::arange(0, t.head_dim, 2, torch::kInt64).to(torch::kFloat32) / static_cast<double>(t.head_dim));
+  // freqs[a, b, s, j] = position[a, b, s] · inv_freq[j] for the t, h and w axes.
+  auto freqs = position_ids.to(opts_.device, torch::kFloat32).unsqueeze(-1) * inv_freq.to(opts_.device);
+  // Interleave: index j takes h when j % 3 == 1 (j < 3·sec_h), w when j % 3 == 2 (j < 3·sec_w), t otherwise.
+  auto f = freqs[0].clone();
+  const int64_t half = t.head_dim / 2;
+  for (int axis = 1; axis <= 2; axis++) {
+    const int64_t limit = std::min(half, t.mrope_section[axis] * 3);
+    for (int64_t j = axis; j < limit; j += 3) f.select(-1, j).copy_(freqs[axis].select(-1, j));
+  }
+  auto emb = torch::cat({f, f}, -1);
+  return {emb.cos(), emb.sin()};
+}
+
+Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const Tensor& sin, const Tensor& mask) const {
+  const auto& t = cfg_.text;
+  const std::string p = "model.language_model.layers." + std::to_string(i) + ".";
+  const int64_t B = x.size(0), S = x.size(1);
+  auto h = rms_norm(x, weight(p + "input_layernorm.weight"), t.rms_eps);
+  auto q = rms_norm(torch::linear(h, weight(p + "self_attn.q_proj.weight")).view({B, S, t.heads, t.head_dim}), weight(p + "self_attn.q_norm.weight"), t.rms_eps).transpose(1, 2);
+  auto k = rms_norm(torch::linear(h, weight(p + "self_attn.k_proj.weight")).view({B, S, t.kv_heads, t.head_dim}), weight(p + "self_attn.k_norm.weight"), t.rms_eps).transpose(1, 2);
+  auto v = torch::linear(h, weight(p + "self_attn.v_proj.weight")).view({B, S, t.kv_heads, t.head_dim}).transpose(1, 2);
+  auto c = cos.unsqueeze(1), s = sin.unsqueeze(1);
+  q = q * c + rotate_half(q) * s;
+  k = k * c + rotate_half(k) * s;
+  const int64_t rep = t.heads / t.kv_heads;
+  if (rep > 1) {
+    k = k.unsqueeze(2).expand({B, t.kv_heads, rep, S, t.head_dim}).reshape({B, t.heads, S, t.head_dim});
+    v = v.unsqueeze(2).expand({B, t.kv_heads, rep, S, t.head_dim}).reshape({B, t.heads, S, t.head_dim});
+  }
+  auto a = attention(q, k, v, mask, 1.0 / std::sqrt(static_cast<double>(t.head_dim))).transpose(1, 2).reshape({B, S, -1});
+  auto y = x + torch::linear(a, weight(p + "self_attn.o_proj.weight"));
+  auto h2 = rms_norm(y, weight(p + "post_attention_layernorm.weight"), t.rms_eps);
+  auto mlp = torch::linear(torch::silu(torch::linear(h2, weight(p + "mlp.gate_proj.weight"))) * torch::linear(h2, weight(p + "mlp.up_proj.weight")), weight(p + "mlp.down_proj.weight"));
+  return y + mlp;
+}
+
+Output Qwen3VL::forward(const Batch& b) const {
+  const auto& t = cfg_.text;
+  auto ids = b.input_ids.to(opts_.device);
+  if (ids.dim() != 2) throw EngineError("input_ids must be [batch, sequence]");
+  if (ids.numel() && (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= t.vocab)) throw EngineError("input_ids hold a token outside the vocabulary");
+  const int64_t B = ids.size(0), S = ids.size(1);
+  auto x = weight("model.language_model.embed_tokens.weight").index_select(0, ids.flatten()).view({B, S, t.hidden});
+  auto image_mask = ids.eq(cfg_.image_token_id);
+  std::vector<Tensor> deep;
+  if (b.pixel_values.defined() && !b.image_grids.empty()) {
+    auto [embeds, deepstack] = vision(b.pixel_values, b.image_grids);
+    const int64_t n = image_mask.sum().item<int64_t>();
+    if (n != embeds.size(0)) throw EngineError("the batch has " + std::to_string(n) + " image tokens but the images give " + std::to_string(embeds.size(0)) + " features");
+    x = x.masked_scatter(image_mask.unsqueeze(-1), embeds.to(x.scalar_type()));
+    deep = deepstack;
+  } else if (image_mask.any().item<bool>()) {
+    throw EngineError("input_ids hold image tokens but no pixel_values were given");
+  }
+  auto pos = b.position_ids.defined() ? b.position_ids : torch::arange(S).view({1, 1, S}).expand({3, B, S});
+  if (pos.dim() != 3 || pos.size(0) != 3 || pos.size(1) != B || pos.size(2) != S) throw EngineError("position_ids must be [3, batch, sequence]");
+  auto [cos, sin] = text_rope(pos);
+  cos = cos.to(x.scalar_type());
+  sin = sin.to(x.scalar_type());
+  // Causal + padding mask, additive, with the dtype's lowest value as transformers' eager path uses.
+  auto keep = torch::ones({S, S}, torch::kBool).tril().to(opts_.device).view({1, 1, S, S});
+  if (b.attention_mask.defined()) keep = keep & b.attention_mask.to(opts_.device).to(torch::kBool).view({B, 1, 1, S});
+  auto mask = torch::zeros(keep.sizes(), torch::TensorOptions().dtype(x.scalar_type()).device(opts_.device)).masked_fill(keep.logical_not(), lowest(x.scalar_type()));
+  for (int64_t i = 0; i < t.layers; i++) {
+    x = decoder_layer(static_cast<int>(i), x, cos, sin, mask);
+    if (i < static_cast<int64_t>(deep.size())) x = x.index_put({image_mask}, x.index({image_mask}) + deep[i].to(x.scalar_type()));
+  }
+  x = rms_norm(x, weight("model.language_model.norm.weight"), t.rms_eps);
+  Output out;
+  out.logits = torch::linear(x, cfg_.tie_word_embeddings ? weight("model.language_model.embed_tokens.weight") : weight("lm_head.weight"));
+  if (b.labels.defined()) out.loss = causal_lm_loss(out.logits, b.labels.to(opts_.device));
+  return out;
+}
+
+Tensor causal_lm_loss(const Tensor& logits, const Tensor& labels) {
+  auto shifted = torch::constant_pad_nd(labels, {0, 1}, -100).slice(1, 1);
+  return torch::nn::functional::cross_entropy(logits.to(torch::kFloat32).view({-1, logits.size(-1)}), shifted.reshape(-1),
+                                              torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+}
+
+}  // namespace studio::engine

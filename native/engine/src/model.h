@@ -1,0 +1,68 @@
+// Qwen3-VL on libtorch, module by module as transformers defines it: vision
+// tower (patch embedding, interpolated learned positions, 2-D rotary, blocks,
+// patch merger, deepstack mergers) and text decoder (RMSNorm, q/k-normed GQA
+// attention with interleaved multimodal RoPE, SwiGLU, deepstack injection).
+// Weights are plain tensors keyed by their checkpoint names, so LoRA and
+// quantised variants can wrap the same forward.
+#pragma once
+#include <torch/torch.h>
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config.h"
+
+namespace studio::engine {
+
+struct LoadOptions {
+  torch::ScalarType dtype = torch::kFloat32;
+  torch::Device device = torch::kCPU;
+};
+
+// Inputs for one forward pass; token tensors are [B, S], positions [3, B, S].
+struct Batch {
+  torch::Tensor input_ids;       // int64
+  torch::Tensor attention_mask;  // int64, 1 = real token
+  torch::Tensor position_ids;    // int64, from the rope-index computation
+  torch::Tensor pixel_values;    // [patches, C·T·P·P] float, may be undefined
+  std::vector<std::array<int64_t, 3>> image_grids;  // (t, h, w) per image
+  torch::Tensor labels;          // int64, -100 = ignored; may be undefined
+};
+
+struct Output {
+  torch::Tensor logits;  // [B, S, V] in the model dtype
+  torch::Tensor loss;    // scalar float32, undefined without labels
+};
+
+class Qwen3VL {
+ public:
+  // Loads config.json and every tensor (sharded via the index) from a Hugging Face folder.
+  static std::unique_ptr<Qwen3VL> load(const std::string& dir, const LoadOptions& opts);
+
+  const ModelConfig& config() const { return cfg_; }
+  Output forward(const Batch& batch) const;
+
+  // Pieces, exposed for tests against their definitions.
+  std::pair<torch::Tensor, std::vector<torch::Tensor>> vision(const torch::Tensor& pixels, const std::vector<std::array<int64_t, 3>>& grids) const;
+  torch::Tensor vision_position_embeddings(const std::vector<std::array<int64_t, 3>>& grids) const;
+  torch::Tensor vision_rotary(const std::vector<std::array<int64_t, 3>>& grids) const;
+  std::pair<torch::Tensor, torch::Tensor> text_rope(const torch::Tensor& position_ids) const;
+
+  const torch::Tensor& weight(const std::string& name) const;
+  size_t num_parameters() const;
+
+ private:
+  ModelConfig cfg_;
+  LoadOptions opts_;
+  std::map<std::string, torch::Tensor> w_;
+  torch::Tensor merger(const std::string& prefix, const torch::Tensor& x, bool postshuffle) const;
+  torch::Tensor vision_block(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const std::vector<int64_t>& lengths) const;
+  torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask) const;
+};
+
+// Mean cross-entropy over labels != -100 after the one-token shift, in float32.
+torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels);
+
+}  // namespace studio::engine
