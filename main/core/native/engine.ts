@@ -59,3 +59,8 @@ export function requireEngine(): EngineAddon {
   if (!s.loaded) throw new Error(s.error);
   return s.engine;
 }
+
+/** For tests: forget what was loaded so a different path can be tried. */
+export function resetEngineForTests(): void {
+  state = null;
+}

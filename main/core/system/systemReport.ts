@@ -2,6 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { SystemReport } from '../../../preload/contract';
 import { loadAddon } from '../native/addon';
+import { engineState } from '../native/engine';
 
 export async function systemReport(): Promise<SystemReport> {
   const node = { version: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch };
@@ -20,9 +21,7 @@ export async function systemReport(): Promise<SystemReport> {
   }
   try {
     const r = await a.addon.systemReport();
-    const training = !r.libtorch.usable
-      ? { available: false, reason: `training needs libtorch: ${r.libtorch.reason}` }
-      : { available: false, reason: `libtorch ${r.libtorch.version ?? ''} is usable${r.cuda.usable ? ' and CUDA is present' : ' (CPU only)'}, but the native trainer is not part of this build yet` };
+    const training = trainingStatus(r.libtorch.usable, r.libtorch.reason);
     return {
       addon: { loaded: true, path: a.path, error: null, version: r.addonVersion },
       node,
@@ -46,4 +45,13 @@ export async function systemReport(): Promise<SystemReport> {
       warnings: [msg],
     };
   }
+}
+
+/** Whether this machine can train: libtorch present, and the engine built against it and loadable. */
+function trainingStatus(libtorchUsable: boolean, libtorchReason: string): { available: boolean; reason: string } {
+  const e = engineState();
+  if (!e.loaded) return { available: false, reason: libtorchUsable ? e.error : `training needs libtorch: ${libtorchReason}; ${e.error}` };
+  const info = e.engine.info();
+  const where = info.cuda ? `CUDA, ${info.cudaDevices} device(s)` : 'CPU only';
+  return { available: false, reason: `the Qwen3-VL engine is built (libtorch ${info.torch}, ${where}) and runs the model's forward pass; the LoRA trainer is not part of this build yet` };
 }
