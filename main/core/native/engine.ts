@@ -19,10 +19,49 @@ export interface ForwardResult {
   loss: number | null;
 }
 
+export interface LoraSettings {
+  r: number;
+  alpha: number;
+  rslora?: boolean;
+  dropout?: number;
+  /** Projection names of the language model (q_proj … down_proj). */
+  targets?: string[];
+  seed?: number;
+}
+
+export interface OptimSettings {
+  lr: number;
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  maxGradNorm?: number;
+  warmupSteps?: number;
+  totalSteps: number;
+  schedule?: 'linear' | 'cosine' | 'constant';
+}
+
+export interface StepResult {
+  loss: number;
+  gradNorm: number;
+  lr: number;
+  tokens: number;
+  step: number;
+}
+
 export interface EngineAddon {
   info(): { torch: string; cuda: boolean; cudaDevices: number };
   load(dir: string, opts?: { dtype?: 'float32' | 'bfloat16' | 'float16'; device?: string }): Promise<EngineModel>;
   forward(handle: unknown, batch: EngineBatch, opts?: { logits?: boolean }): Promise<ForwardResult>;
+  createTrainer(model: unknown, cfg: { lora: LoraSettings; optim: OptimSettings }): unknown;
+  /** One optimizer step over the micro-batches (loss averaged over all their target tokens). */
+  trainStep(trainer: unknown, microBatches: EngineBatch[]): Promise<StepResult>;
+  evaluate(trainer: unknown, batches: EngineBatch[]): Promise<{ loss: number | null; tokens: number }>;
+  trainerForward(trainer: unknown, batch: EngineBatch): Promise<ForwardResult>;
+  /** Each resolves with the number of optimizer steps done. */
+  saveAdapter(trainer: unknown, file: string): Promise<number>;
+  saveState(trainer: unknown, file: string): Promise<number>;
+  loadState(trainer: unknown, file: string): Promise<number>;
 }
 
 export type EngineState = { loaded: true; path: string; engine: EngineAddon } | { loaded: false; path: string | null; error: string };

@@ -7,11 +7,18 @@
 #include <string>
 
 #include "model.h"
+#include "trainer.h"
+
+#include <functional>
 
 namespace {
 
 using studio::engine::Batch;
+using studio::engine::LoraConfig;
+using studio::engine::OptimConfig;
 using studio::engine::Qwen3VL;
+using studio::engine::StepResult;
+using studio::engine::Trainer;
 
 struct Handle {
   std::shared_ptr<Qwen3VL> model;
@@ -127,31 +134,46 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
   return p;
 }
 
-// forward(handle, {batch, seq, inputIds, attentionMask?, positionIds?, pixelValues?, imageGrids?, labels?}, {logits})
+// {batch, seq, inputIds, attentionMask?, positionIds?, pixelValues?, imageGrids?, labels?} → Batch (copied).
+Batch parse_batch(const Napi::Object& o) {
+  Batch b;
+  const int64_t B = o.Get("batch").As<Napi::Number>().Int64Value(), S = o.Get("seq").As<Napi::Number>().Int64Value();
+  b.input_ids = int_tensor(o.Get("inputIds"), {B, S}, "inputIds");
+  auto given = [&](const char* k) { return o.Has(k) && !o.Get(k).IsUndefined() && !o.Get(k).IsNull(); };
+  if (given("attentionMask")) b.attention_mask = int_tensor(o.Get("attentionMask"), {B, S}, "attentionMask");
+  if (given("positionIds")) b.position_ids = int_tensor(o.Get("positionIds"), {3, B, S}, "positionIds");
+  if (given("labels")) b.labels = int_tensor(o.Get("labels"), {B, S}, "labels");
+  if (given("imageGrids")) {
+    auto g = o.Get("imageGrids").As<Napi::Int32Array>();
+    if (g.ElementLength() % 3) throw studio::engine::EngineError("imageGrids: expected (t, h, w) triples");
+    int64_t patches = 0;
+    for (size_t i = 0; i < g.ElementLength(); i += 3) {
+      b.image_grids.push_back({g[i], g[i + 1], g[i + 2]});
+      patches += static_cast<int64_t>(g[i]) * g[i + 1] * g[i + 2];
+    }
+    auto px = o.Get("pixelValues").As<Napi::Float32Array>();
+    if (patches == 0 || px.ElementLength() % patches) throw studio::engine::EngineError("pixelValues: length does not match the image grids");
+    b.pixel_values = torch::from_blob(px.Data(), {patches, static_cast<int64_t>(px.ElementLength()) / patches}, torch::kFloat32).clone();
+  }
+  return b;
+}
+
+std::vector<Batch> parse_batches(const Napi::Value& v) {
+  if (!v.IsArray()) throw studio::engine::EngineError("expected a list of batches");
+  auto arr = v.As<Napi::Array>();
+  std::vector<Batch> out;
+  for (uint32_t i = 0; i < arr.Length(); i++) out.push_back(parse_batch(arr.Get(i).As<Napi::Object>()));
+  return out;
+}
+
+// forward(handle, batch, {logits})
 Napi::Value Forward(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsObject()) throw Napi::TypeError::New(env, "forward(handle, batch)");
   auto* h = info[0].As<Napi::External<Handle>>().Data();
-  auto o = info[1].As<Napi::Object>();
   Batch b;
   try {
-    const int64_t B = o.Get("batch").As<Napi::Number>().Int64Value(), S = o.Get("seq").As<Napi::Number>().Int64Value();
-    b.input_ids = int_tensor(o.Get("inputIds"), {B, S}, "inputIds");
-    if (o.Has("attentionMask") && !o.Get("attentionMask").IsUndefined()) b.attention_mask = int_tensor(o.Get("attentionMask"), {B, S}, "attentionMask");
-    if (o.Has("positionIds") && !o.Get("positionIds").IsUndefined()) b.position_ids = int_tensor(o.Get("positionIds"), {3, B, S}, "positionIds");
-    if (o.Has("labels") && !o.Get("labels").IsUndefined()) b.labels = int_tensor(o.Get("labels"), {B, S}, "labels");
-    if (o.Has("imageGrids") && !o.Get("imageGrids").IsUndefined()) {
-      auto g = o.Get("imageGrids").As<Napi::Int32Array>();
-      if (g.ElementLength() % 3) throw studio::engine::EngineError("imageGrids: expected (t, h, w) triples");
-      int64_t patches = 0;
-      for (size_t i = 0; i < g.ElementLength(); i += 3) {
-        b.image_grids.push_back({g[i], g[i + 1], g[i + 2]});
-        patches += static_cast<int64_t>(g[i]) * g[i + 1] * g[i + 2];
-      }
-      auto px = o.Get("pixelValues").As<Napi::Float32Array>();
-      if (patches == 0 || px.ElementLength() % patches) throw studio::engine::EngineError("pixelValues: length does not match the image grids");
-      b.pixel_values = torch::from_blob(px.Data(), {patches, static_cast<int64_t>(px.ElementLength()) / patches}, torch::kFloat32).clone();
-    }
+    b = parse_batch(info[1].As<Napi::Object>());
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }
@@ -162,6 +184,186 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   w->Queue();
   return p;
 }
+
+// ---- training -------------------------------------------------------------
+
+struct TrainerHandle {
+  std::shared_ptr<Trainer> trainer;
+};
+
+// Runs fn on a worker thread; resolves with what make() builds from its result.
+template <typename R>
+class TaskWorker : public Napi::AsyncWorker {
+ public:
+  TaskWorker(Napi::Env env, std::function<R()> fn, std::function<Napi::Value(Napi::Env, const R&)> make)
+      : Napi::AsyncWorker(env), fn_(std::move(fn)), make_(std::move(make)), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      result_ = fn_();
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(make_(Env(), result_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::function<R()> fn_;
+  std::function<Napi::Value(Napi::Env, const R&)> make_;
+  R result_{};
+  Napi::Promise::Deferred deferred_;
+};
+
+template <typename R>
+Napi::Value run_task(Napi::Env env, std::function<R()> fn, std::function<Napi::Value(Napi::Env, const R&)> make) {
+  auto* w = new TaskWorker<R>(env, std::move(fn), std::move(make));
+  auto p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+std::shared_ptr<Trainer> trainer_of(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "expected a trainer handle");
+  return info[0].As<Napi::External<TrainerHandle>>().Data()->trainer;
+}
+
+double num(const Napi::Object& o, const char* k, double d) { return o.Has(k) && o.Get(k).IsNumber() ? o.Get(k).As<Napi::Number>().DoubleValue() : d; }
+
+// createTrainer(modelHandle, {lora: {r, alpha, rslora, dropout, targets, seed}, optim: {lr, weightDecay, ..., warmupSteps, totalSteps, schedule}})
+Napi::Value CreateTrainer(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsObject()) throw Napi::TypeError::New(env, "createTrainer(handle, config)");
+  auto* h = info[0].As<Napi::External<Handle>>().Data();
+  auto cfg = info[1].As<Napi::Object>();
+  LoraConfig lc;
+  OptimConfig oc;
+  if (cfg.Has("lora")) {
+    auto l = cfg.Get("lora").As<Napi::Object>();
+    lc.r = static_cast<int64_t>(num(l, "r", 32));
+    lc.alpha = num(l, "alpha", 32);
+    lc.rslora = l.Has("rslora") && l.Get("rslora").ToBoolean();
+    lc.dropout = num(l, "dropout", 0);
+    lc.seed = static_cast<uint64_t>(num(l, "seed", 0));
+    if (l.Has("targets")) {
+      lc.targets.clear();
+      auto t = l.Get("targets").As<Napi::Array>();
+      for (uint32_t i = 0; i < t.Length(); i++) lc.targets.push_back(t.Get(i).As<Napi::String>().Utf8Value());
+    }
+  }
+  if (cfg.Has("optim")) {
+    auto o = cfg.Get("optim").As<Napi::Object>();
+    oc.lr = num(o, "lr", oc.lr);
+    oc.weight_decay = num(o, "weightDecay", oc.weight_decay);
+    oc.beta1 = num(o, "beta1", oc.beta1);
+    oc.beta2 = num(o, "beta2", oc.beta2);
+    oc.eps = num(o, "eps", oc.eps);
+    oc.max_grad_norm = num(o, "maxGradNorm", oc.max_grad_norm);
+    oc.warmup_steps = static_cast<int64_t>(num(o, "warmupSteps", 0));
+    oc.total_steps = static_cast<int64_t>(num(o, "totalSteps", 1));
+    if (o.Has("schedule")) oc.schedule = o.Get("schedule").As<Napi::String>().Utf8Value();
+  }
+  try {
+    auto t = std::make_shared<Trainer>(h->model, lc, oc);
+    return Napi::External<TrainerHandle>::New(env, new TrainerHandle{t}, [](Napi::Env, TrainerHandle* p) { delete p; });
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+}
+
+// trainStep(trainer, [microBatch, ...]) → {loss, gradNorm, lr, tokens, step}
+Napi::Value TrainStep(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto t = trainer_of(info);
+  std::vector<Batch> micro;
+  try {
+    micro = parse_batches(info[1]);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  return run_task<StepResult>(
+      env, [t, micro]() { return t->step(micro); },
+      [](Napi::Env env, const StepResult& r) {
+        auto o = Napi::Object::New(env);
+        o.Set("loss", r.loss);
+        o.Set("gradNorm", r.grad_norm);
+        o.Set("lr", r.lr);
+        o.Set("tokens", static_cast<double>(r.tokens));
+        o.Set("step", static_cast<double>(r.step));
+        return o;
+      });
+}
+
+// evaluate(trainer, [batch, ...]) → {loss, tokens}
+Napi::Value Evaluate(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto t = trainer_of(info);
+  std::vector<Batch> batches;
+  try {
+    batches = parse_batches(info[1]);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  return run_task<std::pair<double, int64_t>>(
+      env, [t, batches]() { return t->evaluate(batches); },
+      [](Napi::Env env, const std::pair<double, int64_t>& r) {
+        auto o = Napi::Object::New(env);
+        o.Set("loss", r.first == r.first ? Napi::Number::New(env, r.first) : env.Null());
+        o.Set("tokens", static_cast<double>(r.second));
+        return o;
+      });
+}
+
+// saveAdapter / saveState / loadState(trainer, file) → Promise<true>
+Napi::Value FileTask(const Napi::CallbackInfo& info, int which) {
+  auto env = info.Env();
+  auto t = trainer_of(info);
+  if (info.Length() < 2 || !info[1].IsString()) throw Napi::TypeError::New(env, "expected a file path");
+  const std::string file = info[1].As<Napi::String>().Utf8Value();
+  return run_task<bool>(
+      env,
+      [t, file, which]() {
+        if (which == 0) t->save_adapter(file);
+        else if (which == 1) t->save_state(file);
+        else t->load_state(file);
+        return true;
+      },
+      [t](Napi::Env env, const bool&) { return Napi::Number::New(env, static_cast<double>(t->steps_done())); });
+}
+// trainerForward(trainer, batch) → {logits, logitsShape, loss}: the base model with the current adapter.
+Napi::Value TrainerForward(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto t = trainer_of(info);
+  Batch b;
+  try {
+    b = parse_batch(info[1].As<Napi::Object>());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  using Pair = std::pair<torch::Tensor, double>;
+  return run_task<Pair>(
+      env,
+      [t, b]() {
+        torch::NoGradGuard no_grad;
+        auto out = t->forward(b);
+        return Pair{out.logits.to(torch::kCPU, torch::kFloat32).contiguous(), out.loss.defined() ? out.loss.item<double>() : std::nan("")};
+      },
+      [](Napi::Env env, const Pair& r) {
+        auto o = Napi::Object::New(env);
+        auto arr = Napi::Float32Array::New(env, r.first.numel());
+        std::memcpy(arr.Data(), r.first.data_ptr<float>(), r.first.numel() * sizeof(float));
+        o.Set("logits", arr);
+        auto shape = Napi::Array::New(env);
+        for (int64_t i = 0; i < r.first.dim(); i++) shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(r.first.size(i))));
+        o.Set("logitsShape", shape);
+        o.Set("loss", r.second == r.second ? Napi::Number::New(env, r.second) : env.Null());
+        return o;
+      });
+}
+
+Napi::Value SaveAdapter(const Napi::CallbackInfo& info) { return FileTask(info, 0); }
+Napi::Value SaveState(const Napi::CallbackInfo& info) { return FileTask(info, 1); }
+Napi::Value LoadState(const Napi::CallbackInfo& info) { return FileTask(info, 2); }
 
 Napi::Value Info(const Napi::CallbackInfo& info) {
   auto env = info.Env();
@@ -176,6 +378,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("load", Napi::Function::New(env, Load));
   exports.Set("forward", Napi::Function::New(env, Forward));
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("createTrainer", Napi::Function::New(env, CreateTrainer));
+  exports.Set("trainStep", Napi::Function::New(env, TrainStep));
+  exports.Set("evaluate", Napi::Function::New(env, Evaluate));
+  exports.Set("trainerForward", Napi::Function::New(env, TrainerForward));
+  exports.Set("saveAdapter", Napi::Function::New(env, SaveAdapter));
+  exports.Set("saveState", Napi::Function::New(env, SaveState));
+  exports.Set("loadState", Napi::Function::New(env, LoadState));
   return exports;
 }
 

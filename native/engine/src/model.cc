@@ -291,14 +291,18 @@ std::pair<Tensor, Tensor> Qwen3VL::text_rope(const Tensor& position_ids) const {
   return {emb.cos(), emb.sin()};
 }
 
-Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const Tensor& sin, const Tensor& mask) const {
+Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const Tensor& sin, const Tensor& mask, const LinearHook* hook, bool training) const {
   const auto& t = cfg_.text;
   const std::string p = "model.language_model.layers." + std::to_string(i) + ".";
+  auto proj = [&](const std::string& name, const Tensor& in) {
+    const auto& w = weight(p + name + ".weight");
+    return hook ? hook->linear(p + name, in, w, training) : torch::linear(in, w);
+  };
   const int64_t B = x.size(0), S = x.size(1);
   auto h = rms_norm(x, weight(p + "input_layernorm.weight"), t.rms_eps);
-  auto q = rms_norm(torch::linear(h, weight(p + "self_attn.q_proj.weight")).view({B, S, t.heads, t.head_dim}), weight(p + "self_attn.q_norm.weight"), t.rms_eps).transpose(1, 2);
-  auto k = rms_norm(torch::linear(h, weight(p + "self_attn.k_proj.weight")).view({B, S, t.kv_heads, t.head_dim}), weight(p + "self_attn.k_norm.weight"), t.rms_eps).transpose(1, 2);
-  auto v = torch::linear(h, weight(p + "self_attn.v_proj.weight")).view({B, S, t.kv_heads, t.head_dim}).transpose(1, 2);
+  auto q = rms_norm(proj("self_attn.q_proj", h).view({B, S, t.heads, t.head_dim}), weight(p + "self_attn.q_norm.weight"), t.rms_eps).transpose(1, 2);
+  auto k = rms_norm(proj("self_attn.k_proj", h).view({B, S, t.kv_heads, t.head_dim}), weight(p + "self_attn.k_norm.weight"), t.rms_eps).transpose(1, 2);
+  auto v = proj("self_attn.v_proj", h).view({B, S, t.kv_heads, t.head_dim}).transpose(1, 2);
   auto c = cos.unsqueeze(1), s = sin.unsqueeze(1);
   q = q * c + rotate_half(q) * s;
   k = k * c + rotate_half(k) * s;
@@ -308,13 +312,13 @@ Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const T
     v = v.unsqueeze(2).expand({B, t.kv_heads, rep, S, t.head_dim}).reshape({B, t.heads, S, t.head_dim});
   }
   auto a = attention(q, k, v, mask, 1.0 / std::sqrt(static_cast<double>(t.head_dim))).transpose(1, 2).reshape({B, S, -1});
-  auto y = x + torch::linear(a, weight(p + "self_attn.o_proj.weight"));
+  auto y = x + proj("self_attn.o_proj", a);
   auto h2 = rms_norm(y, weight(p + "post_attention_layernorm.weight"), t.rms_eps);
-  auto mlp = torch::linear(torch::silu(torch::linear(h2, weight(p + "mlp.gate_proj.weight"))) * torch::linear(h2, weight(p + "mlp.up_proj.weight")), weight(p + "mlp.down_proj.weight"));
+  auto mlp = proj("mlp.down_proj", torch::silu(proj("mlp.gate_proj", h2)) * proj("mlp.up_proj", h2));
   return y + mlp;
 }
 
-Output Qwen3VL::forward(const Batch& b) const {
+Output Qwen3VL::forward(const Batch& b, const LinearHook* hook, bool training) const {
   const auto& t = cfg_.text;
   auto ids = b.input_ids.to(opts_.device);
   if (ids.dim() != 2) throw EngineError("input_ids must be [batch, sequence]");
@@ -342,7 +346,7 @@ Output Qwen3VL::forward(const Batch& b) const {
   if (b.attention_mask.defined()) keep = keep & b.attention_mask.to(opts_.device).to(torch::kBool).view({B, 1, 1, S});
   auto mask = torch::zeros(keep.sizes(), torch::TensorOptions().dtype(x.scalar_type()).device(opts_.device)).masked_fill(keep.logical_not(), lowest(x.scalar_type()));
   for (int64_t i = 0; i < t.layers; i++) {
-    x = decoder_layer(static_cast<int>(i), x, cos, sin, mask);
+    x = decoder_layer(static_cast<int>(i), x, cos, sin, mask, hook, training);
     if (i < static_cast<int64_t>(deep.size())) x = x.index_put({image_mask}, x.index({image_mask}) + deep[i].to(x.scalar_type()));
   }
   x = rms_norm(x, weight("model.language_model.norm.weight"), t.rms_eps);
@@ -350,6 +354,14 @@ Output Qwen3VL::forward(const Batch& b) const {
   out.logits = torch::linear(x, cfg_.tie_word_embeddings ? weight("model.language_model.embed_tokens.weight") : weight("lm_head.weight"));
   if (b.labels.defined()) out.loss = causal_lm_loss(out.logits, b.labels.to(opts_.device));
   return out;
+}
+
+std::pair<Tensor, int64_t> causal_lm_loss_sum(const Tensor& logits, const Tensor& labels) {
+  auto shifted = torch::constant_pad_nd(labels, {0, 1}, -100).slice(1, 1).reshape(-1);
+  const int64_t n = shifted.ne(-100).sum().item<int64_t>();
+  auto sum = torch::nn::functional::cross_entropy(logits.to(torch::kFloat32).view({-1, logits.size(-1)}), shifted,
+                                                  torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(torch::kSum));
+  return {sum, n};
 }
 
 Tensor causal_lm_loss(const Tensor& logits, const Tensor& labels) {

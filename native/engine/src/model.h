@@ -31,6 +31,14 @@ struct Batch {
   torch::Tensor labels;          // int64, -100 = ignored; may be undefined
 };
 
+// Replaces the text decoder's projections (LoRA, quantised weights); module is
+// the checkpoint path without ".weight", e.g. model.language_model.layers.3.mlp.up_proj.
+class LinearHook {
+ public:
+  virtual ~LinearHook() = default;
+  virtual torch::Tensor linear(const std::string& module, const torch::Tensor& x, const torch::Tensor& weight, bool training) const = 0;
+};
+
 struct Output {
   torch::Tensor logits;  // [B, S, V] in the model dtype
   torch::Tensor loss;    // scalar float32, undefined without labels
@@ -42,7 +50,7 @@ class Qwen3VL {
   static std::unique_ptr<Qwen3VL> load(const std::string& dir, const LoadOptions& opts);
 
   const ModelConfig& config() const { return cfg_; }
-  Output forward(const Batch& batch) const;
+  Output forward(const Batch& batch, const LinearHook* hook = nullptr, bool training = false) const;
 
   // Pieces, exposed for tests against their definitions.
   std::pair<torch::Tensor, std::vector<torch::Tensor>> vision(const torch::Tensor& pixels, const std::vector<std::array<int64_t, 3>>& grids) const;
@@ -59,10 +67,12 @@ class Qwen3VL {
   std::map<std::string, torch::Tensor> w_;
   torch::Tensor merger(const std::string& prefix, const torch::Tensor& x, bool postshuffle) const;
   torch::Tensor vision_block(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const std::vector<int64_t>& lengths) const;
-  torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask) const;
+  torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask, const LinearHook* hook, bool training) const;
 };
 
 // Mean cross-entropy over labels != -100 after the one-token shift, in float32.
 torch::Tensor causal_lm_loss(const torch::Tensor& logits, const torch::Tensor& labels);
+// The summed cross-entropy and the number of target tokens (for averaging over an accumulated batch).
+std::pair<torch::Tensor, int64_t> causal_lm_loss_sum(const torch::Tensor& logits, const torch::Tensor& labels);
 
 }  // namespace studio::engine

@@ -1,0 +1,156 @@
+#include "trainer.h"
+
+#include <cmath>
+
+#include "../../src/core/safetensors.h"
+
+namespace studio::engine {
+
+Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim) {
+  if (optim.total_steps < 1) throw EngineError("total_steps must be at least 1");
+  params_ = lora_->parameters();
+  for (const auto& p : params_) {
+    m_.push_back(torch::zeros_like(p).set_requires_grad(false));
+    v_.push_back(torch::zeros_like(p).set_requires_grad(false));
+  }
+}
+
+double Trainer::lr_at(int64_t step) const {
+  const double w = static_cast<double>(opt_.warmup_steps), T = static_cast<double>(opt_.total_steps), s = static_cast<double>(step);
+  if (opt_.schedule == "constant") return step < opt_.warmup_steps ? opt_.lr * s / std::max(1.0, w) : opt_.lr;
+  if (step < opt_.warmup_steps) return opt_.lr * s / std::max(1.0, w);
+  const double progress = (s - w) / std::max(1.0, T - w);
+  if (opt_.schedule == "cosine") return opt_.lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * progress)));
+  return opt_.lr * std::max(0.0, (T - s) / std::max(1.0, T - w));
+}
+
+StepResult Trainer::step(const std::vector<Batch>& micro) {
+  if (micro.empty()) throw EngineError("a training step needs at least one micro-batch");
+  int64_t tokens = 0;
+  for (const auto& b : micro) {
+    if (!b.labels.defined()) throw EngineError("training batches need labels");
+    auto shifted = torch::constant_pad_nd(b.labels, {0, 1}, -100).slice(1, 1);
+    tokens += shifted.ne(-100).sum().item<int64_t>();
+  }
+  if (tokens == 0) throw EngineError("the batch has no target tokens (every label is -100)");
+  for (auto& p : params_) p.mutable_grad() = torch::Tensor();
+  double total = 0;
+  for (const auto& b : micro) {
+    auto out = model_->forward(b, lora_.get(), true);
+    auto [sum, n] = causal_lm_loss_sum(out.logits, b.labels.to(out.logits.device()));
+    (sum / static_cast<double>(tokens)).backward();
+    total += sum.item<double>();
+  }
+  // Global L2 norm over all LoRA gradients, clipped as clip_grad_norm_ does.
+  double sq = 0;
+  for (const auto& p : params_)
+    if (p.grad().defined()) sq += p.grad().to(torch::kFloat64).pow(2).sum().item<double>();
+  const double norm = std::sqrt(sq);
+  if (opt_.max_grad_norm > 0 && norm > opt_.max_grad_norm) {
+    const double coef = opt_.max_grad_norm / (norm + 1e-6);
+    for (auto& p : params_)
+      if (p.grad().defined()) p.grad().mul_(coef);
+  }
+  const double lr = lr_at(step_);
+  step_++;
+  {
+    torch::NoGradGuard no_grad;
+    const double bc1 = 1 - std::pow(opt_.beta1, static_cast<double>(step_)), bc2 = 1 - std::pow(opt_.beta2, static_cast<double>(step_));
+    for (size_t i = 0; i < params_.size(); i++) {
+      auto& p = params_[i];
+      if (!p.grad().defined()) continue;
+      const auto& g = p.grad();
+      p.mul_(1 - lr * opt_.weight_decay);
+      m_[i].mul_(opt_.beta1).add_(g, 1 - opt_.beta1);
+      v_[i].mul_(opt_.beta2).addcmul_(g, g, 1 - opt_.beta2);
+      auto denom = (v_[i].sqrt() / std::sqrt(bc2)).add_(opt_.eps);
+      p.addcdiv_(m_[i], denom, -lr / bc1);
+    }
+  }
+  StepResult r;
+  r.loss = total / static_cast<double>(tokens);
+  r.grad_norm = norm;
+  r.lr = lr;
+  r.tokens = tokens;
+  r.step = step_;
+  return r;
+}
+
+std::pair<double, int64_t> Trainer::evaluate(const std::vector<Batch>& batches) const {
+  torch::NoGradGuard no_grad;
+  double total = 0;
+  int64_t tokens = 0;
+  for (const auto& b : batches) {
+    auto out = model_->forward(b, lora_.get(), false);
+    auto [sum, n] = causal_lm_loss_sum(out.logits, b.labels.to(out.logits.device()));
+    total += sum.item<double>();
+    tokens += n;
+  }
+  return {tokens ? total / static_cast<double>(tokens) : std::nan(""), tokens};
+}
+
+namespace {
+
+void write_tensors(const std::string& file, const std::vector<std::pair<std::string, torch::Tensor>>& tensors, const std::map<std::string, std::string>& meta) {
+  std::vector<st::TensorSpec> specs;
+  std::vector<torch::Tensor> cpu;
+  for (const auto& [name, t] : tensors) {
+    cpu.push_back(t.detach().to(torch::kCPU, torch::kFloat32).contiguous());
+    specs.push_back({name, st::DType::F32, cpu.back().sizes().vec()});
+  }
+  st::Writer w(file, specs, meta);
+  for (const auto& t : cpu) w.write(reinterpret_cast<const uint8_t*>(t.data_ptr<float>()), t.numel() * sizeof(float));
+  w.finish();
+}
+
+}  // namespace
+
+void Trainer::save_adapter(const std::string& file) const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& [module, p] : lora_->pairs()) {
+    out.push_back({Lora::peft_key(module, 'A'), p.a});
+    out.push_back({Lora::peft_key(module, 'B'), p.b});
+  }
+  write_tensors(file, out, {{"format", "pt"}});
+}
+
+void Trainer::save_state(const std::string& file) const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  size_t i = 0;
+  for (const auto& [module, p] : lora_->pairs()) {
+    for (char which : {'A', 'B'}) {
+      const auto key = Lora::peft_key(module, which);
+      out.push_back({key, which == 'A' ? p.a : p.b});
+      out.push_back({key + ".exp_avg", m_[i]});
+      out.push_back({key + ".exp_avg_sq", v_[i]});
+      i++;
+    }
+  }
+  write_tensors(file, out, {{"step", std::to_string(step_)}, {"format", "vlm-sft-studio.trainer-state"}});
+}
+
+void Trainer::load_state(const std::string& file) {
+  auto f = st::File::open(file);
+  auto it = f->header().metadata.find("step");
+  if (it == f->header().metadata.end()) throw EngineError(file + ": not a trainer state (no step in its metadata)");
+  torch::NoGradGuard no_grad;
+  auto read = [&](const std::string& key, torch::Tensor& into) {
+    const auto* info = f->find(key);
+    if (!info) throw EngineError(file + ": tensor " + key + " is missing (was the run started with other LoRA settings?)");
+    if (info->dtype != st::DType::F32 || info->shape != into.sizes().vec()) throw EngineError(file + ": tensor " + key + " does not match this run's LoRA shape");
+    into.copy_(torch::from_blob(const_cast<uint8_t*>(f->data(*info)), info->shape, torch::kFloat32));
+  };
+  size_t i = 0;
+  for (auto& [module, p] : lora_->pairs()) {
+    for (char which : {'A', 'B'}) {
+      const auto key = Lora::peft_key(module, which);
+      read(key, which == 'A' ? p.a : p.b);
+      read(key + ".exp_avg", m_[i]);
+      read(key + ".exp_avg_sq", v_[i]);
+      i++;
+    }
+  }
+  step_ = std::stoll(it->second);
+}
+
+}  // namespace studio::engine

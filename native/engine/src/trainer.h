@@ -1,0 +1,53 @@
+// LoRA training steps: forward/backward over the micro-batches of one
+// accumulated batch with the loss averaged over all their target tokens (not
+// per micro-batch), global-norm gradient clipping, AdamW (PyTorch's
+// decoupled weight decay and bias correction) and a warmup + linear/cosine
+// schedule stepped as transformers' LambdaLR is (the first update uses step 0).
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lora.h"
+#include "model.h"
+
+namespace studio::engine {
+
+struct OptimConfig {
+  double lr = 2e-4, weight_decay = 0.0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, max_grad_norm = 1.0;
+  int64_t warmup_steps = 0, total_steps = 1;
+  std::string schedule = "linear";  // linear | cosine | constant
+};
+
+struct StepResult {
+  double loss = 0, grad_norm = 0, lr = 0;
+  int64_t tokens = 0, step = 0;
+};
+
+class Trainer {
+ public:
+  Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim);
+  StepResult step(const std::vector<Batch>& micro_batches);
+  // Mean loss over the target tokens of the batches, no update.
+  std::pair<double, int64_t> evaluate(const std::vector<Batch>& batches) const;
+  double lr_at(int64_t step) const;
+  int64_t steps_done() const { return step_; }
+  // adapter_model.safetensors with PEFT's keys, float32.
+  void save_adapter(const std::string& file) const;
+  // LoRA weights, AdamW moments and the step count, for resuming the same run.
+  void save_state(const std::string& file) const;
+  void load_state(const std::string& file);
+  const Lora& lora() const { return *lora_; }
+  Output forward(const Batch& b) const { return model_->forward(b, lora_.get(), false); }
+
+ private:
+  std::shared_ptr<Qwen3VL> model_;
+  std::unique_ptr<Lora> lora_;
+  OptimConfig opt_;
+  std::vector<torch::Tensor> params_, m_, v_;
+  int64_t step_ = 0;
+};
+
+}  // namespace studio::engine

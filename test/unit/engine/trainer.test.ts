@@ -1,0 +1,118 @@
+// LoRA training in the native engine: the adapter starts as a no-op, the loss
+// of an accumulated batch is averaged over all its target tokens, the schedule
+// is transformers', resume continues the same run, a tiny model overfits a
+// tiny set, and the saved adapter merges (Merge step) into the same logits.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../../main/core/model/chat';
+import { collate, encodeConversation, type Encoded } from '../../../main/core/model/encode';
+import { loadTextSide } from '../../../main/core/model/textSide';
+import { engineState, type EngineAddon } from '../../../main/core/native/engine';
+import { mergeModel } from '../../../main/core/steps/merge/mergeModel';
+import { writeAdapterConfig } from '../../../main/core/steps/train/adapterFolder';
+import { makeQwen3VLCheckpoint } from '../../helpers/checkpoints';
+import { frame } from '../../helpers/datasets';
+import { specialId } from '../../helpers/tokenizer';
+import { tempDir } from '../../helpers/tmp';
+
+const state = engineState();
+const run = state.loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
+const engine = (): EngineAddon => {
+  if (!state.loaded) throw new Error(state.error);
+  return state.engine;
+};
+
+function sample(k: number, answer: string, dir: string): Encoded {
+  const msgs: ChatMessage[] = [
+    { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: `hello ${k}` }] },
+    { role: 'assistant', content: [{ type: 'text', text: answer }] },
+  ];
+  return encodeConversation(msgs, [frame(k, 0)], loadTextSide(dir));
+}
+
+function model(): string {
+  const dir = join(tempDir(), 'tiny');
+  makeQwen3VLCheckpoint(dir, { dtype: 'F32', shards: 1, init: 'realistic', seed: 11 });
+  return dir;
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
+const pad = () => specialId('<|endoftext|>');
+const lora = { r: 8, alpha: 16, seed: 5 };
+
+describe('native LoRA trainer', () => {
+  run('starts as a no-op and averages an accumulated batch over all its target tokens', async () => {
+    const dir = model();
+    const e = engine();
+    const m = await e.load(dir);
+    const s1 = sample(1, '<action> up</action>', dir);
+    const s2 = sample(2, '<action> left</action> and more words here', dir);
+    const t1 = e.createTrainer(m.handle, { lora, optim: { lr: 1e-3, totalSteps: 10 } });
+    const base = await e.forward(m.handle, collate([s1], pad()));
+    const init = await e.trainerForward(t1, collate([s1], pad()));
+    expect(maxDiff(init.logits!, base.logits!)).toBe(0); // B = 0 at init
+
+    const t2 = e.createTrainer(m.handle, { lora, optim: { lr: 1e-3, totalSteps: 10 } });
+    const micro = await e.trainStep(t1, [collate([s1], pad()), collate([s2], pad())]);
+    const whole = await e.trainStep(t2, [collate([s1, s2], pad())]);
+    expect(micro.tokens).toBe(whole.tokens);
+    expect(Math.abs(micro.loss - whole.loss)).toBeLessThan(1e-5);
+    expect(Math.abs(micro.gradNorm - whole.gradNorm) / whole.gradNorm).toBeLessThan(1e-4);
+    const a = await e.trainerForward(t1, collate([s1], pad()));
+    const b = await e.trainerForward(t2, collate([s1], pad()));
+    expect(maxDiff(a.logits!, b.logits!)).toBeLessThan(1e-4);
+    expect(maxDiff(a.logits!, base.logits!)).toBeGreaterThan(1e-4); // it did learn something
+  }, 120_000);
+
+  run('follows warmup + linear decay as transformers steps it, and resumes the same run from a saved state', async () => {
+    const dir = model();
+    const e = engine();
+    const m = await e.load(dir);
+    const batch = collate([sample(1, '<action> up</action>', dir)], pad());
+    const optim = { lr: 1e-3, warmupSteps: 2, totalSteps: 6 };
+    const a = e.createTrainer(m.handle, { lora, optim });
+    const steps = [];
+    for (let i = 0; i < 4; i++) steps.push(await e.trainStep(a, [batch]));
+    expect(steps.map((s) => s.lr)).toEqual([0, 5e-4, 1e-3, 7.5e-4]);
+
+    const b = e.createTrainer(m.handle, { lora, optim });
+    for (let i = 0; i < 2; i++) await e.trainStep(b, [batch]);
+    const file = join(tempDir(), 'state.safetensors');
+    expect(await e.saveState(b, file)).toBe(2);
+    const c = e.createTrainer(m.handle, { lora: { ...lora, seed: 99 }, optim });
+    expect(await e.loadState(c, file)).toBe(2);
+    const c3 = await e.trainStep(c, [batch]);
+    const c4 = await e.trainStep(c, [batch]);
+    expect(c3.step).toBe(3);
+    expect(Math.abs(c3.loss - steps[2]!.loss)).toBeLessThan(1e-6);
+    expect(Math.abs(c4.loss - steps[3]!.loss)).toBeLessThan(1e-6);
+    const other = e.createTrainer(m.handle, { lora: { ...lora, r: 4 }, optim });
+    await expect(e.loadState(other, file)).rejects.toThrow(/does not match this run's LoRA shape/);
+  }, 120_000);
+
+  run('overfits a tiny set to near-zero loss; the saved adapter merges into a model with the same logits', async () => {
+    const dir = model();
+    const e = engine();
+    const m = await e.load(dir);
+    const set = [sample(1, '<action> up</action>', dir), sample(2, '<action> down</action>', dir)];
+    const t = e.createTrainer(m.handle, { lora: { r: 16, alpha: 32, seed: 1 }, optim: { lr: 1e-2, warmupSteps: 2, totalSteps: 80, schedule: 'constant' } });
+    const first = await e.trainStep(t, [collate(set, pad())]);
+    let last = first;
+    for (let i = 1; i < 80; i++) last = await e.trainStep(t, [collate(set, pad())]);
+    expect(first.loss).toBeGreaterThan(2);
+    expect(last.loss).toBeLessThan(0.05);
+
+    const adapter = join(tempDir(), 'adapter');
+    mkdirSync(adapter);
+    await e.saveAdapter(t, join(adapter, 'adapter_model.safetensors'));
+    writeAdapterConfig(adapter, { r: 16, alpha: 32 }, dir);
+    const merged = join(tempDir(), 'merged');
+    await mergeModel({ baseDir: dir, adapterDir: adapter, outDir: merged, outDtype: 'keep' });
+    const mm = await e.load(merged);
+    const withAdapter = await e.trainerForward(t, collate([set[0]!], pad()));
+    const mergedOut = await e.forward(mm.handle, collate([set[0]!], pad()));
+    const scale = withAdapter.logits!.reduce((mx, x) => Math.max(mx, Math.abs(x)), 0);
+    expect(maxDiff(mergedOut.logits!, withAdapter.logits!) / scale).toBeLessThan(1e-4);
+  }, 300_000);
+});
