@@ -11,6 +11,7 @@ export default defineConfig({
         input: {
           electron: resolve(__dirname, 'main/electron/main.ts'),
           cli: resolve(__dirname, 'main/cli/cli.ts'),
+          trainWorker: resolve(__dirname, 'main/core/steps/train/worker.ts'),
         },
       },
     },

@@ -14,6 +14,7 @@ import { exportDatasetJob } from './steps/filter/exportJob';
 import { importTrajectoriesJob } from './steps/rollout/importJob';
 import { JobRunner } from './jobs/jobRunner';
 import { convertJob } from './steps/convert/convertJob';
+import { trainJob } from './steps/train/trainJob';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, type Project } from './project/project';
 import { StudioError } from './util/errors';
@@ -78,6 +79,7 @@ export class Studio {
     runner.register(importTrajectoriesJob);
     runner.register(exportMergedJob);
     runner.register(convertJob);
+    runner.register(trainJob);
     const previous = this.current;
     this.current = { project, runner };
     if (previous) void this.closeEntry(previous);

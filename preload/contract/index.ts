@@ -1,6 +1,7 @@
 export * from './models';
 export * from './jobs';
 export * from './convert';
+export * from './train';
 export * from './methods';
 export * from './envelope';
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ArtifactKind, FilterRules, StepId } from './models';
 import { ConvertConfig } from './convert';
+import { TrainConfig } from './train';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -90,6 +91,7 @@ export const JobStart = z.discriminatedUnion('kind', [
   start('merge.run', MergeRunConfig),
   start('merge.export', ExportMergedConfig),
   start('convert.run', ConvertConfig),
+  start('train.run', TrainConfig),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

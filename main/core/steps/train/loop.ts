@@ -1,0 +1,176 @@
+// The training loop, run inside the trainer worker process: a deterministic
+// data order per epoch (seeded), gradient accumulation, validation loss,
+// checkpoints (PEFT adapter + optimizer state) and resume from a checkpoint.
+// The data position is a function of the step, so a resumed run reads exactly
+// the samples the interrupted one would have read next.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { TrainConfig } from '../../../../preload/contract/train';
+import { collate, encodeConversation, type EngineBatch } from '../../model/encode';
+import { loadTextSide } from '../../model/textSide';
+import { requireEngine } from '../../native/engine';
+import { writeAdapterConfig } from './adapterFolder';
+import { ParquetSamples } from './dataset';
+
+export type TrainSettings = z.output<typeof TrainConfig>;
+
+export interface LoopInput {
+  modelDir: string;
+  datasetDir: string;
+  outDir: string;
+  settings: TrainSettings;
+  /** A checkpoint folder of an earlier run to continue from. */
+  resumeDir?: string;
+}
+
+export interface LoopEvents {
+  metric(name: string, step: number, value: number): void;
+  log(level: 'info' | 'warn', message: string): void;
+  progress(fraction: number, message: string): void;
+  checkpoint(c: { dir: string; step: number; metrics: Record<string, number> }): void;
+}
+
+export interface LoopResult {
+  steps: number;
+  stopped: boolean;
+  finalLoss: number | null;
+  validationLoss: number | null;
+}
+
+export const STATE_FILE = 'trainer_state.safetensors';
+export const STATE_JSON = 'trainer_state.json';
+
+/** mulberry32: the same permutation for the same seed on every machine. */
+export function permutation(n: number, seed: number): number[] {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+export function plannedSteps(rows: number, s: TrainSettings): number {
+  const perStep = s.batchSize * s.gradAccum;
+  return s.maxSteps ?? Math.max(1, Math.ceil((rows * s.epochs) / perStep));
+}
+
+export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: () => boolean): Promise<LoopResult> {
+  const s = input.settings;
+  const engine = requireEngine();
+  const text = loadTextSide(input.modelDir);
+  const tok = text.tokenizer;
+  if (!tok) throw new Error(`${input.modelDir}: tokenizer.json is missing`);
+  const pad = tok.specialIds.get('<|endoftext|>') ?? 0;
+  const infoFile = join(input.datasetDir, 'dataset_info.json');
+  const info = existsSync(infoFile) ? (JSON.parse(readFileSync(infoFile, 'utf8')) as { target?: string; settings?: { labels?: 'assistant' | 'all' } }) : {};
+  if (info.target && info.target !== 'trl') throw new Error(`${input.datasetDir}: this dataset was converted for ${info.target}; convert it with the TRL target to train here`);
+  const labels = info.settings?.labels ?? 'assistant';
+  const train = await ParquetSamples.open(join(input.datasetDir, 'train.parquet'));
+  if (train.length === 0) throw new Error(`${input.datasetDir}: train.parquet has no rows`);
+  const valFile = join(input.datasetDir, 'validation.parquet');
+  const val = existsSync(valFile) ? await ParquetSamples.open(valFile) : null;
+  const total = plannedSteps(train.length, s);
+  ev.log('info', `${train.length} training samples${val ? `, ${val.length} validation` : ''}; ${total} steps of ${s.batchSize} × ${s.gradAccum} samples; labels on ${labels === 'all' ? 'the full sequence' : 'assistant turns'}`);
+
+  const model = await engine.load(input.modelDir, { dtype: s.dtype, device: s.device });
+  ev.log('info', `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters, ${s.dtype}, ${s.device})`);
+  const lora = { r: s.lora.r, alpha: s.lora.alpha, dropout: s.lora.dropout, rslora: s.lora.rslora, targets: s.lora.targets, seed: s.seed };
+  const trainer = engine.createTrainer(model.handle, {
+    lora,
+    optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm },
+  });
+  let step = 0;
+  if (input.resumeDir) {
+    step = await engine.loadState(trainer, join(input.resumeDir, STATE_FILE));
+    ev.log('info', `resumed from ${input.resumeDir} at step ${step}`);
+  }
+
+  const orders = new Map<number, number[]>();
+  const sampleAt = (pos: number): number => {
+    const epoch = Math.floor(pos / train.length);
+    if (!orders.has(epoch)) {
+      orders.clear();
+      orders.set(epoch, permutation(train.length, s.seed * 1_000_003 + epoch));
+    }
+    return orders.get(epoch)![pos % train.length]!;
+  };
+  const encode = async (i: number, from: ParquetSamples) => {
+    const x = await from.get(i);
+    return encodeConversation(x.messages, x.images, text, labels);
+  };
+  const validate = async (): Promise<number | null> => {
+    if (!val || val.length === 0) return null;
+    const batches: EngineBatch[] = [];
+    for (let i = 0; i < val.length; i += s.batchSize) {
+      const part = [];
+      for (let k = i; k < Math.min(val.length, i + s.batchSize); k++) part.push(await encode(k, val));
+      batches.push(collate(part, pad));
+    }
+    return (await engine.evaluate(trainer, batches)).loss;
+  };
+  const save = async (dir: string, metrics: Record<string, number>): Promise<void> => {
+    const tmp = `${dir}.partial`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    await engine.saveAdapter(trainer, join(tmp, 'adapter_model.safetensors'));
+    writeAdapterConfig(tmp, lora, input.modelDir);
+    await engine.saveState(trainer, join(tmp, STATE_FILE));
+    writeFileSync(join(tmp, STATE_JSON), `${JSON.stringify({ step, totalSteps: total, settings: s, metrics }, null, 2)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+    ev.checkpoint({ dir, step, metrics });
+  };
+
+  const perStep = s.batchSize * s.gradAccum;
+  let last: number | null = null;
+  let valLoss: number | null = null;
+  let stopped = false;
+  while (step < total) {
+    if (shouldStop()) {
+      stopped = true;
+      break;
+    }
+    const started = Date.now();
+    const micro: EngineBatch[] = [];
+    let seen = 0;
+    for (let m = 0; m < s.gradAccum; m++) {
+      const part = [];
+      for (let b = 0; b < s.batchSize; b++) part.push(await encode(sampleAt(step * perStep + m * s.batchSize + b), train));
+      const batch = collate(part, pad);
+      seen += batch.attentionMask.reduce((a, x) => a + x, 0);
+      micro.push(batch);
+    }
+    const r = await engine.trainStep(trainer, micro);
+    step = r.step;
+    last = r.loss;
+    const secs = (Date.now() - started) / 1000;
+    ev.metric('loss', step, r.loss);
+    ev.metric('lr', step, r.lr);
+    ev.metric('grad_norm', step, r.gradNorm);
+    ev.metric('tokens_per_s', step, seen / Math.max(secs, 1e-6));
+    ev.metric('rss_mb', step, process.memoryUsage().rss / 1e6);
+    ev.progress(step / total, `step ${step}/${total}, loss ${r.loss.toFixed(4)}`);
+    if (s.evalEvery > 0 && step % s.evalEvery === 0 && step < total) {
+      valLoss = await validate();
+      if (valLoss !== null) ev.metric('val_loss', step, valLoss);
+    }
+    if (s.saveEvery > 0 && step % s.saveEvery === 0 && step < total) await save(join(input.outDir, `checkpoint-${step}`), { loss: r.loss });
+  }
+  if (!stopped) {
+    valLoss = await validate();
+    if (valLoss !== null) ev.metric('val_loss', step, valLoss);
+  }
+  // The last state is always saved: a stopped run resumes from it, a finished one is the adapter.
+  await save(join(input.outDir, `checkpoint-${step}`), { ...(last !== null ? { loss: last } : {}), ...(valLoss !== null ? { val_loss: valLoss } : {}) });
+  return { steps: step, stopped, finalLoss: last, validationLoss: valLoss };
+}

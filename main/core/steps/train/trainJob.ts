@@ -1,0 +1,110 @@
+// The Train step's job: forks the trainer worker, streams its metrics and logs
+// into the run, registers every checkpoint as an adapter artifact (with its
+// lineage to the base model and dataset) and a checkpoint row. Cancel asks
+// the worker to stop after the current step and save a resumable checkpoint;
+// a worker that dies (crash, out of memory) fails the run with the reason.
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrainConfig } from '../../../../preload/contract/train';
+import type { JobContext, JobDefinition } from '../../jobs/types';
+import { toArtifact } from '../../lineage/artifacts';
+import { artifactDir } from '../../project/layout';
+import { StudioError } from '../../util/errors';
+import { hashPath } from '../../util/hash';
+import { appRoot } from '../../util/paths';
+import { nowIso } from '../../util/time';
+import { type LoopInput, STATE_FILE, type TrainSettings } from './loop';
+
+type WorkerMessage =
+  | { type: 'metric'; name: string; step: number; value: number }
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | { type: 'progress'; fraction: number; message: string }
+  | { type: 'checkpoint'; dir: string; step: number; metrics: Record<string, number> }
+  | { type: 'done'; steps: number; stopped: boolean; finalLoss: number | null; validationLoss: number | null }
+  | { type: 'error'; message: string };
+
+export function workerPath(): string {
+  return process.env.STUDIO_TRAIN_WORKER ?? join(appRoot(), 'out', 'main', 'trainWorker.js');
+}
+
+function startWorker(): ChildProcess {
+  const file = workerPath();
+  if (!existsSync(file)) throw new StudioError('not_built', `the trainer worker ${file} is missing; run 'npm run build'`);
+  // Inside Electron, process.execPath is the Electron binary: run it as plain Node.
+  return fork(file, [], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+}
+
+function resolveInputs(ctx: JobContext<TrainSettings>): LoopInput & { baseName: string; datasetName: string } {
+  const c = ctx.config;
+  const base = toArtifact(ctx.project, ctx.useInput(c.baseArtifactId, 'base'));
+  if (base.kind !== 'base-model' && base.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${base.name}' is a ${base.kind}, not a model folder`);
+  const dataset = toArtifact(ctx.project, ctx.useInput(c.datasetArtifactId, 'dataset'));
+  if (dataset.kind !== 'dataset-parquet') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}; train on a Parquet dataset from the Convert step`);
+  let resumeDir: string | undefined;
+  if (c.resumeFrom) {
+    const from = toArtifact(ctx.project, ctx.useInput(c.resumeFrom, 'resume'));
+    if (from.kind !== 'adapter' || !existsSync(join(from.path, STATE_FILE))) throw new StudioError('bad_input', `artifact '${from.name}' is not a checkpoint with trainer state to resume from`);
+    resumeDir = from.path;
+  }
+  const name = c.name ?? `${base.name}-lora`;
+  const outDir = join(artifactDir(ctx.project.dir, 'adapter'), `${name}-${randomUUID().slice(0, 8)}`);
+  mkdirSync(outDir, { recursive: true });
+  return { modelDir: base.path, datasetDir: dataset.path, outDir, settings: c, resumeDir, baseName: base.name, datasetName: dataset.name };
+}
+
+export const trainJob: JobDefinition<TrainSettings> = {
+  kind: 'train.run',
+  step: 'train',
+  schema: TrainConfig,
+  title: (c) => `Train LoRA r=${c.lora.r}${c.name ? ` '${c.name}'` : ''}${c.resumeFrom ? ' (resumed)' : ''}`,
+  async run(ctx) {
+    const input = resolveInputs(ctx);
+    const { baseName, datasetName, ...loop } = input;
+    ctx.log('info', `training on '${datasetName}' from '${baseName}' into ${input.outDir}`);
+    const child = startWorker();
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stdout?.on('data', (d: Buffer) => ctx.log('debug', d.toString().trimEnd()));
+    const pending: Promise<unknown>[] = [];
+    let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
+    let failure: string | null = null;
+    child.on('message', (m: WorkerMessage) => {
+      if (m.type === 'metric') ctx.metric(m.name, m.step, m.value);
+      else if (m.type === 'log') ctx.log(m.level, m.message);
+      else if (m.type === 'progress') ctx.progress(Math.min(0.99, m.fraction), m.message);
+      else if (m.type === 'checkpoint') pending.push(registerCheckpoint(ctx, m, input.outDir));
+      else if (m.type === 'done') done = m;
+      else if (m.type === 'error') failure = m.message;
+    });
+    const onAbort = (): void => {
+      ctx.log('info', 'stopping after the current step (a checkpoint is saved to resume from)');
+      if (child.connected) child.send({ type: 'stop' });
+      setTimeout(() => child.kill('SIGKILL'), 120_000).unref();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.send({ type: 'start', input: loop });
+    });
+    ctx.signal.removeEventListener('abort', onAbort);
+    await Promise.all(pending);
+    if (failure) throw new StudioError('train_failed', failure);
+    if (!done) {
+      const why = exit.signal === 'SIGKILL' ? 'it was killed (out of memory?)' : exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+      throw new StudioError('train_crashed', `the trainer process ended without finishing: ${why}${stderr.trim() ? `\n${stderr.trim().split('\n').slice(-5).join('\n')}` : ''}`);
+    }
+    const d = done as Extract<WorkerMessage, { type: 'done' }>;
+    ctx.progress(1, d.stopped ? `stopped at step ${d.steps}` : `${d.steps} steps, loss ${d.finalLoss?.toFixed(4) ?? '–'}`);
+  },
+};
+
+async function registerCheckpoint(ctx: JobContext<TrainSettings>, m: Extract<WorkerMessage, { type: 'checkpoint' }>, outDir: string): Promise<void> {
+  const name = `${outDir.split('/').pop()} step ${m.step}`;
+  // Hashed here, not under the run's cancel signal: the checkpoint saved on cancel must be recorded too.
+  const h = await hashPath(m.dir);
+  const art = await ctx.addOutput({ path: m.dir, kind: 'adapter', name, sha256: h.sha256, sizeBytes: h.sizeBytes, meta: { step: m.step, metrics: m.metrics, lora: ctx.config.lora, resumable: true } });
+  ctx.project.store.insertCheckpoint({ id: randomUUID(), run_id: ctx.runId, artifact_id: art.id, step: m.step, metrics_json: JSON.stringify(m.metrics), created_at: nowIso() });
+  ctx.log('info', `checkpoint at step ${m.step}: ${m.dir}`);
+}

@@ -1,0 +1,37 @@
+// Step 4 (Train): a LoRA SFT run's settings.
+import { z } from 'zod';
+
+export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+
+export const TrainLora = z.object({
+  r: z.number().int().min(1, 'rank must be at least 1').max(512).default(32),
+  alpha: z.number().positive('alpha must be positive').default(32),
+  dropout: z.number().min(0).max(0.9).default(0),
+  rslora: z.boolean().default(false),
+  targets: z.array(z.enum(LORA_TARGETS)).min(1, 'choose at least one projection').default([...LORA_TARGETS]),
+});
+
+export const TrainConfig = z.object({
+  baseArtifactId: z.string().min(1, 'choose a base model'),
+  datasetArtifactId: z.string().min(1, 'choose a converted (TRL Parquet) dataset'),
+  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  lora: TrainLora.default({ r: 32, alpha: 32, dropout: 0, rslora: false, targets: [...LORA_TARGETS] }),
+  lr: z.number().gt(0, 'lr must be positive').max(1).default(2e-4),
+  warmupSteps: z.number().int().min(0).default(5),
+  schedule: z.enum(['linear', 'cosine', 'constant']).default('linear'),
+  weightDecay: z.number().min(0).max(1).default(0),
+  maxGradNorm: z.number().min(0).default(1),
+  batchSize: z.number().int().min(1).max(256).default(2),
+  gradAccum: z.number().int().min(1).max(1024).default(8),
+  epochs: z.number().int().min(1).max(1000).default(1),
+  // Stop after this many optimizer steps (else epochs decide).
+  maxSteps: z.number().int().min(1).optional(),
+  // Validation loss every N steps (0: only at the end) and a checkpoint every N steps (0: only at the end).
+  evalEvery: z.number().int().min(0).default(0),
+  saveEvery: z.number().int().min(0).default(0),
+  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  dtype: z.enum(['float32', 'bfloat16']).default('float32'),
+  device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N').default('cpu'),
+  // Continue from a checkpoint artifact of an earlier run with the same settings.
+  resumeFrom: z.string().min(1).optional(),
+});
