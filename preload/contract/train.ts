@@ -28,7 +28,7 @@ export const TrainConfig = z.object({
   maxSteps: z.number().int().min(1).optional(),
   // Validation loss every N steps (0: only at the end) and a checkpoint every N steps (0: only at the end).
   evalEvery: z.number().int().min(0).default(0),
-  saveEvery: z.number().int().min(0).default(0),
+  saveEvery: z.number().int().min(0).default(50),
   seed: z.number().int().min(0).max(2 ** 31).default(0),
   dtype: z.enum(['float32', 'bfloat16']).default('float32'),
   device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N').default('cpu'),

@@ -90,7 +90,7 @@ describe('studio wizard in Chromium', () => {
       await stepPage.waitFor();
       await shot(`03-step-${i + 1}-${id}`);
       // Actions that arrive with later issues are described, not faked; Merge has its own.
-      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'convert', 'merge'].includes(id) ? 0 : 1);
+      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'convert', 'train', 'merge'].includes(id) ? 0 : 1);
     }
     // Keyboard: Alt+1 jumps to the first step.
     await page.keyboard.press('Alt+1');
@@ -219,6 +219,40 @@ describe('studio wizard in Chromium', () => {
     await shot('11-converted');
   });
 
+  it('trains a tiny model from the wizard with live charts, cancels, resumes and lists the checkpoint', async () => {
+    const model = join(work, 'tiny-train-base');
+    makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 9 });
+    await page.getByTestId('step-train').click();
+    const stepPage = page.getByTestId('step-page-train');
+    await page.getByTestId('import-path-input').locator('input').fill(model);
+    await page.getByTestId('import-kind-select').selectOption('base-model');
+    await page.getByTestId('import-submit').click();
+    await expect.poll(async () => page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).count(), { timeout: 30_000 }).toBe(1);
+    await page.getByTestId('train-base-select').selectOption({ label: (await page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).textContent())! });
+    await page.getByTestId('train-dataset-select').selectOption({ index: 1 });
+    await page.getByTestId('train-preset-select').selectOption('cpu-check');
+    await page.getByTestId('train-max-steps-input').fill('12');
+    await page.getByTestId('train-save-every-input').fill('0');
+    await page.getByTestId('train-name-input').fill('e2e-lora');
+    await page.getByTestId('train-submit').click();
+    const jobs = page.getByTestId('jobs-panel');
+    const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Train LoRA' }).first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
+    const runId = (await row.getAttribute('data-testid'))!.replace(/^job-/, '');
+    // The loss chart fills in as steps report.
+    await expect.poll(async () => Number(await page.getByTestId('train-chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    await shot('12-training');
+    await page.getByTestId(`job-cancel-${runId}`).click();
+    await expect.poll(() => page.getByTestId(`job-${runId}`).getAttribute('data-status'), { timeout: 60_000 }).toBe('cancelled');
+    await expect.poll(() => stepPage.textContent(), { timeout: 15_000 }).toContain('e2e-lora');
+    await page.getByTestId('train-resume').click();
+    const resumed = jobs.locator('[data-testid^="job-"][data-status]', { hasText: '(resumed)' }).first();
+    await expect.poll(() => resumed.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
+    await expect.poll(() => page.getByTestId('train-latest').textContent(), { timeout: 15_000 }).toMatch(/succeeded, step 12, loss/);
+    await expect.poll(() => stepPage.textContent(), { timeout: 15_000 }).toContain('step 12');
+    await shot('13-trained');
+  }, 240_000);
+
   it('merges an adapter into a base model from the Merge step and exports the folder', async () => {
     const base = join(work, 'tiny-qwen3-vl');
     const adapter = join(work, 'tiny-adapter');
@@ -240,25 +274,25 @@ describe('studio wizard in Chromium', () => {
     const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Merge' }).first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
     await expect.poll(async () => page.getByTestId('export-artifact-select').locator('option', { hasText: 'sokoban-merged' }).count()).toBe(1);
-    await shot('12-merged');
+    await shot('14-merged');
     const dest = join(work, 'exported-model');
     await page.getByTestId('export-artifact-select').selectOption({ index: 1 });
     await page.getByTestId('export-dest-input').locator('input').fill(dest);
     await page.getByTestId('export-submit').click();
     await expect.poll(() => existsSync(join(dest, 'model.safetensors.index.json')), { timeout: 30_000 }).toBe(true);
     expect(readdirSync(dest)).toEqual(expect.arrayContaining(['config.json', 'README.md', 'tokenizer.json', 'model-00001-of-00001.safetensors']));
-    await shot('13-exported');
+    await shot('15-exported');
   });
 
   it('shows the System page and switches theme', async () => {
     await page.getByTestId('nav-system').click();
     await page.getByTestId('system-page').waitFor();
     await expect.poll(() => page.getByTestId('system-addon-status').textContent(), { timeout: 15_000 }).toMatch(/loaded|unavailable/i);
-    await shot('14-system');
+    await shot('16-system');
     const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByTestId('theme-toggle').click();
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
-    await shot('15-theme-toggled');
+    await shot('17-theme-toggled');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -3,17 +3,18 @@ import type { StepDefinition } from '../types';
 export const trainStep: StepDefinition = {
   id: 'train',
   title: 'Train',
-  summary: 'LoRA / QLoRA SFT of Qwen3-VL (2B/4B/8B) in the native engine, with live charts, pause and resume.',
+  summary: 'LoRA SFT of Qwen3-VL in the native engine (libtorch, CPU or CUDA), with live charts, cancel and resume from checkpoints.',
   inputs: [
     { kind: 'base-model', label: 'Base model folder (Hugging Face layout)', required: true },
-    { kind: 'dataset-parquet', label: 'Converted dataset (Parquet)', required: true },
+    { kind: 'dataset-parquet', label: 'Converted dataset (TRL Parquet)', required: true },
   ],
   outputs: ['adapter'],
-  jobKinds: ['artifact.import'],
-  pending: 'The native trainer arrives with the native engine issues; the System page shows whether this machine can train (libtorch, CUDA).',
+  jobKinds: ['artifact.import', 'train.run'],
+  pending: null,
   settings: [
-    { name: 'preset', value: 'QLoRA NF4 (double quant), r=32, alpha=32', note: 'all seven language-model projections' },
-    { name: 'optimizer', value: '8-bit AdamW, lr 2e-4, 5 warmup steps', note: null },
+    { name: 'LoRA', value: 'r=32, alpha=32 on q, k, v, o, gate, up, down', note: 'PEFT initialisation and keys: checkpoints load in PEFT and vLLM' },
+    { name: 'optimizer', value: 'AdamW, lr 2e-4, 5 warmup steps, linear decay', note: 'gradient clipping at 1.0; loss averaged over all target tokens of the accumulated batch' },
     { name: 'batch', value: '2 × accumulation 8', note: null },
+    { name: 'not in this build', value: 'NF4 (QLoRA), 8-bit AdamW, gradient checkpointing', note: 'LoRA over bf16/fp32 weights only' },
   ],
 };

@@ -1,7 +1,23 @@
-// Step: Train — LoRA SFT of the base model on the converted dataset.
-// Uses the common StepPage layout; this step's own actions go in `actions`.
+// Step: Train — LoRA SFT of the base model on the converted dataset, with live charts and resume.
+import Divider from '@mui/material/Divider';
+import Typography from '@mui/material/Typography';
 import { StepPage, type StepPageProps } from '../../wizard/StepPage';
+import { TrainForm } from './TrainForm';
+import { TrainRuns } from './TrainRuns';
 
 export function TrainStep(props: StepPageProps) {
-  return <StepPage {...props} />;
+  return (
+    <StepPage
+      {...props}
+      actions={
+        <>
+          <Typography variant="subtitle2">Train a LoRA adapter</Typography>
+          <TrainForm />
+          <Divider />
+          <Typography variant="subtitle2">Runs</Typography>
+          <TrainRuns />
+        </>
+      }
+    />
+  );
 }

@@ -1,0 +1,103 @@
+// Train: pick the base model and a converted dataset, start from a preset,
+// adjust LoRA / optimizer / batch settings, and start a train.run job.
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import type { Params } from '../../../../preload/contract';
+import { ArtifactSelect } from '../../wizard/ArtifactSelect';
+import { useArtifacts } from '../../wizard/useArtifacts';
+import { useStartJob } from '../../wizard/useStartJob';
+import { PRESETS, type TrainPreset } from './presets';
+
+type Config = Extract<Params<'jobs.start'>, { kind: 'train.run' }>['config'];
+
+const numeric = (testId: string) => ({ htmlInput: { inputMode: 'decimal' as const, 'data-testid': testId } });
+
+export function TrainForm() {
+  const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
+  const datasets = useArtifacts(['dataset-parquet']).artifacts.filter((a) => (a.meta as { target?: string }).target !== 'arlarena' && (a.meta as { target?: string }).target !== 'verl');
+  const [base, setBase] = useState('');
+  const [dataset, setDataset] = useState('');
+  const [preset, setPreset] = useState<TrainPreset>(PRESETS[0]!);
+  const [f, setF] = useState(() => fieldsOf(PRESETS[0]!));
+  const [name, setName] = useState('');
+  const { busy, error, setError, start } = useStartJob();
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+
+  const choose = (id: string) => {
+    const p = PRESETS.find((x) => x.id === id)!;
+    setPreset(p);
+    setF(fieldsOf(p));
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const nums: Record<string, number> = {};
+    for (const [k, label, min] of [['r', 'Rank', 1], ['alpha', 'Alpha', 0], ['lr', 'Learning rate', 0], ['warmupSteps', 'Warmup steps', 0], ['batchSize', 'Batch size', 1], ['gradAccum', 'Accumulation', 1], ['epochs', 'Epochs', 1], ['saveEvery', 'Save every', 0], ['evalEvery', 'Evaluate every', 0]] as const) {
+      const n = Number(f[k]);
+      if (f[k].trim() === '' || !Number.isFinite(n) || n < min) return setError(`${label} must be a number ≥ ${min}`);
+      nums[k] = n;
+    }
+    const maxSteps = f.maxSteps.trim() ? Number(f.maxSteps) : undefined;
+    if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) return setError('Max steps must be a whole number ≥ 1 (or empty)');
+    const config: Config = {
+      baseArtifactId: base,
+      datasetArtifactId: dataset,
+      ...(name.trim() ? { name: name.trim() } : {}),
+      lora: { r: Math.round(nums.r!), alpha: nums.alpha!, dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
+      lr: nums.lr!,
+      warmupSteps: Math.round(nums.warmupSteps!),
+      batchSize: Math.round(nums.batchSize!),
+      gradAccum: Math.round(nums.gradAccum!),
+      epochs: Math.round(nums.epochs!),
+      ...(maxSteps ? { maxSteps } : {}),
+      saveEvery: Math.round(nums.saveEvery!),
+      evalEvery: Math.round(nums.evalEvery!),
+      dtype: f.dtype as 'float32' | 'bfloat16',
+      device: f.device,
+    };
+    start({ kind: 'train.run', step: 'train', config });
+  };
+
+  return (
+    <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
+      <ArtifactSelect id="train-base" label="Base model" artifacts={bases} value={base} onChange={setBase} testId="train-base-select" />
+      <ArtifactSelect id="train-dataset" label="Converted dataset (TRL Parquet)" artifacts={datasets} value={dataset} onChange={setDataset} testId="train-dataset-select" />
+      <TextField select label="Preset" size="small" value={preset.id} onChange={(e) => choose(e.target.value)} sx={{ gridColumn: '1 / -1' }}
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-preset-select' }, inputLabel: { shrink: true } }}>
+        {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+      </TextField>
+      <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>{preset.note}</Typography>
+      <TextField label="LoRA rank r" size="small" value={f.r} onChange={set('r')} slotProps={numeric('train-r-input')} />
+      <TextField label="LoRA alpha" size="small" value={f.alpha} onChange={set('alpha')} slotProps={numeric('train-alpha-input')} />
+      <TextField label="Learning rate" size="small" value={f.lr} onChange={set('lr')} slotProps={numeric('train-lr-input')} />
+      <TextField label="Warmup steps" size="small" value={f.warmupSteps} onChange={set('warmupSteps')} slotProps={numeric('train-warmup-input')} />
+      <TextField label="Batch size" size="small" value={f.batchSize} onChange={set('batchSize')} slotProps={numeric('train-batch-input')} />
+      <TextField label="Gradient accumulation" size="small" value={f.gradAccum} onChange={set('gradAccum')} slotProps={numeric('train-accum-input')} />
+      <TextField label="Epochs" size="small" value={f.epochs} onChange={set('epochs')} slotProps={numeric('train-epochs-input')} />
+      <TextField label="Max steps (optional)" size="small" value={f.maxSteps} onChange={set('maxSteps')} slotProps={numeric('train-max-steps-input')} />
+      <TextField label="Checkpoint every N steps (0: end only)" size="small" value={f.saveEvery} onChange={set('saveEvery')} slotProps={numeric('train-save-every-input')} />
+      <TextField label="Validation loss every N steps (0: end only)" size="small" value={f.evalEvery} onChange={set('evalEvery')} slotProps={numeric('train-eval-every-input')} />
+      <TextField select label="Weights" size="small" value={f.dtype} onChange={set('dtype')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-dtype-select' }, inputLabel: { shrink: true } }}>
+        <option value="bfloat16">bf16</option>
+        <option value="float32">fp32</option>
+      </TextField>
+      <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />
+      <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
+      {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      <Box sx={{ gridColumn: '1 / -1' }}>
+        <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>
+      </Box>
+    </Box>
+  );
+}
+
+function fieldsOf(p: TrainPreset) {
+  return {
+    r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
+    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, device: p.device,
+  };
+}
