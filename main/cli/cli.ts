@@ -7,6 +7,7 @@ import { errorMessage } from '../core/util/errors';
 import { printJobs, printProjectInfo, printSystem, progressLine } from './print';
 import { runMerge } from './merge';
 import { CONVERT_HELP, runConvert } from './convert';
+import { runTrain, TRAIN_HELP } from './train';
 
 const HELP = `studio — VLM SFT Studio on the command line
 
@@ -17,6 +18,7 @@ const HELP = `studio — VLM SFT Studio on the command line
   studio import DIR --path P --kind K [--copy]
                                              register a file/folder as an artifact (kinds: ${ARTIFACT_KINDS.join(', ')})
 ${CONVERT_HELP}
+${TRAIN_HELP}
   studio merge --base DIR --adapter DIR --out DIR [--dtype bf16|keep] [--rounding peft|single] [--project DIR]
                                              merge a PEFT LoRA adapter into its base model (streaming, native)
   studio system [--json]                     what this machine can do (native addon, CUDA, libtorch)
@@ -101,6 +103,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'convert':
         await runConvert(rest);
+        return 0;
+      case 'train':
+        await runTrain(rest);
         return 0;
       case 'merge':
         await runMerge(rest);

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp';
 import { writeArlarenaFiles, writeJsonlDataset } from '../helpers/datasets';
 import { readParquet } from '../helpers/parquet';
+import { makeQwen3VLCheckpoint } from '../helpers/checkpoints';
+import { engineState } from '../../main/core/native/engine';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'main', 'cli', 'bin.mjs');
@@ -95,6 +97,26 @@ describe('studio CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/history: /);
   });
+
+  (engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip)('train runs a LoRA SFT job from a JSON config and prints its checkpoints; a bad setting is named', () => {
+    const home = tempDir();
+    const work = tempDir();
+    const model = join(work, 'model');
+    makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic' });
+    const ds = writeJsonlDataset(join(work, 'ds'), [{ turns: 2 }, { turns: 2 }]);
+    expect(studio(['convert', '--dataset', ds, '--out', join(work, 'parquet'), '--model', model, '--validation', '0'], home).code).toBe(0);
+    const dir = join(work, 'proj');
+    studio(['project', 'create', dir, '--name', 't'], home);
+    writeFileSync(join(work, 'train.json'), JSON.stringify({ base: 'model', dataset: 'parquet', maxSteps: 4, saveEvery: 2, lr: 0.01, batchSize: 2, gradAccum: 1, lora: { r: 4, alpha: 8 } }));
+    const r = studio(['train', '--project', dir, '--config', join(work, 'train.json')], home);
+    expect(r.err).toContain('100% succeeded');
+    expect(r.code).toBe(0);
+    expect(r.out.match(/^checkpoint \S+: .*checkpoint-\d+$/gm)).toHaveLength(2);
+    writeFileSync(join(work, 'bad.json'), JSON.stringify({ base: 'model', dataset: 'parquet', lr: -1 }));
+    const bad = studio(['train', '--project', dir, '--config', join(work, 'bad.json')], home);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/bad.json: lr: lr must be positive/);
+  }, 180_000);
 
   it('system reports the native addon and machine', () => {
     const r = studio(['system', '--json'], tempDir());
