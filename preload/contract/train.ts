@@ -31,6 +31,8 @@ export const TrainConfig = z.object({
   saveEvery: z.number().int().min(0).default(50),
   seed: z.number().int().min(0).max(2 ** 31).default(0),
   dtype: z.enum(['float32', 'bfloat16']).default('float32'),
+  // QLoRA: the decoder's projections stored as 4-bit NF4 (nf4-dq: with double-quantised block scales).
+  quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
   device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N').default('cpu'),
   // Continue from a checkpoint artifact of an earlier run with the same settings.
   resumeFrom: z.string().min(1).optional(),

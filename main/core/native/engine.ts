@@ -9,6 +9,8 @@ import { appRoot, unpackedPath } from '../util/paths';
 export interface EngineModel {
   handle: unknown;
   parameters: number;
+  /** Bytes the loaded weights take (4-bit projections count as such). */
+  weightBytes: number;
   vocab: number;
   imageTokenId: number;
 }
@@ -51,7 +53,7 @@ export interface StepResult {
 
 export interface EngineAddon {
   info(): { torch: string; cuda: boolean; cudaDevices: number };
-  load(dir: string, opts?: { dtype?: 'float32' | 'bfloat16' | 'float16'; device?: string }): Promise<EngineModel>;
+  load(dir: string, opts?: { dtype?: 'float32' | 'bfloat16' | 'float16'; device?: string; quant?: 'none' | 'nf4' | 'nf4-dq' }): Promise<EngineModel>;
   forward(handle: unknown, batch: EngineBatch, opts?: { logits?: boolean }): Promise<ForwardResult>;
   createTrainer(model: unknown, cfg: { lora: LoraSettings; optim: OptimSettings }): unknown;
   /** One optimizer step over the micro-batches (loss averaged over all their target tokens). */

@@ -50,6 +50,7 @@ class LoadWorker : public Napi::AsyncWorker {
     out.Set("handle", ext);
     const auto& c = h->model->config();
     out.Set("parameters", Napi::Number::New(env, static_cast<double>(h->model->num_parameters())));
+    out.Set("weightBytes", Napi::Number::New(env, static_cast<double>(h->model->weight_bytes())));
     out.Set("vocab", Napi::Number::New(env, static_cast<double>(c.text.vocab)));
     out.Set("imageTokenId", Napi::Number::New(env, static_cast<double>(c.image_token_id)));
     deferred_.Resolve(out);
@@ -124,6 +125,7 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
     try {
       if (o.Has("dtype")) opts.dtype = parse_dtype(o.Get("dtype").As<Napi::String>().Utf8Value());
       if (o.Has("device")) opts.device = torch::Device(o.Get("device").As<Napi::String>().Utf8Value());
+      if (o.Has("quant")) opts.quant = o.Get("quant").As<Napi::String>().Utf8Value();
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, e.what());
     }

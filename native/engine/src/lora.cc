@@ -16,9 +16,8 @@ Lora::Lora(const Qwen3VL& model, const LoraConfig& cfg) : cfg_(cfg) {
     if (!attn && !mlp) throw EngineError("lora target \"" + target + "\" is not a language-model projection (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
     for (int64_t i = 0; i < t.layers; i++) {
       const std::string module = "model.language_model.layers." + std::to_string(i) + (attn ? ".self_attn." : ".mlp.") + target;
-      const auto& w = model.weight(module + ".weight");
-      const int64_t out = w.size(0), in = w.size(1);
-      const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(w.device());
+      const auto [out, in] = model.linear_shape(module);
+      const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(model.device());
       // kaiming_uniform_(a=√5): bound = √(2/(1+5))·√(3/in) = 1/√in
       const double bound = 1.0 / std::sqrt(static_cast<double>(in));
       auto a = torch::empty({cfg.r, in}, opts).uniform_(-bound, bound).set_requires_grad(true);
@@ -28,8 +27,7 @@ Lora::Lora(const Qwen3VL& model, const LoraConfig& cfg) : cfg_(cfg) {
   }
 }
 
-torch::Tensor Lora::linear(const std::string& module, const torch::Tensor& x, const torch::Tensor& weight, bool training) const {
-  auto y = torch::linear(x, weight);
+torch::Tensor Lora::adapt(const std::string& module, const torch::Tensor& x, const torch::Tensor& y, bool training) const {
   auto it = pairs_.find(module);
   if (it == pairs_.end()) return y;
   auto h = x.to(torch::kFloat32);

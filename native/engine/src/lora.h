@@ -30,8 +30,8 @@ struct LoraPair {
 class Lora : public LinearHook {
  public:
   Lora(const Qwen3VL& model, const LoraConfig& cfg);
-  // y = base(x) + scale·B·A·dropout(x) for adapted modules; base(x) otherwise.
-  torch::Tensor linear(const std::string& module, const torch::Tensor& x, const torch::Tensor& weight, bool training) const override;
+  // base_out + scale·B·A·dropout(x) for adapted modules; base_out otherwise.
+  torch::Tensor adapt(const std::string& module, const torch::Tensor& x, const torch::Tensor& base_out, bool training) const override;
   std::vector<torch::Tensor> parameters() const;
   const std::map<std::string, LoraPair>& pairs() const { return pairs_; }
   std::map<std::string, LoraPair>& pairs() { return pairs_; }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <regex>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -83,7 +84,13 @@ double lowest(torch::ScalarType t) {
 
 }  // namespace
 
+bool is_decoder_projection(const std::string& name) {
+  static const std::regex re(R"(^model\.language_model\.layers\.\d+\.(self_attn\.[qkvo]_proj|mlp\.(gate|up|down)_proj)\.weight$)");
+  return std::regex_match(name, re);
+}
+
 std::unique_ptr<Qwen3VL> Qwen3VL::load(const std::string& dir, const LoadOptions& opts) {
+  if (opts.quant != "none" && opts.quant != "nf4" && opts.quant != "nf4-dq") throw EngineError("quant must be none, nf4 or nf4-dq, got \"" + opts.quant + "\"");
   auto m = std::unique_ptr<Qwen3VL>(new Qwen3VL());
   m->cfg_ = load_config(dir);
   m->opts_ = opts;
@@ -96,6 +103,11 @@ std::unique_ptr<Qwen3VL> Qwen3VL::load(const std::string& dir, const LoadOptions
     }
     for (const auto& info : f->header().tensors) {
       auto src = torch::from_blob(const_cast<uint8_t*>(f->data(info)), info.shape, torch::TensorOptions().dtype(torch_dtype(info.dtype, path + ": " + info.name)));
+      if (opts.quant != "none" && is_decoder_projection(info.name)) {
+        // Quantised straight from the mapped file: the full-precision projection is never resident.
+        m->q_[info.name] = nf4_quantize(src.to(opts.device), opts.quant == "nf4-dq", opts.dtype);
+        continue;
+      }
       m->w_[info.name] = src.to(opts.device, opts.dtype, false, true);
     }
   }
@@ -103,11 +115,13 @@ std::unique_ptr<Qwen3VL> Qwen3VL::load(const std::string& dir, const LoadOptions
   const auto& t = m->cfg_.text;
   const auto& v = m->cfg_.vision;
   auto expect = [&](const std::string& name, std::vector<int64_t> shape) {
-    auto it = m->w_.find(name);
-    if (it == m->w_.end()) throw EngineError(dir + ": tensor " + name + " is missing");
-    if (it->second.sizes().vec() != shape) {
+    std::vector<int64_t> got;
+    if (auto it = m->w_.find(name); it != m->w_.end()) got = it->second.sizes().vec();
+    else if (auto qt = m->q_.find(name); qt != m->q_.end()) got = {qt->second.out, qt->second.in};
+    else throw EngineError(dir + ": tensor " + name + " is missing");
+    if (got != shape) {
       std::ostringstream os;
-      os << dir << ": tensor " << name << " has shape " << it->second.sizes() << ", config.json implies " << torch::IntArrayRef(shape);
+      os << dir << ": tensor " << name << " has shape " << torch::IntArrayRef(got) << ", config.json implies " << torch::IntArrayRef(shape);
       throw EngineError(os.str());
     }
   };
@@ -155,7 +169,22 @@ const Tensor& Qwen3VL::weight(const std::string& name) const {
 size_t Qwen3VL::num_parameters() const {
   size_t n = 0;
   for (const auto& [_, t] : w_) n += t.numel();
+  for (const auto& [_, q] : q_) n += q.out * q.in;
   return n;
+}
+
+size_t Qwen3VL::weight_bytes() const {
+  size_t n = 0;
+  for (const auto& [_, t] : w_) n += t.numel() * t.element_size();
+  for (const auto& [_, q] : q_) n += q.nbytes();
+  return n;
+}
+
+std::pair<int64_t, int64_t> Qwen3VL::linear_shape(const std::string& module) const {
+  const std::string name = module + ".weight";
+  if (auto qt = q_.find(name); qt != q_.end()) return {qt->second.out, qt->second.in};
+  const auto& w = weight(name);
+  return {w.size(0), w.size(1)};
 }
 
 // ---- vision tower -------------------------------------------------------
@@ -295,8 +324,10 @@ Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const T
   const auto& t = cfg_.text;
   const std::string p = "model.language_model.layers." + std::to_string(i) + ".";
   auto proj = [&](const std::string& name, const Tensor& in) {
-    const auto& w = weight(p + name + ".weight");
-    return hook ? hook->linear(p + name, in, w, training) : torch::linear(in, w);
+    const std::string key = p + name + ".weight";
+    auto qt = q_.find(key);
+    Tensor out = qt != q_.end() ? nf4_linear(in, qt->second) : torch::linear(in, weight(key));
+    return hook ? hook->adapt(p + name, in, out, training) : out;
   };
   const int64_t B = x.size(0), S = x.size(1);
   auto h = rms_norm(x, weight(p + "input_layernorm.weight"), t.rms_eps);

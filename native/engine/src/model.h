@@ -13,12 +13,15 @@
 #include <vector>
 
 #include "config.h"
+#include "nf4.h"
 
 namespace studio::engine {
 
 struct LoadOptions {
   torch::ScalarType dtype = torch::kFloat32;
   torch::Device device = torch::kCPU;
+  // none | nf4 | nf4-dq: the text decoder's projections stored 4-bit (QLoRA), optionally with double quantisation.
+  std::string quant = "none";
 };
 
 // Inputs for one forward pass; token tensors are [B, S], positions [3, B, S].
@@ -31,12 +34,13 @@ struct Batch {
   torch::Tensor labels;          // int64, -100 = ignored; may be undefined
 };
 
-// Replaces the text decoder's projections (LoRA, quantised weights); module is
-// the checkpoint path without ".weight", e.g. model.language_model.layers.3.mlp.up_proj.
+// Adds to the text decoder's projections (LoRA): given the module (checkpoint
+// path without ".weight", e.g. model.language_model.layers.3.mlp.up_proj), its
+// input and the frozen layer's output, returns the adapted output.
 class LinearHook {
  public:
   virtual ~LinearHook() = default;
-  virtual torch::Tensor linear(const std::string& module, const torch::Tensor& x, const torch::Tensor& weight, bool training) const = 0;
+  virtual torch::Tensor adapt(const std::string& module, const torch::Tensor& x, const torch::Tensor& base_out, bool training) const = 0;
 };
 
 struct Output {
@@ -59,12 +63,17 @@ class Qwen3VL {
   std::pair<torch::Tensor, torch::Tensor> text_rope(const torch::Tensor& position_ids) const;
 
   const torch::Tensor& weight(const std::string& name) const;
+  // (out, in) of a projection, quantised or not.
+  std::pair<int64_t, int64_t> linear_shape(const std::string& module) const;
+  torch::Device device() const { return opts_.device; }
   size_t num_parameters() const;
+  size_t weight_bytes() const;
 
  private:
   ModelConfig cfg_;
   LoadOptions opts_;
   std::map<std::string, torch::Tensor> w_;
+  std::map<std::string, Nf4Weight> q_;  // keyed like w_ (…proj.weight)
   torch::Tensor merger(const std::string& prefix, const torch::Tensor& x, bool postshuffle) const;
   torch::Tensor vision_block(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const std::vector<int64_t>& lengths) const;
   torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask, const LinearHook* hook, bool training) const;

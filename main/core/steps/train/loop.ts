@@ -82,8 +82,9 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   const total = plannedSteps(train.length, s);
   ev.log('info', `${train.length} training samples${val ? `, ${val.length} validation` : ''}; ${total} steps of ${s.batchSize} × ${s.gradAccum} samples; labels on ${labels === 'all' ? 'the full sequence' : 'assistant turns'}`);
 
-  const model = await engine.load(input.modelDir, { dtype: s.dtype, device: s.device });
-  ev.log('info', `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters, ${s.dtype}, ${s.device})`);
+  const model = await engine.load(input.modelDir, { dtype: s.dtype, device: s.device, quant: s.quant });
+  ev.log('info', `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters in ${(model.weightBytes / 1e6).toFixed(1)} MB, ${s.dtype}${s.quant === 'none' ? '' : `, ${s.quant} projections`}, ${s.device})`);
+  ev.metric('weights_mb', 0, model.weightBytes / 1e6);
   const lora = { r: s.lora.r, alpha: s.lora.alpha, dropout: s.lora.dropout, rslora: s.lora.rslora, targets: s.lora.targets, seed: s.seed };
   const trainer = engine.createTrainer(model.handle, {
     lora,

@@ -3,7 +3,7 @@ import type { StepDefinition } from '../types';
 export const trainStep: StepDefinition = {
   id: 'train',
   title: 'Train',
-  summary: 'LoRA SFT of Qwen3-VL in the native engine (libtorch, CPU or CUDA), with live charts, cancel and resume from checkpoints.',
+  summary: 'LoRA / QLoRA SFT of Qwen3-VL in the native engine (libtorch, CPU or CUDA), with live charts, cancel and resume from checkpoints.',
   inputs: [
     { kind: 'base-model', label: 'Base model folder (Hugging Face layout)', required: true },
     { kind: 'dataset-parquet', label: 'Converted dataset (TRL Parquet)', required: true },
@@ -12,9 +12,10 @@ export const trainStep: StepDefinition = {
   jobKinds: ['artifact.import', 'train.run'],
   pending: null,
   settings: [
+    { name: 'QLoRA', value: 'NF4 4-bit base projections + double quant, bf16 compute', note: 'dequantised on the fly in forward and backward; or LoRA over full-precision weights' },
     { name: 'LoRA', value: 'r=32, alpha=32 on q, k, v, o, gate, up, down', note: 'PEFT initialisation and keys: checkpoints load in PEFT and vLLM' },
     { name: 'optimizer', value: 'AdamW, lr 2e-4, 5 warmup steps, linear decay', note: 'gradient clipping at 1.0; loss averaged over all target tokens of the accumulated batch' },
     { name: 'batch', value: '2 × accumulation 8', note: null },
-    { name: 'not in this build', value: 'NF4 (QLoRA), 8-bit AdamW, gradient checkpointing', note: 'LoRA over bf16/fp32 weights only' },
+    { name: 'not in this build', value: '8-bit AdamW, gradient checkpointing', note: 'AdamW states are fp32' },
   ],
 };

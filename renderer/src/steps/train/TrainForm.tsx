@@ -57,6 +57,7 @@ export function TrainForm() {
       saveEvery: Math.round(nums.saveEvery!),
       evalEvery: Math.round(nums.evalEvery!),
       dtype: f.dtype as 'float32' | 'bfloat16',
+      quant: f.quant as 'none' | 'nf4' | 'nf4-dq',
       device: f.device,
     };
     start({ kind: 'train.run', step: 'train', config });
@@ -85,6 +86,11 @@ export function TrainForm() {
         <option value="bfloat16">bf16</option>
         <option value="float32">fp32</option>
       </TextField>
+      <TextField select label="Base projections" size="small" value={f.quant} onChange={set('quant')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-quant-select' }, inputLabel: { shrink: true } }}>
+        <option value="none">full precision (LoRA)</option>
+        <option value="nf4">NF4 4-bit (QLoRA)</option>
+        <option value="nf4-dq">NF4 4-bit + double quant (QLoRA)</option>
+      </TextField>
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
@@ -98,6 +104,6 @@ export function TrainForm() {
 function fieldsOf(p: TrainPreset) {
   return {
     r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
-    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, device: p.device,
+    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, quant: p.quant as string, device: p.device,
   };
 }
