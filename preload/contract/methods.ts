@@ -7,6 +7,7 @@ import {
 } from './models';
 import { JobStart } from './jobs';
 import { ConvertPreview, ConvertPreviewParams } from './convert';
+import { TrainEstimate, TrainEstimateParams } from './train';
 
 const none = z.object({}).strict();
 const absPath = z.string().min(1, 'a folder path is required');
@@ -47,6 +48,7 @@ export const methods = {
   'review.saveFilter': { params: z.object({ name: z.string().trim().min(1, 'a filter name is required').max(120), rules: FilterRules }).strict(), result: SavedFilter },
 
   'convert.preview': { params: ConvertPreviewParams.strict(), result: ConvertPreview },
+  'train.estimate': { params: TrainEstimateParams.strict(), result: TrainEstimate },
 
   'system.report': { params: none, result: SystemReport },
 } as const;

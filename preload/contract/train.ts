@@ -37,3 +37,22 @@ export const TrainConfig = z.object({
   // Continue from a checkpoint artifact of an earlier run with the same settings.
   resumeFrom: z.string().min(1).optional(),
 });
+
+export const TrainEstimateParams = z.object({
+  baseArtifactId: z.string().min(1),
+  datasetArtifactId: z.string().min(1).optional(),
+  lora: TrainLora.default({ r: 32, alpha: 32, dropout: 0, rslora: false, targets: [...LORA_TARGETS] }),
+  dtype: z.enum(['float32', 'bfloat16']).default('bfloat16'),
+  quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
+  batchSize: z.number().int().min(1).default(2),
+});
+
+export const TrainEstimate = z.object({
+  weightsBytes: z.number(),
+  loraBytes: z.number(),
+  activationBytes: z.number(),
+  totalBytes: z.number(),
+  seqLen: z.number(),
+  seqLenSource: z.string(),
+  gpus: z.array(z.object({ name: z.string(), totalMemoryBytes: z.number() })),
+});

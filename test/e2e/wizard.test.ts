@@ -231,6 +231,7 @@ describe('studio wizard in Chromium', () => {
     await page.getByTestId('train-base-select').selectOption({ label: (await page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).textContent())! });
     await page.getByTestId('train-dataset-select').selectOption({ index: 1 });
     await page.getByTestId('train-preset-select').selectOption('cpu-check');
+    await expect.poll(() => page.getByTestId('train-memory').textContent(), { timeout: 15_000 }).toMatch(/About [\d.]+ GB: weights/);
     await page.getByTestId('train-max-steps-input').fill('12');
     await page.getByTestId('train-save-every-input').fill('0');
     await page.getByTestId('train-name-input').fill('e2e-lora');

@@ -11,6 +11,7 @@ import { StudioError } from '../util/errors';
 import { listDirs } from './listDirs';
 import { Review } from '../steps/filter/review';
 import { previewInProject } from '../steps/convert/preview';
+import { estimateInProject } from '../steps/train/estimate';
 
 type In<M extends MethodName> = z.output<Methods[M]['params']>;
 export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
@@ -74,6 +75,7 @@ export function createHandlers(studio: Studio): Handlers {
     'review.saveFilter': ({ name, rules }) => new Review(studio.requireProject().project).saveFilter(name, rules),
 
     'convert.preview': (p) => previewInProject(studio.requireProject().project, p),
+    'train.estimate': (p) => estimateInProject(studio.requireProject().project, p),
 
     'system.report': () => systemReport(),
   };

@@ -10,6 +10,7 @@ import type { Params } from '../../../../preload/contract';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
+import { MemoryEstimate } from './MemoryEstimate';
 import { PRESETS, type TrainPreset } from './presets';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'train.run' }>['config'];
@@ -93,6 +94,7 @@ export function TrainForm() {
       </TextField>
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
+      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1) } : null} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>

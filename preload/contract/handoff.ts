@@ -1,0 +1,165 @@
+// Steps 5 and 7 and the cluster export: Hub sign-in and upload, the verl-agent
+// GiGPO launch folder, and the TRL + accelerate training project.
+import { z } from 'zod';
+import { GAME_IDS } from './jobs';
+
+export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+// A mirror or enterprise hub; credentials belong in sign-in, never in the URL (it is stored with the job).
+export const HubEndpoint = z
+  .string()
+  .trim()
+  .url('endpoint must be a URL such as https://huggingface.co')
+  .refine((u) => /^https?:\/\//i.test(u), 'endpoint must start with http:// or https://')
+  .refine((u) => !/^https?:\/\/[^/]*@/i.test(u), 'endpoint must not carry a user name or password; sign in with a token instead');
+
+export const HubSignInParams = z.object({
+  token: z
+    .string()
+    .trim()
+    .min(1, 'token is required')
+    .regex(/^hf_[A-Za-z0-9]+$/, 'token must be a Hugging Face access token (it starts with hf_)'),
+  endpoint: HubEndpoint.optional(),
+});
+export type HubSignInParams = z.infer<typeof HubSignInParams>;
+
+/** Who the stored token belongs to; never the token itself. */
+export const HubAccount = z.object({
+  name: z.string(),
+  type: z.enum(['user', 'org', 'app']),
+  orgs: z.array(z.string()),
+  endpoint: z.string(),
+  // env: HF_TOKEN; file: encrypted file; keychain: the OS keychain (Electron safeStorage).
+  source: z.enum(['env', 'file', 'keychain']),
+});
+export type HubAccount = z.infer<typeof HubAccount>;
+
+export const HubStatus = z.object({ signedIn: z.boolean(), account: HubAccount.nullable() });
+export type HubStatus = z.infer<typeof HubStatus>;
+
+const REPO_PART = /^[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9])?$/;
+
+export const HubRepoName = z
+  .string()
+  .trim()
+  .min(1, 'repo is required')
+  .refine((r) => {
+    const parts = r.split('/');
+    return parts.length <= 2 && parts.every((p) => REPO_PART.test(p) && !p.includes('--') && !p.includes('..'));
+  }, 'repo must be "name" or "namespace/name" (letters, digits, "-", "_", "."; at most 96 characters each)');
+
+export const UploadConfig = z.object({
+  artifactId: z.string().min(1, 'choose an adapter or a merged model'),
+  // "name" uploads under the signed-in account; "org/name" under an organisation.
+  repo: HubRepoName,
+  private: z.boolean().default(true),
+  // Create the repo when it does not exist (an existing one is reused as it is).
+  create: z.boolean().default(true),
+  endpoint: HubEndpoint.optional(),
+  commitMessage: z.string().trim().min(1).max(500).optional(),
+});
+export type UploadConfig = z.infer<typeof UploadConfig>;
+
+// verl-agent's make_envs has Sokoban and the gym_cards games; FrozenLake is only a text env in RAGEN.
+export const RL_GAMES = GAME_IDS.filter((g) => g !== 'frozenlake');
+
+const positive = (max: number) => z.number().int().min(1).max(max);
+
+// Defaults: ARLArena's train_gigpo_ablation.sh (arlarena.md §7.2) with the GiGPO estimator.
+export const GigpoHyperParams = z.object({
+  groupSize: positive(64).default(8), // env.rollout.n: episodes per level
+  trainDataSize: positive(4096).default(32), // env groups per step (data.train_batch_size)
+  valDataSize: positive(4096).default(128),
+  ppoMiniBatchSize: positive(65536).default(64),
+  ppoMicroBatchSizePerGpu: positive(1024).default(8),
+  logProbMicroBatchSizePerGpu: positive(1024).default(16),
+  lr: z.number().gt(0).max(1).default(1e-6),
+  lrWarmupStepsRatio: z.number().min(0).max(1).default(0.1),
+  useKlLoss: z.boolean().default(true),
+  klLossCoef: z.number().min(0).max(10).default(0.001),
+  klLossType: z.enum(['low_var_kl', 'kl', 'abs', 'mse']).default('low_var_kl'),
+  entropyCoeff: z.number().min(0).max(1).default(0),
+  rolloutEngine: z.enum(['vllm', 'sglang']).default('vllm'),
+  tensorParallelSize: positive(64).default(1),
+  gpuMemoryUtilization: z.number().gt(0).max(1).default(0.5),
+  maxTurns: positive(500).default(15), // env.max_steps
+  maxPromptLength: positive(131072).default(1024),
+  maxResponseLength: positive(131072).default(500),
+  gamma: z.number().min(0).max(1).default(0.95),
+  stepAdvantageW: z.number().min(0).max(100).default(1.0),
+  gigpoMode: z.enum(['mean_std_norm', 'mean_norm']).default('mean_std_norm'),
+  invalidActionPenaltyCoef: z.number().min(0).max(10).default(0.1),
+  valTemperature: z.number().min(0).max(2).default(0.4),
+  paramOffload: z.boolean().default(true),
+  totalEpochs: positive(100000).default(150),
+  saveFreq: z.number().int().min(-1).max(100000).default(10),
+  testFreq: z.number().int().min(-1).max(100000).default(5),
+  gpusPerNode: positive(64).default(4),
+  nodes: positive(1024).default(1),
+  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  // wandb needs a login on the cluster; console always works.
+  loggers: z.array(z.enum(['console', 'wandb', 'tensorboard'])).min(1).default(['console']),
+  projectName: z.string().trim().regex(/^[\w.-]{1,100}$/, 'projectName: letters, digits, ".", "-" or "_"').optional(),
+});
+
+export const RlHandoffConfig = GigpoHyperParams.extend({
+  mergedArtifactId: z.string().min(1, 'choose a merged model'),
+  game: z.enum(GAME_IDS).default('sokoban'),
+  // The game's own settings (room size, boxes…); the rendered frames and the env arguments follow them.
+  gameSettings: z.record(z.string(), z.unknown()).default({}),
+  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+}).superRefine((c, ctx) => {
+  if (!(RL_GAMES as readonly string[]).includes(c.game))
+    ctx.addIssue({ code: 'custom', path: ['game'], message: `verl-agent has no ${c.game} environment; choose one of ${RL_GAMES.join(', ')}` });
+  if (c.tensorParallelSize > c.gpusPerNode)
+    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `tensorParallelSize (${c.tensorParallelSize}) cannot exceed gpusPerNode (${c.gpusPerNode})` });
+  else if ((c.gpusPerNode * c.nodes) % c.tensorParallelSize !== 0)
+    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `the ${c.gpusPerNode * c.nodes} GPUs must split evenly into tensor-parallel groups of ${c.tensorParallelSize}` });
+  if (c.ppoMicroBatchSizePerGpu > c.ppoMiniBatchSize)
+    ctx.addIssue({ code: 'custom', path: ['ppoMicroBatchSizePerGpu'], message: 'ppoMicroBatchSizePerGpu cannot exceed ppoMiniBatchSize' });
+});
+export type RlHandoffConfig = z.infer<typeof RlHandoffConfig>;
+
+export const RlLaunchConfig = z.object({
+  launchArtifactId: z.string().min(1, 'choose a launch folder'),
+  // A verl-agent (or ARLArena) checkout to run from; else python3 must import verl and agent_system as installed.
+  verlAgentDir: z.string().min(1).optional(),
+  // Extra Hydra overrides appended to the command line, e.g. trainer.total_epochs=1.
+  extraArgs: z.array(z.string().min(1).max(1000).regex(/^[\w.+~-]+=/, 'each extra argument must be key=value')).max(200).default([]),
+});
+export type RlLaunchConfig = z.infer<typeof RlLaunchConfig>;
+
+export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+
+export const TrainExportConfig = z.object({
+  datasetArtifactId: z.string().min(1, 'choose a converted dataset'),
+  // A local model folder or a Hub id such as Qwen/Qwen3-VL-4B-Instruct.
+  baseModel: z.string().trim().min(1, 'baseModel is required (a folder or a Hub id)'),
+  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  // Where to write the project; inside this project's artifacts when absent.
+  dest: z.string().min(1).optional(),
+  lora: z
+    .object({
+      r: positive(1024).default(32),
+      alpha: z.number().gt(0).max(4096).default(32),
+      dropout: z.number().min(0).max(0.9).default(0),
+      targets: z.array(z.string().regex(/^[\w.]+$/, 'a target module is a module name such as q_proj')).min(1).default([...LORA_TARGETS]),
+    })
+    .default({ r: 32, alpha: 32, dropout: 0, targets: [...LORA_TARGETS] }),
+  qlora: z.boolean().default(true),
+  lr: z.number().gt(0).max(1).default(2e-4),
+  epochs: z.number().gt(0).max(1000).default(1),
+  // Overrides epochs when set.
+  maxSteps: positive(10_000_000).optional(),
+  warmupRatio: z.number().min(0).max(1).default(0.03),
+  perDeviceBatchSize: positive(1024).default(2),
+  gradAccum: positive(1024).default(8),
+  // assistant: loss on the assistant replies only; all: the whole sequence.
+  lossOn: z.enum(['assistant', 'all']).default('assistant'),
+  strategy: z.enum(['deepspeed-zero2', 'deepspeed-zero3', 'fsdp']).default('deepspeed-zero2'),
+  gpus: positive(64).default(8), // per machine
+  nodes: positive(1024).default(1),
+  seed: z.number().int().min(0).max(2 ** 31).default(42),
+  dataMode: z.enum(['copy', 'link']).default('link'),
+});
+export type TrainExportConfig = z.infer<typeof TrainExportConfig>;
