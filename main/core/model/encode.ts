@@ -19,13 +19,18 @@ export interface Encoded {
 
 export const IGNORE = -100;
 
-export function encodeConversation(messages: ChatMessage[], images: Buffer[], text: TextSide, labels: 'assistant' | 'all' = 'assistant'): Encoded {
+/** The prompt for generating the next assistant turn: the messages, then the template's generation prompt; no labels. */
+export function encodePrompt(messages: ChatMessage[], images: Buffer[], text: TextSide): Encoded {
+  return encodeConversation(messages, images, text, 'none');
+}
+
+export function encodeConversation(messages: ChatMessage[], images: Buffer[], text: TextSide, labels: 'assistant' | 'all' | 'none' = 'assistant'): Encoded {
   const tok = text.tokenizer;
   if (!tok) throw new Error('encoding needs the model folder’s tokenizer.json');
   const pad = tok.specialIds.get('<|image_pad|>');
   if (pad === undefined) throw new Error(`${tok.source}: has no <|image_pad|> token`);
-  const rendered = text.render(messages);
-  const spans = labels === 'all' ? [[0, rendered.length] as [number, number]] : lossSpans(rendered, messages, (m) => m.role === 'assistant');
+  const rendered = text.render(messages, labels === 'none');
+  const spans: [number, number][] = labels === 'none' ? [] : labels === 'all' ? [[0, rendered.length]] : lossSpans(rendered, messages, (m) => m.role === 'assistant');
   const proc = processorFromConfig(text.preprocessor, text.sizing);
   const processed = images.map((png) => processImage(png, proc));
   const inputIds: number[] = [];

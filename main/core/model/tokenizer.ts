@@ -40,6 +40,7 @@ function byteToUnicode(): string[] {
   return out;
 }
 const BYTE_CHARS = byteToUnicode();
+const CHAR_BYTES = new Map(BYTE_CHARS.map((c, b) => [c, b]));
 
 /**
  * Oniguruma patterns use (?i:...) for the English contractions; V8 before
@@ -57,6 +58,7 @@ export class BpeTokenizer {
   private readonly split: RegExp;
   private readonly nfc: boolean;
   private readonly cache = new Map<string, number[]>();
+  private byId: Map<number, string> | null = null;
   readonly specialIds: Map<string, number>;
 
   constructor(json: TokenizerJson, readonly source = 'tokenizer.json') {
@@ -109,6 +111,23 @@ export class BpeTokenizer {
       if (at < normal.length) ids.push(...this.word(normal.slice(at)));
     });
     return ids;
+  }
+
+  /** Token ids back to text (byte-level: invalid UTF-8 sequences become U+FFFD). */
+  decode(ids: ArrayLike<number>): string {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const [tok, id] of this.vocab) this.byId.set(id, tok);
+      for (const t of this.added) this.byId.set(t.id, t.content);
+    }
+    const bytes: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const tok = this.byId.get(ids[i]!);
+      if (tok === undefined) continue;
+      if (this.specialIds.has(tok)) bytes.push(...Buffer.from(tok, 'utf8'));
+      else for (const ch of tok) bytes.push(CHAR_BYTES.get(ch) ?? 63);
+    }
+    return Buffer.from(bytes).toString('utf8');
   }
 
   count(text: string): number {

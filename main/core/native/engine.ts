@@ -60,6 +60,8 @@ export interface EngineAddon {
   trainStep(trainer: unknown, microBatches: EngineBatch[]): Promise<StepResult>;
   evaluate(trainer: unknown, batches: EngineBatch[]): Promise<{ loss: number | null; tokens: number }>;
   trainerForward(trainer: unknown, batch: EngineBatch): Promise<ForwardResult>;
+  /** Greedy continuation of one prompt with the current adapter. */
+  generate(trainer: unknown, prompt: EngineBatch, opts: { maxNewTokens: number; stopIds: number[] }): Promise<Int32Array>;
   /** Each resolves with the number of optimizer steps done. */
   saveAdapter(trainer: unknown, file: string): Promise<number>;
   saveState(trainer: unknown, file: string): Promise<number>;

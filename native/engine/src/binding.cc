@@ -363,6 +363,35 @@ Napi::Value TrainerForward(const Napi::CallbackInfo& info) {
       });
 }
 
+// generate(trainer, batch, {maxNewTokens, stopIds}) → Int32Array of the new token ids
+Napi::Value Generate(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto t = trainer_of(info);
+  Batch b;
+  int64_t max_new = 32;
+  std::vector<int64_t> stop;
+  try {
+    b = parse_batch(info[1].As<Napi::Object>());
+    if (info.Length() > 2 && info[2].IsObject()) {
+      auto o = info[2].As<Napi::Object>();
+      max_new = static_cast<int64_t>(num(o, "maxNewTokens", 32));
+      if (o.Has("stopIds")) {
+        auto a = o.Get("stopIds").As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) stop.push_back(a.Get(i).As<Napi::Number>().Int64Value());
+      }
+    }
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  return run_task<std::vector<int64_t>>(
+      env, [t, b, max_new, stop]() { return t->generate(b, max_new, stop); },
+      [](Napi::Env env, const std::vector<int64_t>& ids) {
+        auto arr = Napi::Int32Array::New(env, ids.size());
+        for (size_t i = 0; i < ids.size(); i++) arr[i] = static_cast<int32_t>(ids[i]);
+        return arr;
+      });
+}
+
 Napi::Value SaveAdapter(const Napi::CallbackInfo& info) { return FileTask(info, 0); }
 Napi::Value SaveState(const Napi::CallbackInfo& info) { return FileTask(info, 1); }
 Napi::Value LoadState(const Napi::CallbackInfo& info) { return FileTask(info, 2); }
@@ -384,6 +413,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("trainStep", Napi::Function::New(env, TrainStep));
   exports.Set("evaluate", Napi::Function::New(env, Evaluate));
   exports.Set("trainerForward", Napi::Function::New(env, TrainerForward));
+  exports.Set("generate", Napi::Function::New(env, Generate));
   exports.Set("saveAdapter", Napi::Function::New(env, SaveAdapter));
   exports.Set("saveState", Napi::Function::New(env, SaveState));
   exports.Set("loadState", Napi::Function::New(env, LoadState));

@@ -41,6 +41,8 @@ class Trainer {
   void load_state(const std::string& file);
   const Lora& lora() const { return *lora_; }
   Output forward(const Batch& b) const { return model_->forward(b, lora_.get(), false); }
+  // Greedy continuation of one prompt (batch of 1) with the current adapter, until a stop id or max_new tokens.
+  std::vector<int64_t> generate(const Batch& prompt, int64_t max_new, const std::vector<int64_t>& stop) const;
 
  private:
   std::shared_ptr<Qwen3VL> model_;

@@ -63,6 +63,11 @@ describe('byte-level BPE tokenizer', () => {
     expect(SPECIALS.every((s) => tok.specialIds.has(s))).toBe(true);
   });
 
+  it('decodes what it encodes, special tokens and multi-byte characters included', () => {
+    const text = '<|im_start|>user\nhello  wörld ✓ 42<|im_end|>\n';
+    expect(tok.decode(tok.encode(text))).toBe(text);
+  });
+
   it('rejects tokenizers of another kind with the file named', () => {
     expect(() => new BpeTokenizer({ model: { type: 'Unigram' } } as never, 'x/tokenizer.json')).toThrow(/x\/tokenizer.json: model.type must be "BPE"/);
   });

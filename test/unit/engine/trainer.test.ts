@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../main/core/model/chat';
-import { collate, encodeConversation, type Encoded } from '../../../main/core/model/encode';
+import { collate, encodeConversation, encodePrompt, type Encoded } from '../../../main/core/model/encode';
 import { loadTextSide } from '../../../main/core/model/textSide';
 import { engineState, type EngineAddon } from '../../../main/core/native/engine';
 import { mergeModel } from '../../../main/core/steps/merge/mergeModel';
@@ -102,6 +102,11 @@ describe('native LoRA trainer', () => {
     for (let i = 1; i < 80; i++) last = await e.trainStep(t, [collate(set, pad())]);
     expect(first.loss).toBeGreaterThan(2);
     expect(last.loss).toBeLessThan(0.05);
+    // Greedy generation with the adapter now answers with what it learned, and stops at the end of the turn.
+    const text = loadTextSide(dir);
+    const prompt = encodePrompt([{ role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'hello 2' }] }], [frame(2, 0)], text);
+    const ids = await e.generate(t, collate([prompt], pad()), { maxNewTokens: 20, stopIds: [specialId('<|im_end|>')] });
+    expect(text.tokenizer!.decode(ids)).toBe('<action> down</action><|im_end|>');
 
     const adapter = join(tempDir(), 'adapter');
     mkdirSync(adapter);

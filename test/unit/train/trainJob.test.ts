@@ -53,6 +53,8 @@ describe('train step (job + worker process)', () => {
     expect(loss[23]!.value).toBeLessThan(loss[0]!.value * 0.5);
     expect(d.metrics.filter((m) => m.name === 'val_loss').map((m) => m.step)).toEqual([8, 16, 24]);
     expect(d.metrics.some((m) => m.name === 'tokens_per_s' && m.value > 0)).toBe(true);
+    // Held-out prompts answered by the adapter at each evaluation.
+    expect(d.logs.filter((l) => /^sample 1 at step (8|16|24): "/.test(l.message)).length).toBe(3);
     const outs = project.store.runOutputs(r.id);
     expect(outs.map((a) => a.kind)).toEqual(['adapter', 'adapter', 'adapter']);
     const last = outs.find((a) => (JSON.parse(a.meta_json) as { step: number }).step === 24)!;

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TrainConfig } from '../../../../preload/contract/train';
-import { collate, encodeConversation, type EngineBatch } from '../../model/encode';
+import { collate, encodeConversation, encodePrompt, type EngineBatch } from '../../model/encode';
 import { loadTextSide } from '../../model/textSide';
 import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
@@ -119,6 +119,22 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     }
     return (await engine.evaluate(trainer, batches)).loss;
   };
+  // A few held-out prompts answered by the current adapter, so progress can be read, not only plotted.
+  const samplesFrom = val && val.length ? val : train;
+  const stopIds = ['<|im_end|>', '<|endoftext|>'].map((t) => tok.specialIds.get(t)).filter((x): x is number => x !== undefined);
+  const answerSamples = async (): Promise<void> => {
+    for (let i = 0; i < Math.min(3, samplesFrom.length); i++) {
+      const x = await samplesFrom.get(i);
+      const lastAssistant = x.messages.map((m) => m.role).lastIndexOf('assistant');
+      if (lastAssistant <= 0) continue;
+      const prompt = x.messages.slice(0, lastAssistant);
+      const images = x.images.slice(0, prompt.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0));
+      const ids = await engine.generate(trainer, collate([encodePrompt(prompt, images, text)], pad), { maxNewTokens: 48, stopIds });
+      const answer = tok.decode([...ids].filter((t) => !stopIds.includes(t)));
+      const want = x.messages[lastAssistant]!.content.map((p) => p.text ?? '').join('');
+      ev.log('info', `sample ${i + 1} at step ${step}: ${JSON.stringify(answer)}${answer.trim() === want.trim() ? ' (matches the reference)' : ` (reference: ${JSON.stringify(want.slice(0, 200))})`}`);
+    }
+  };
   const save = async (dir: string, metrics: Record<string, number>): Promise<void> => {
     const tmp = `${dir}.partial`;
     rmSync(tmp, { recursive: true, force: true });
@@ -164,12 +180,14 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     if (s.evalEvery > 0 && step % s.evalEvery === 0 && step < total) {
       valLoss = await validate();
       if (valLoss !== null) ev.metric('val_loss', step, valLoss);
+      await answerSamples();
     }
     if (s.saveEvery > 0 && step % s.saveEvery === 0 && step < total) await save(join(input.outDir, `checkpoint-${step}`), { loss: r.loss });
   }
   if (!stopped) {
     valLoss = await validate();
     if (valLoss !== null) ev.metric('val_loss', step, valLoss);
+    await answerSamples();
   }
   // The last state is always saved: a stopped run resumes from it, a finished one is the adapter.
   await save(join(input.outDir, `checkpoint-${step}`), { ...(last !== null ? { loss: last } : {}), ...(valLoss !== null ? { val_loss: valLoss } : {}) });
