@@ -15,6 +15,12 @@ import { importTrajectoriesJob } from './steps/rollout/importJob';
 import { JobRunner } from './jobs/jobRunner';
 import { convertJob } from './steps/convert/convertJob';
 import { trainJob } from './steps/train/trainJob';
+import { makeUploadJob } from './steps/upload/uploadJob';
+import { defaultTokenStore, type SafeStorageLike, type TokenStore } from './steps/upload/tokenStore';
+import { rlHandoffJob } from './steps/rl/rlJob';
+import { makeRlLaunchJob } from './steps/rl/launchJob';
+import { trainExportJob } from './steps/export/trainExportJob';
+import { dirname } from 'node:path';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, type Project } from './project/project';
 import { StudioError } from './util/errors';
@@ -27,16 +33,21 @@ export interface StudioOptions {
   concurrency?: number;
   /** The Electron shell supplies the OS folder dialog; server mode has none. */
   pickFolder?: (title: string) => Promise<string | null>;
+  /** Electron's safeStorage (OS keychain) for the Hub token; without it an encrypted file or HF_TOKEN. */
+  safeStorage?: SafeStorageLike;
+  tokenStore?: TokenStore;
 }
 
 export class Studio {
   readonly events = new StudioEvents();
   readonly appState: AppStateStore;
+  readonly tokenStore: TokenStore;
   private current: { project: Project; runner: JobRunner } | null = null;
   private readonly handlers: Handlers;
 
   constructor(readonly options: StudioOptions) {
     this.appState = new AppStateStore(options.configDir);
+    this.tokenStore = options.tokenStore ?? defaultTokenStore({ configDir: dirname(this.appState.file), safeStorage: options.safeStorage });
     this.handlers = createHandlers(this);
   }
 
@@ -80,6 +91,10 @@ export class Studio {
     runner.register(exportMergedJob);
     runner.register(convertJob);
     runner.register(trainJob);
+    runner.register(makeUploadJob(this.tokenStore));
+    runner.register(rlHandoffJob);
+    runner.register(makeRlLaunchJob());
+    runner.register(trainExportJob);
     const previous = this.current;
     this.current = { project, runner };
     if (previous) void this.closeEntry(previous);

@@ -1,6 +1,6 @@
 // The Electron shell: a window, the OS folder dialog and IPC to the core.
 // Everything else lives in main/core and runs the same in plain Node.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { Studio, toWireError } from '../core/studio';
 import { hardenSession, hardenWindow } from './security';
@@ -31,6 +31,7 @@ if (!app.requestSingleInstanceLock()) {
     studio = new Studio({
       shell: 'electron',
       configDir: app.getPath('userData'),
+      safeStorage, // the Hub token goes to the OS keychain
       pickFolder: async (title) => {
         const r = await dialog.showOpenDialog(win!, { title, properties: ['openDirectory', 'createDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);

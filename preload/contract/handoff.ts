@@ -1,7 +1,8 @@
 // Steps 5 and 7 and the cluster export: Hub sign-in and upload, the verl-agent
 // GiGPO launch folder, and the TRL + accelerate training project.
+// Only zod and ./train: jobs.ts imports these schemas for JobStart, so importing from it here would be a cycle.
 import { z } from 'zod';
-import { GAME_IDS } from './jobs';
+import { LORA_TARGETS } from './train';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -37,6 +38,23 @@ export type HubAccount = z.infer<typeof HubAccount>;
 export const HubStatus = z.object({ signedIn: z.boolean(), account: HubAccount.nullable() });
 export type HubStatus = z.infer<typeof HubStatus>;
 
+/** One recorded upload (project table hub_uploads). */
+export const HubUpload = z.object({
+  id: z.string(),
+  artifactId: z.string().nullable(),
+  runId: z.string().nullable(),
+  endpoint: z.string(),
+  repo: z.string(),
+  revision: z.string(),
+  commitOid: z.string().nullable(),
+  commitUrl: z.string(),
+  private: z.boolean(),
+  files: z.number().int(),
+  bytes: z.number(),
+  createdAt: z.string(),
+});
+export type HubUpload = z.infer<typeof HubUpload>;
+
 const REPO_PART = /^[A-Za-z0-9](?:[\w.-]{0,94}[A-Za-z0-9])?$/;
 
 export const HubRepoName = z
@@ -60,8 +78,9 @@ export const UploadConfig = z.object({
 });
 export type UploadConfig = z.infer<typeof UploadConfig>;
 
-// verl-agent's make_envs has Sokoban and the gym_cards games; FrozenLake is only a text env in RAGEN.
-export const RL_GAMES = GAME_IDS.filter((g) => g !== 'frozenlake');
+// The studio's games that verl-agent's make_envs knows (Sokoban and the gym_cards games), a
+// subset of GAME_IDS; FrozenLake is only a text env in RAGEN there.
+export const RL_GAMES = ['sokoban', 'points24', 'ezpoints', 'numberline', 'blackjack'] as const;
 
 const positive = (max: number) => z.number().int().min(1).max(max);
 
@@ -104,13 +123,11 @@ export const GigpoHyperParams = z.object({
 
 export const RlHandoffConfig = GigpoHyperParams.extend({
   mergedArtifactId: z.string().min(1, 'choose a merged model'),
-  game: z.enum(GAME_IDS).default('sokoban'),
+  game: z.enum(RL_GAMES, { error: (iss) => `verl-agent has no ${String(iss.input)} environment; choose one of ${RL_GAMES.join(', ')}` }).default('sokoban'),
   // The game's own settings (room size, boxes…); the rendered frames and the env arguments follow them.
   gameSettings: z.record(z.string(), z.unknown()).default({}),
   name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
 }).superRefine((c, ctx) => {
-  if (!(RL_GAMES as readonly string[]).includes(c.game))
-    ctx.addIssue({ code: 'custom', path: ['game'], message: `verl-agent has no ${c.game} environment; choose one of ${RL_GAMES.join(', ')}` });
   if (c.tensorParallelSize > c.gpusPerNode)
     ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `tensorParallelSize (${c.tensorParallelSize}) cannot exceed gpusPerNode (${c.gpusPerNode})` });
   else if ((c.gpusPerNode * c.nodes) % c.tensorParallelSize !== 0)
@@ -129,7 +146,6 @@ export const RlLaunchConfig = z.object({
 });
 export type RlLaunchConfig = z.infer<typeof RlLaunchConfig>;
 
-export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
 
 export const TrainExportConfig = z.object({
   datasetArtifactId: z.string().min(1, 'choose a converted dataset'),

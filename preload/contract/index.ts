@@ -2,6 +2,7 @@ export * from './models';
 export * from './jobs';
 export * from './convert';
 export * from './train';
+export * from './handoff';
 export * from './methods';
 export * from './envelope';
 

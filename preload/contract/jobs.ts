@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ArtifactKind, FilterRules, StepId } from './models';
 import { ConvertConfig } from './convert';
 import { TrainConfig } from './train';
+import { RlHandoffConfig, RlLaunchConfig, TrainExportConfig, UploadConfig } from './handoff';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -92,6 +93,10 @@ export const JobStart = z.discriminatedUnion('kind', [
   start('merge.export', ExportMergedConfig),
   start('convert.run', ConvertConfig),
   start('train.run', TrainConfig),
+  start('upload.run', UploadConfig),
+  start('rl.handoff', RlHandoffConfig),
+  start('rl.launch', RlLaunchConfig),
+  start('train.export', TrainExportConfig),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

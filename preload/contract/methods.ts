@@ -8,6 +8,7 @@ import {
 import { JobStart } from './jobs';
 import { ConvertPreview, ConvertPreviewParams } from './convert';
 import { TrainEstimate, TrainEstimateParams } from './train';
+import { HubAccount, HubSignInParams, HubStatus, HubUpload } from './handoff';
 
 const none = z.object({}).strict();
 const absPath = z.string().min(1, 'a folder path is required');
@@ -49,6 +50,11 @@ export const methods = {
 
   'convert.preview': { params: ConvertPreviewParams.strict(), result: ConvertPreview },
   'train.estimate': { params: TrainEstimateParams.strict(), result: TrainEstimate },
+
+  'hub.status': { params: z.object({ verify: z.boolean().optional() }).strict(), result: HubStatus },
+  'hub.signIn': { params: HubSignInParams.strict(), result: HubAccount },
+  'hub.signOut': { params: none, result: HubStatus },
+  'hub.uploads': { params: z.object({ artifactId: z.string().optional() }).strict(), result: z.array(HubUpload) },
 
   'system.report': { params: none, result: SystemReport },
 } as const;

@@ -12,6 +12,8 @@ import { listDirs } from './listDirs';
 import { Review } from '../steps/filter/review';
 import { previewInProject } from '../steps/convert/preview';
 import { estimateInProject } from '../steps/train/estimate';
+import { hubStatus, signIn, signOut } from '../steps/upload/hubAuth';
+import { listUploads } from '../steps/upload/uploads';
 
 type In<M extends MethodName> = z.output<Methods[M]['params']>;
 export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
@@ -76,6 +78,10 @@ export function createHandlers(studio: Studio): Handlers {
 
     'convert.preview': (p) => previewInProject(studio.requireProject().project, p),
     'train.estimate': (p) => estimateInProject(studio.requireProject().project, p),
+    'hub.status': (p) => hubStatus(studio.tokenStore, { verify: p.verify }),
+    'hub.signIn': (p) => signIn(studio.tokenStore, p),
+    'hub.signOut': async () => (await signOut(studio.tokenStore), hubStatus(studio.tokenStore)),
+    'hub.uploads': (p) => listUploads(studio.requireProject().project, p.artifactId),
 
     'system.report': () => systemReport(),
   };

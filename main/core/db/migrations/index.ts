@@ -2,6 +2,7 @@
 // Append only: never edit a migration that has shipped.
 import { migration001 } from './001_initial';
 import { migration002 } from './002_rollouts';
+import { migration003 } from './003_uploads';
 
 export interface Migration {
   version: number;
@@ -9,5 +10,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003];
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -9,10 +9,12 @@ export const uploadStep: StepDefinition = {
     { kind: 'merged-model', label: 'Merged model folder', required: false },
   ],
   outputs: [],
-  jobKinds: ['artifact.import'],
-  pending: 'Hub sign-in and upload arrive with the upload & RL handoff issue.',
+  jobKinds: ['artifact.import', 'upload.run'],
+  pending: null,
   settings: [
     { name: 'visibility', value: 'private', note: 'new repos are private by default' },
     { name: 'endpoint', value: 'https://huggingface.co', note: 'a mirror or enterprise hub can be set' },
+    { name: 'token', value: 'OS keychain (app), encrypted file or HF_TOKEN (CLI/server)', note: 'never in the project database, logs or exports' },
+    { name: 'model card', value: 'written for each upload', note: 'base model, dataset lineage, LoRA settings, training summary, how to load' },
   ],
 };

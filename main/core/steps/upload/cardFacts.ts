@@ -1,0 +1,142 @@
+// What the model card says, gathered from the project: the base model, the
+// datasets upstream (with sizes), the LoRA settings and the training curves.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Artifact, LineageNode } from '../../../../preload/contract';
+import { lineageOf } from '../../lineage/lineage';
+import type { Project } from '../../project/project';
+
+export interface LoraFacts {
+  r: number | null;
+  alpha: number | null;
+  dropout: number | null;
+  targets: string[];
+  rslora: boolean;
+  dora: boolean;
+}
+
+export interface DatasetFacts {
+  kind: string;
+  name: string;
+  sizeBytes: number;
+  samples: number | null;
+}
+
+export interface CurveFacts {
+  name: string;
+  points: number;
+  firstStep: number;
+  lastStep: number;
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+}
+
+export interface CardFacts {
+  kind: 'adapter' | 'merged-model';
+  artifactName: string;
+  /** A Hub id (namespace/name) when the base is one; else null. */
+  baseModelId: string | null;
+  /** How to name the base in prose: the Hub id, or the folder it was loaded from. */
+  baseModelText: string;
+  lora: LoraFacts | null;
+  datasets: DatasetFacts[];
+  training: { runTitle: string; curves: CurveFacts[] } | null;
+  lineage: string[];
+}
+
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const DATASET_KINDS = new Set(['dataset-parquet', 'dataset-json', 'trajectories']);
+
+function flatten(node: LineageNode, out: LineageNode[] = []): LineageNode[] {
+  out.push(node);
+  for (const i of node.producedBy?.inputs ?? []) flatten(i, out);
+  return out;
+}
+
+export function lineageLines(node: LineageNode, depth = 0, out: string[] = []): string[] {
+  const a = node.artifact;
+  const by = node.producedBy ? ` ← ${node.producedBy.run.title}` : '';
+  out.push(`${'  '.repeat(depth)}${a.kind} '${a.name}' (sha256 ${a.sha256?.slice(0, 12) ?? '?'}…)${by}`);
+  for (const i of node.producedBy?.inputs ?? []) lineageLines(i, depth + 1, out);
+  return out;
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+function loraFrom(cfg: Record<string, unknown> | null): LoraFacts | null {
+  if (!cfg) return null;
+  const t = cfg.target_modules;
+  return {
+    r: num(cfg.r),
+    alpha: num(cfg.lora_alpha),
+    dropout: num(cfg.lora_dropout),
+    targets: Array.isArray(t) ? t.map(String).sort() : typeof t === 'string' ? [t] : [],
+    rslora: cfg.use_rslora === true,
+    dora: cfg.use_dora === true,
+  };
+}
+
+function samplesOf(a: Artifact): number | null {
+  // Convert records counts.samples; Filter & review and rollouts record trajectories.
+  const counts = a.meta.counts as Record<string, unknown> | undefined;
+  if (counts && num(counts.samples) !== null) return num(counts.samples);
+  for (const k of ['samples', 'numSamples', 'num_samples', 'rows', 'trajectories', 'imported', 'count']) {
+    const v = num(a.meta[k]);
+    if (v !== null) return v;
+  }
+  return null;
+}
+
+function curves(project: Project, runId: string): CurveFacts[] {
+  const by = new Map<string, { step: number; value: number }[]>();
+  for (const m of project.store.listMetrics(runId)) {
+    const list = by.get(m.name) ?? [];
+    list.push({ step: m.step, value: m.value });
+    by.set(m.name, list);
+  }
+  return [...by.entries()]
+    .map(([name, pts]) => {
+      pts.sort((a, b) => a.step - b.step);
+      const values = pts.map((p) => p.value);
+      return { name, points: pts.length, firstStep: pts[0]!.step, lastStep: pts[pts.length - 1]!.step, first: values[0]!, last: values[values.length - 1]!, min: Math.min(...values), max: Math.max(...values) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function gatherCardFacts(project: Project, artifact: Artifact): CardFacts {
+  const tree = lineageOf(project, artifact.id);
+  const nodes = flatten(tree);
+  const adapter = artifact.kind === 'adapter' ? artifact : nodes.find((n) => n.artifact.kind === 'adapter')?.artifact ?? null;
+  const adapterCfg = adapter ? readJson(join(adapter.path, 'adapter_config.json')) : null;
+  const baseArtifact = nodes.find((n) => n.artifact.kind === 'base-model')?.artifact ?? null;
+  const fromAdapter = typeof adapterCfg?.base_model_name_or_path === 'string' ? adapterCfg.base_model_name_or_path : null;
+  const candidates = [fromAdapter, baseArtifact?.name ?? null].filter((x): x is string => !!x);
+  const baseModelId = candidates.find((c) => HUB_ID.test(c) && !c.startsWith('.')) ?? null;
+  const baseModelText = baseModelId ?? fromAdapter ?? baseArtifact?.path ?? 'unknown (not recorded in this project)';
+  const datasets = nodes
+    .filter((n) => DATASET_KINDS.has(n.artifact.kind))
+    .map((n) => ({ kind: n.artifact.kind, name: n.artifact.name, sizeBytes: n.artifact.sizeBytes, samples: samplesOf(n.artifact) }));
+  const trainRun = adapter?.producedByRunId ? project.store.getRun(adapter.producedByRunId) : undefined;
+  const trainCurves = trainRun ? curves(project, trainRun.id) : [];
+  return {
+    kind: artifact.kind === 'adapter' ? 'adapter' : 'merged-model',
+    artifactName: artifact.name,
+    baseModelId,
+    baseModelText,
+    lora: loraFrom(adapterCfg),
+    datasets,
+    training: trainRun && trainCurves.length ? { runTitle: trainRun.title, curves: trainCurves } : null,
+    lineage: lineageLines(tree),
+  };
+}
