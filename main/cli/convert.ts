@@ -3,11 +3,10 @@
 // are registered there and the conversion is a job with its lineage.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConvertSettings, type RunSummary } from '../../preload/contract';
+import { ConvertSettings } from '../../preload/contract';
 import { loadTextSide } from '../core/model/textSide';
 import { convertDataset } from '../core/steps/convert/convert';
-import { Studio } from '../core/studio';
-import { progressLine } from './print';
+import { inProject } from './inProject';
 
 export const CONVERT_HELP = `  studio convert --dataset P (--out DIR | --project DIR) [--target trl|arlarena|verl] [--history turn|full|last-k] [--k N]
                  [--labels assistant|all] [--validation 0.05] [--split-by ratio|game|seed] [--split-values a,b] [--seed N]
@@ -63,27 +62,11 @@ export async function runConvert(args: string[]): Promise<void> {
 }
 
 async function convertInProject(dir: string, dataset: string, model: string | null, settings: ReturnType<typeof ConvertSettings.parse>, name?: string): Promise<void> {
-  const studio = new Studio({ shell: 'server' });
-  try {
-    studio.openProject(dir);
-    const { runner, project } = studio.requireProject();
-    const follow = async (id: string): Promise<RunSummary> => {
-      await runner.idle();
-      const s = runner.summary(id);
-      process.stderr.write(`\r${progressLine(s)}\n`);
-      if (s.status !== 'succeeded') throw new Error(s.error ?? s.status);
-      return s;
-    };
-    const off = studio.events.subscribe((e, p) => e === 'run.updated' && process.stderr.write(`\r${progressLine(p as RunSummary)}`));
-    process.once('SIGINT', () => project.store.listRuns({ limit: 5 }).forEach((r) => runner.cancel(r.id)));
-    const idOf = (runId: string): string => project.store.runOutputs(runId)[0]!.id;
+  await inProject(dir, async ({ runner, project, follow, outputOf }) => {
     const d = await follow(runner.start('artifact.import', { path: dataset, kind: 'dataset-json', mode: 'reference' }).id);
     const m = model ? await follow(runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' }).id) : null;
-    const c = await follow(runner.start('convert.run', { ...settings, datasetArtifactId: idOf(d.id), modelArtifactId: m ? idOf(m.id) : undefined, name }).id);
-    off();
+    const c = await follow(runner.start('convert.run', { ...settings, datasetArtifactId: outputOf(d.id), modelArtifactId: m ? outputOf(m.id) : undefined, name }).id);
     const out = project.store.runOutputs(c.id)[0]!;
     console.log(`converted into the project: ${resolve(project.dir, out.path)} [run ${c.id.slice(0, 8)}]`);
-  } finally {
-    await studio.dispose();
-  }
+  });
 }

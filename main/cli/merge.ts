@@ -2,10 +2,8 @@
 // adapter are registered in that project and the merge is recorded with its lineage.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { RunSummary } from '../../preload/contract';
-import { Studio } from '../core/studio';
 import { mergeModel } from '../core/steps/merge/mergeModel';
-import { progressLine } from './print';
+import { inProject } from './inProject';
 
 const gb = (n: number): string => `${(n / 1024 ** 3).toFixed(2)} GB`;
 
@@ -38,28 +36,12 @@ export async function runMerge(args: string[]): Promise<void> {
 }
 
 async function mergeInProject(dir: string, base: string, adapter: string, out: string, outDtype: 'bf16' | 'keep', rounding: 'peft' | 'single'): Promise<void> {
-  const studio = new Studio({ shell: 'server' });
-  try {
-    studio.openProject(dir);
-    const { runner, project } = studio.requireProject();
-    const follow = async (id: string): Promise<RunSummary> => {
-      await runner.idle();
-      const s = runner.summary(id);
-      process.stderr.write(`\r${progressLine(s)}\n`);
-      if (s.status !== 'succeeded') throw new Error(s.error ?? s.status);
-      return s;
-    };
-    const off = studio.events.subscribe((e, p) => e === 'run.updated' && process.stderr.write(`\r${progressLine(p as RunSummary)}`));
-    process.once('SIGINT', () => project.store.listRuns({ limit: 5 }).forEach((r) => runner.cancel(r.id)));
+  await inProject(dir, async ({ runner, project, follow, outputOf }) => {
     const b = await follow(runner.start('artifact.import', { path: base, kind: 'base-model', mode: 'reference' }).id);
     const a = await follow(runner.start('artifact.import', { path: adapter, kind: 'adapter', mode: 'reference' }).id);
-    const idOf = (runId: string): string => project.store.runOutputs(runId)[0]!.id;
-    const m = await follow(runner.start('merge.run', { baseArtifactId: idOf(b.id), adapterArtifactId: idOf(a.id), outDtype, rounding }).id);
+    const m = await follow(runner.start('merge.run', { baseArtifactId: outputOf(b.id), adapterArtifactId: outputOf(a.id), outDtype, rounding }).id);
     const merged = project.store.runOutputs(m.id)[0]!;
     const e = await follow(runner.start('merge.export', { artifactId: merged.id, dest: out, mode: 'link' }).id);
-    off();
     console.log(`merged into the project (${merged.path}) and exported to ${out} [run ${e.id.slice(0, 8)}]`);
-  } finally {
-    await studio.dispose();
-  }
+  });
 }

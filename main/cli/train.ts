@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeZodError, type RunSummary, TrainConfig } from '../../preload/contract';
-import { Studio } from '../core/studio';
+import { describeZodError, TrainConfig } from '../../preload/contract';
+import { inProject } from './inProject';
 import { progressLine } from './print';
 
 export const TRAIN_HELP = `  studio train --project DIR --config FILE.json [--resume CHECKPOINT_ID]
@@ -21,22 +21,9 @@ export async function runTrain(args: string[]): Promise<void> {
   } catch (err) {
     throw new Error(`${values.config}: ${(err as Error).message}`);
   }
-  const studio = new Studio({ shell: 'server' });
-  try {
-    studio.openProject(resolve(values.project));
-    const { runner, project } = studio.requireProject();
-    const follow = async (id: string): Promise<RunSummary> => {
-      await runner.idle();
-      const s = runner.summary(id);
-      process.stderr.write(`\r${progressLine(s)}\n`);
-      if (s.status !== 'succeeded') throw new Error(s.error ?? s.status);
-      return s;
-    };
-    const off = studio.events.subscribe((e, p) => e === 'run.updated' && process.stderr.write(`\r${progressLine(p as RunSummary)}   `));
-    const register = async (path: unknown, kind: 'base-model' | 'dataset-parquet'): Promise<string> => {
-      const r = await follow(runner.start('artifact.import', { path: resolve(values.config!, '..', String(path)), kind, mode: 'reference' }).id);
-      return project.store.runOutputs(r.id)[0]!.id;
-    };
+  await inProject(resolve(values.project), async ({ runner, project, follow, outputOf }) => {
+    const register = async (path: unknown, kind: 'base-model' | 'dataset-parquet'): Promise<string> =>
+      outputOf((await follow(runner.start('artifact.import', { path: resolve(values.config!, '..', String(path)), kind, mode: 'reference' }).id)).id);
     const { base, dataset, ...rest } = raw;
     const cfg = {
       ...rest,
@@ -47,15 +34,11 @@ export async function runTrain(args: string[]): Promise<void> {
     const parsed = TrainConfig.safeParse(cfg);
     if (!parsed.success) throw new Error(`${values.config}: ${describeZodError(parsed.error)}`);
     const run = runner.start('train.run', parsed.data);
-    process.once('SIGINT', () => runner.cancel(run.id));
     await runner.idle();
-    off();
     const s = runner.summary(run.id);
     process.stderr.write(`\r${progressLine(s)}\n`);
     const outs = project.store.runOutputs(run.id);
     for (const o of outs) console.log(`checkpoint ${o.id}: ${resolve(project.dir, o.path)}`);
     if (s.status !== 'succeeded') throw new Error(s.error ?? `training ${s.status}${outs.length ? `; resume with --resume ${outs[outs.length - 1]!.id}` : ''}`);
-  } finally {
-    await studio.dispose();
-  }
+  });
 }

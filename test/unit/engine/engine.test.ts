@@ -14,6 +14,7 @@ import { frame } from '../../helpers/datasets';
 import { loadWeights, referenceForward, type RefConfig } from '../../helpers/qwen3vlReference';
 import { specialId } from '../../helpers/tokenizer';
 import { tempDir } from '../../helpers/tmp';
+import { maxRelErr } from '../../helpers/compare';
 
 const state = engineState();
 // CI builds the engine (libtorch-dev is installed there): a missing engine must fail, not skip.
@@ -32,16 +33,6 @@ function tinyModel(): string {
   return dir;
 }
 
-/** Largest difference relative to the largest reference value (logits near 0 make element-wise ratios meaningless). */
-function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return worst / scale;
-}
 
 describe('native engine: Qwen3-VL forward', () => {
   run('matches the float64 reference (logits and loss) for a two-turn, two-image conversation in fp32', async () => {

@@ -15,6 +15,7 @@ import { nf4RoundTrip } from '../../helpers/nf4';
 import { loadWeights, referenceForward, type RefConfig } from '../../helpers/qwen3vlReference';
 import { specialId } from '../../helpers/tokenizer';
 import { tempDir } from '../../helpers/tmp';
+import { maxRelErr } from '../../helpers/compare';
 
 const state = engineState();
 const run = state.loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
@@ -24,15 +25,6 @@ const msgs: ChatMessage[] = [
   { role: 'assistant', content: [{ type: 'text', text: '<action> down</action>' }] },
 ];
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return worst / scale;
-}
 
 describe('QLoRA (NF4 base weights)', () => {
   run('computes with exactly the NF4-rounded weights, with and without double quantisation, in far fewer bytes', async () => {
@@ -58,9 +50,9 @@ describe('QLoRA (NF4 base weights)', () => {
       const W = loadWeights(dir);
       for (const [name, t] of W) if (PROJ.test(name)) W.set(name, { shape: t.shape, d: nf4RoundTrip(t.d, quant === 'nf4-dq') });
       const ref = referenceForward(W, rc, enc.inputIds, enc.positions, enc.labels, batch.pixelValues!, enc.grids);
-      expect(relErr(out.logits!, ref.logits.d)).toBeLessThan(1e-4);
+      expect(maxRelErr(out.logits!, ref.logits.d)).toBeLessThan(1e-4);
       const exact = await state.engine.forward(full.handle, batch);
-      expect(relErr(out.logits!, exact.logits!)).toBeGreaterThan(1e-4); // it really is quantised
+      expect(maxRelErr(out.logits!, exact.logits!)).toBeGreaterThan(1e-4); // it really is quantised
     }
     await expect(state.engine.load(dir, { quant: 'int3' as 'nf4' })).rejects.toThrow(/quant must be none, nf4 or nf4-dq/);
   }, 120_000);
