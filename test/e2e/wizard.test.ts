@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { Artifact } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { launchChromium } from '../helpers/browser';
 import { makeLoraAdapter, makeQwen3VLCheckpoint } from '../helpers/checkpoints';
-import { existsSync, readdirSync } from 'node:fs';
+import { startFakeHub } from '../helpers/fakeHub';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 const STEPS = ['rollout', 'filter', 'convert', 'train', 'upload', 'merge', 'rl'] as const;
@@ -39,7 +41,16 @@ async function boot(): Promise<void> {
   server = await startServer(studio, { port: 0 });
 }
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+// Transitions are finished first, so a shot never catches a label or a button halfway.
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+
+/** The merged model inside the project: the Merge step's export registers a same-named copy outside it. */
+async function mergedInProject(): Promise<Artifact> {
+  const all = (await studio.handle('artifacts.list', { kinds: ['merged-model'] })) as Artifact[];
+  const found = all.find((a) => a.inProject && a.name === 'sokoban-merged');
+  if (!found) throw new Error(`no in-project sokoban-merged among ${all.map((a) => a.path).join(', ')}`);
+  return found;
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -83,14 +94,14 @@ describe('studio wizard in Chromium', () => {
     await expect.poll(() => page.getByTestId('current-project-name').textContent()).toContain('Sokoban SFT');
   });
 
-  it('walks all seven steps, each showing inputs, settings and what is pending', async () => {
+  it('walks all seven steps, each showing inputs, settings and its own actions', async () => {
     for (const [i, id] of STEPS.entries()) {
       await page.getByTestId(`step-${id}`).click();
       const stepPage = page.getByTestId(`step-page-${id}`);
       await stepPage.waitFor();
       await shot(`03-step-${i + 1}-${id}`);
-      // Actions that arrive with later issues are described, not faked; Merge has its own.
-      expect(await stepPage.getByTestId('step-pending').count()).toBe(['rollout', 'filter', 'convert', 'train', 'merge'].includes(id) ? 0 : 1);
+      // Every step is built: none says its actions are still to come.
+      expect(await stepPage.getByTestId('step-pending').count()).toBe(0);
     }
     // Keyboard: Alt+1 jumps to the first step.
     await page.keyboard.press('Alt+1');
@@ -285,15 +296,99 @@ describe('studio wizard in Chromium', () => {
     await shot('15-exported');
   });
 
+  it('signs in to a hub on the Upload step, uploads the merged model and signs out', async () => {
+    const token = 'hf_' + 'e2e'.repeat(8);
+    const hub = await startFakeHub({ token });
+    try {
+      await page.getByTestId('step-upload').click();
+      const stepPage = page.getByTestId('step-page-upload');
+      await stepPage.waitFor();
+      await page.getByTestId('hub-token-input').fill(token);
+      await page.getByTestId('hub-endpoint-input').fill(hub.url);
+      await page.getByTestId('hub-signin').click();
+      await expect.poll(() => page.getByTestId('hub-status').textContent(), { timeout: 15_000 }).toContain('Signed in as tester');
+      expect(await page.getByTestId('hub-status').textContent()).toContain(hub.url);
+      // The typed token is gone from the page once the core holds it.
+      expect(await page.getByTestId('hub-token-input').count()).toBe(0);
+      expect(await page.content()).not.toContain(token);
+
+      const merged = await mergedInProject();
+      const select = page.getByTestId('upload-artifact-select');
+      await expect.poll(async () => select.locator(`option[value="${merged.id}"]`).count(), { timeout: 15_000 }).toBe(1);
+      await select.selectOption(merged.id);
+      await page.getByTestId('upload-repo-input').fill('e2e-model');
+      await expect.poll(() => page.getByTestId('upload-submit').isEnabled()).toBe(true);
+      expect(await page.getByTestId('upload-private-checkbox').isChecked()).toBe(true);
+      expect(await page.getByTestId('upload-create-checkbox').isChecked()).toBe(true);
+      await shot('16-upload-signed-in');
+      await page.getByTestId('upload-submit').click();
+      const jobs = page.getByTestId('jobs-panel');
+      const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Upload to e2e-model' }).first();
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+
+      await expect.poll(() => page.getByTestId('upload-list').textContent(), { timeout: 15_000 }).toContain('tester/e2e-model');
+      const link = page.getByTestId('upload-list').locator('a[data-testid^="upload-link-"]').first();
+      expect(await link.getAttribute('href')).toMatch(new RegExp(`^${hub.url}/tester/e2e-model/commit/[0-9a-f]+$`));
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await link.getAttribute('rel')).toBe('noreferrer');
+      const repo = hub.repos.get('tester/e2e-model');
+      expect(repo?.private).toBe(true);
+      const files = [...(repo?.files.keys() ?? [])];
+      expect(files).toEqual(expect.arrayContaining(['README.md', 'config.json', 'model.safetensors.index.json']));
+      expect(files.some((f) => f.endsWith('.safetensors'))).toBe(true);
+      expect(hub.problems).toEqual([]);
+      await shot('17-uploaded');
+
+      await page.getByTestId('hub-signout').click();
+      await page.getByTestId('hub-token-input').waitFor();
+      expect(await page.getByTestId('upload-submit').isDisabled()).toBe(true);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('writes a GiGPO launch folder for the merged model on the RL step', async () => {
+    await page.getByTestId('step-rl').click();
+    const stepPage = page.getByTestId('step-page-rl');
+    await stepPage.waitFor();
+    const merged = await mergedInProject();
+    const select = page.getByTestId('rl-model-select');
+    await expect.poll(async () => select.locator(`option[value="${merged.id}"]`).count(), { timeout: 15_000 }).toBe(1);
+    await select.selectOption(merged.id);
+    await page.getByTestId('rl-game-select').selectOption('sokoban');
+    // A bad number is named before anything is started.
+    await page.getByTestId('rl-group-size-input').fill('0');
+    await page.getByTestId('rl-submit').click();
+    await expect.poll(() => page.getByTestId('rl-error').textContent()).toContain('Group size must be ≥ 1');
+    await page.getByTestId('rl-group-size-input').fill('8');
+    await page.getByTestId('rl-gpus-per-node-input').fill('2');
+    await page.getByTestId('rl-submit').click();
+    const jobs = page.getByTestId('jobs-panel');
+    const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'GiGPO launch folder (sokoban)' }).first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    await expect.poll(() => page.getByTestId('rl-launch-list').textContent(), { timeout: 15_000 }).toContain('sokoban-merged-gigpo-sokoban');
+
+    // The folder on disk points at the merged model by its absolute path.
+    expect(merged.path.startsWith(join(projectDir(), 'artifacts', 'merged'))).toBe(true);
+    const launchRoot = join(projectDir(), 'artifacts', 'rl');
+    const launch = readdirSync(launchRoot).find((d) => d.startsWith('sokoban-merged-gigpo-sokoban-'));
+    expect(launch).toBeTruthy();
+    expect(await page.getByTestId('rl-launch-list').textContent()).toContain(join(launchRoot, launch!));
+    const script = readFileSync(join(launchRoot, launch!, 'run_gigpo.sh'), 'utf8');
+    expect(script).toContain(`MERGED_MODEL='${merged.path}'`);
+    expect(script).toContain('N_GPUS_PER_NODE="${N_GPUS_PER_NODE:-2}"');
+    await shot('18-rl-handoff');
+  });
+
   it('shows the System page and switches theme', async () => {
     await page.getByTestId('nav-system').click();
     await page.getByTestId('system-page').waitFor();
     await expect.poll(() => page.getByTestId('system-addon-status').textContent(), { timeout: 15_000 }).toMatch(/loaded|unavailable/i);
-    await shot('16-system');
+    await shot('19-system');
     const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByTestId('theme-toggle').click();
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(before);
-    await shot('17-theme-toggled');
+    await shot('20-theme-toggled');
     expect(consoleErrors).toEqual([]);
   });
 });

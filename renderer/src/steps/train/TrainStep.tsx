@@ -1,7 +1,9 @@
-// Step: Train — LoRA SFT of the base model on the converted dataset, with live charts and resume.
+// Step: Train — LoRA SFT of the base model on the converted dataset, with live charts and resume,
+// or an exported TRL + accelerate project for a cluster.
 import Divider from '@mui/material/Divider';
 import Typography from '@mui/material/Typography';
 import { StepPage, type StepPageProps } from '../../wizard/StepPage';
+import { TrainExportForm } from './TrainExportForm';
 import { TrainForm } from './TrainForm';
 import { TrainRuns } from './TrainRuns';
 
@@ -16,6 +18,9 @@ export function TrainStep(props: StepPageProps) {
           <Divider />
           <Typography variant="subtitle2">Runs</Typography>
           <TrainRuns />
+          <Divider />
+          <Typography variant="subtitle2">Export training job for a cluster</Typography>
+          <TrainExportForm />
         </>
       }
     />

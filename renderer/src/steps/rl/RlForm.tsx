@@ -1,0 +1,79 @@
+// RL handoff: a merged model and a game → a verl-agent GiGPO launch folder
+// (rl.handoff). Only the settings people change most are shown; the rest keep
+// the schema's defaults (ARLArena's GiGPO recipe).
+import { useState, type FormEvent } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { RL_GAMES, RlHandoffConfig, type Params } from '../../../../preload/contract';
+import { ArtifactSelect } from '../../wizard/ArtifactSelect';
+import { useArtifacts } from '../../wizard/useArtifacts';
+import { useStartJob } from '../../wizard/useStartJob';
+import { GIGPO_DEFAULTS, NUMBER_FIELDS, checkNumber, type NumberKey } from './gigpoFields';
+
+type Config = Extract<Params<'jobs.start'>, { kind: 'rl.handoff' }>['config'];
+type Game = (typeof RL_GAMES)[number];
+type Engine = 'vllm' | 'sglang';
+
+const native = (testId: string) => ({ select: { native: true }, htmlInput: { 'data-testid': testId }, inputLabel: { shrink: true } });
+const testIdOf = (key: NumberKey) => `rl-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-input`;
+const initialNumbers = () => Object.fromEntries(NUMBER_FIELDS.map(({ key }) => [key, String(GIGPO_DEFAULTS[key])])) as Record<NumberKey, string>;
+
+export function RlForm() {
+  const merged = useArtifacts(['merged-model']).artifacts;
+  const [model, setModel] = useState('');
+  const [game, setGame] = useState<Game>('sokoban');
+  const [engine, setEngine] = useState<Engine>(GIGPO_DEFAULTS.rolloutEngine);
+  const [numbers, setNumbers] = useState(initialNumbers);
+  const { busy, error, setError, start } = useStartJob();
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const values: Partial<Record<NumberKey, number>> = {};
+    for (const { key } of NUMBER_FIELDS) {
+      const r = checkNumber(key, numbers[key]);
+      if ('error' in r) return setError(r.error);
+      values[key] = r.value;
+    }
+    const config: Config = { mergedArtifactId: model, game, rolloutEngine: engine, ...values };
+    // Settings that only fail together (tensor parallelism vs GPUs) are named here too, before a job exists.
+    const whole = RlHandoffConfig.safeParse(config);
+    if (!whole.success) {
+      const issue = whole.error.issues[0]!;
+      const field = NUMBER_FIELDS.find((f) => f.key === issue.path[0]);
+      return setError(field ? `${field.label}: ${issue.message}` : issue.message);
+    }
+    start({ kind: 'rl.handoff', step: 'rl', config });
+  };
+
+  return (
+    <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: '1fr 1fr 1fr' }, gap: 1.5 }}>
+      <Box sx={{ gridColumn: { xs: '1 / -1', md: 'span 2' } }}>
+        <ArtifactSelect id="rl-model" label="Merged model" artifacts={merged} value={model} onChange={setModel} testId="rl-model-select" />
+      </Box>
+      <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as Game)} slotProps={native('rl-game-select')}>
+        {RL_GAMES.map((g) => <option key={g} value={g}>{g}</option>)}
+      </TextField>
+      <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
+        Group size: episodes played per level, compared with each other (GiGPO). Env groups per step: levels per training step.
+        Everything else keeps ARLArena's GiGPO defaults, written into run_gigpo.sh (which also takes extra key=value overrides).
+      </Typography>
+      {NUMBER_FIELDS.map(({ key, label }) => (
+        <TextField key={key} label={label} size="small" value={numbers[key]} onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })}
+          slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': testIdOf(key) } }} />
+      ))}
+      <TextField select label="Rollout engine" size="small" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} slotProps={native('rl-engine-select')}>
+        <option value="vllm">vLLM</option>
+        <option value="sglang">SGLang</option>
+      </TextField>
+      {error && <Alert severity="error" data-testid="rl-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      <Box sx={{ gridColumn: '1 / -1' }}>
+        <Button type="submit" variant="contained" disabled={busy || !model} data-testid="rl-submit">
+          Write launch folder
+        </Button>
+      </Box>
+    </Box>
+  );
+}
