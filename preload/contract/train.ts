@@ -24,6 +24,8 @@ export const TrainConfig = z.object({
   batchSize: z.number().int().min(1).max(256).default(2),
   gradAccum: z.number().int().min(1).max(1024).default(8),
   epochs: z.number().int().min(1).max(1000).default(1),
+  // Within a step, put samples of similar length in the same micro-batch (less padding, same loss).
+  groupByLength: z.boolean().default(true),
   // Stop after this many optimizer steps (else epochs decide).
   maxSteps: z.number().int().min(1).optional(),
   // Validation loss every N steps (0: only at the end) and a checkpoint every N steps (0: only at the end).

@@ -59,6 +59,17 @@ export function permutation(n: number, seed: number): number[] {
   return p;
 }
 
+/**
+ * The step's samples cut into micro-batches. Grouped by length, similar lengths share a micro-batch
+ * and less padding is computed; the step's loss is the same (it is averaged over all target tokens).
+ */
+export function microBatches<T extends { inputIds: unknown[] }>(samples: T[], size: number, groupByLength: boolean): T[][] {
+  const order = groupByLength ? [...samples].sort((a, b) => b.inputIds.length - a.inputIds.length) : samples;
+  const out: T[][] = [];
+  for (let i = 0; i < order.length; i += size) out.push(order.slice(i, i + size));
+  return out;
+}
+
 export function plannedSteps(rows: number, s: TrainSettings): number {
   const perStep = s.batchSize * s.gradAccum;
   return s.maxSteps ?? Math.max(1, Math.ceil((rows * s.epochs) / perStep));
@@ -158,15 +169,10 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
       break;
     }
     const started = Date.now();
-    const micro: EngineBatch[] = [];
-    let seen = 0;
-    for (let m = 0; m < s.gradAccum; m++) {
-      const part = [];
-      for (let b = 0; b < s.batchSize; b++) part.push(await encode(sampleAt(step * perStep + m * s.batchSize + b), train));
-      const batch = collate(part, pad);
-      seen += batch.attentionMask.reduce((a, x) => a + x, 0);
-      micro.push(batch);
-    }
+    const samples = [];
+    for (let k = 0; k < perStep; k++) samples.push(await encode(sampleAt(step * perStep + k), train));
+    const micro = microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
+    const seen = micro.reduce((n, b) => n + b.attentionMask.reduce((a, x) => a + x, 0), 0);
     const r = await engine.trainStep(trainer, micro);
     step = r.step;
     last = r.loss;
