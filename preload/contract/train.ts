@@ -19,6 +19,8 @@ export const TrainConfig = z.object({
   lr: z.number().gt(0, 'lr must be positive').max(1).default(2e-4),
   warmupSteps: z.number().int().min(0).default(5),
   schedule: z.enum(['linear', 'cosine', 'constant']).default('linear'),
+  // adamw-8bit: the moments stored 8-bit block-wise (a quarter of the memory), as the notebook's adamw_8bit.
+  optimizer: z.enum(['adamw', 'adamw-8bit']).default('adamw'),
   weightDecay: z.number().min(0).max(1).default(0),
   maxGradNorm: z.number().min(0).default(1),
   batchSize: z.number().int().min(1).max(256).default(2),
@@ -46,6 +48,7 @@ export const TrainEstimateParams = z.object({
   lora: TrainLora.default({ r: 32, alpha: 32, dropout: 0, rslora: false, targets: [...LORA_TARGETS] }),
   dtype: z.enum(['float32', 'bfloat16']).default('bfloat16'),
   quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
+  optimizer: z.enum(['adamw', 'adamw-8bit']).default('adamw'),
   batchSize: z.number().int().min(1).default(2),
 });
 

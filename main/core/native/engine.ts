@@ -41,6 +41,8 @@ export interface OptimSettings {
   warmupSteps?: number;
   totalSteps: number;
   schedule?: 'linear' | 'cosine' | 'constant';
+  /** 8-bit AdamW moments (block-wise int8 / uint8 of the square root), a quarter of the fp32 states' memory. */
+  states8bit?: boolean;
 }
 
 export interface StepResult {
@@ -49,6 +51,7 @@ export interface StepResult {
   lr: number;
   tokens: number;
   step: number;
+  optimizerStateBytes: number;
 }
 
 export interface EngineAddon {

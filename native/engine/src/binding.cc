@@ -264,6 +264,7 @@ Napi::Value CreateTrainer(const Napi::CallbackInfo& info) {
     oc.warmup_steps = static_cast<int64_t>(num(o, "warmupSteps", 0));
     oc.total_steps = static_cast<int64_t>(num(o, "totalSteps", 1));
     if (o.Has("schedule")) oc.schedule = o.Get("schedule").As<Napi::String>().Utf8Value();
+    oc.states_8bit = o.Has("states8bit") && o.Get("states8bit").ToBoolean();
   }
   try {
     auto t = std::make_shared<Trainer>(h->model, lc, oc);
@@ -292,6 +293,7 @@ Napi::Value TrainStep(const Napi::CallbackInfo& info) {
         o.Set("lr", r.lr);
         o.Set("tokens", static_cast<double>(r.tokens));
         o.Set("step", static_cast<double>(r.step));
+        o.Set("optimizerStateBytes", static_cast<double>(r.optimizer_state_bytes));
         return o;
       });
 }

@@ -7,13 +7,65 @@
 
 namespace studio::engine {
 
+namespace {
+
+constexpr int64_t kQ8Block = 2048;
+
+Q8State q8_encode(const torch::Tensor& x, bool root) {
+  auto f = x.detach().flatten().to(torch::kFloat32);
+  if (root) f = f.clamp_min(0).sqrt();
+  const int64_t n = f.numel(), padded = (n + kQ8Block - 1) / kQ8Block * kQ8Block;
+  auto blocks = torch::constant_pad_nd(f, {0, padded - n}, 0).view({-1, kQ8Block});
+  Q8State s;
+  s.root = root;
+  s.scales = blocks.abs().amax(1).clamp_min(1e-30);
+  auto unit = blocks / s.scales.unsqueeze(1);
+  auto codes = root ? torch::round(unit * 255).clamp(0, 255).to(torch::kUInt8) : torch::round(unit * 127).clamp(-127, 127).to(torch::kInt8);
+  s.codes = codes.flatten().slice(0, 0, n).clone();  // the last block's padding is not kept
+  return s;
+}
+
+torch::Tensor q8_decode(const Q8State& s, const torch::Tensor& like) {
+  const int64_t n = s.codes.numel();
+  auto codes = torch::constant_pad_nd(s.codes.to(torch::kFloat32), {0, s.scales.numel() * kQ8Block - n}, 0).view({-1, kQ8Block});
+  auto f = (codes * (s.scales.unsqueeze(1) / (s.root ? 255.0 : 127.0))).flatten().slice(0, 0, n);
+  if (s.root) f = f * f;
+  return f.view(like.sizes());
+}
+
+}  // namespace
+
 Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim) {
   if (optim.total_steps < 1) throw EngineError("total_steps must be at least 1");
   params_ = lora_->parameters();
   for (const auto& p : params_) {
-    m_.push_back(torch::zeros_like(p).set_requires_grad(false));
-    v_.push_back(torch::zeros_like(p).set_requires_grad(false));
+    if (opt_.states_8bit) {
+      m8_.push_back(q8_encode(torch::zeros_like(p), false));
+      v8_.push_back(q8_encode(torch::zeros_like(p), true));
+    } else {
+      m_.push_back(torch::zeros_like(p).set_requires_grad(false));
+      v_.push_back(torch::zeros_like(p).set_requires_grad(false));
+    }
   }
+}
+
+torch::Tensor Trainer::moment(size_t i, bool second) const {
+  if (!opt_.states_8bit) return second ? v_[i] : m_[i];
+  return q8_decode(second ? v8_[i] : m8_[i], params_[i]);
+}
+
+void Trainer::store_moment(size_t i, bool second, const torch::Tensor& value) {
+  if (!opt_.states_8bit) (second ? v_[i] : m_[i]).copy_(value);
+  else (second ? v8_[i] : m8_[i]) = q8_encode(value, second);
+}
+
+size_t Trainer::optimizer_state_bytes() const {
+  size_t n = 0;
+  for (const auto& t : m_) n += t.numel() * 4;
+  for (const auto& t : v_) n += t.numel() * 4;
+  for (const auto* list : {&m8_, &v8_})
+    for (const auto& q : *list) n += q.codes.numel() + q.scales.numel() * 4;
+  return n;
 }
 
 double Trainer::lr_at(int64_t step) const {
@@ -62,10 +114,12 @@ StepResult Trainer::step(const std::vector<Batch>& micro) {
       if (!p.grad().defined()) continue;
       const auto& g = p.grad();
       p.mul_(1 - lr * opt_.weight_decay);
-      m_[i].mul_(opt_.beta1).add_(g, 1 - opt_.beta1);
-      v_[i].mul_(opt_.beta2).addcmul_(g, g, 1 - opt_.beta2);
-      auto denom = (v_[i].sqrt() / std::sqrt(bc2)).add_(opt_.eps);
-      p.addcdiv_(m_[i], denom, -lr / bc1);
+      auto m = moment(i, false).mul(opt_.beta1).add_(g, 1 - opt_.beta1);
+      auto v = moment(i, true).mul(opt_.beta2).addcmul_(g, g, 1 - opt_.beta2);
+      auto denom = (v.sqrt() / std::sqrt(bc2)).add_(opt_.eps);
+      p.addcdiv_(m, denom, -lr / bc1);
+      store_moment(i, false, m);
+      store_moment(i, true, v);
     }
   }
   StepResult r;
@@ -74,6 +128,7 @@ StepResult Trainer::step(const std::vector<Batch>& micro) {
   r.lr = lr;
   r.tokens = tokens;
   r.step = step_;
+  r.optimizer_state_bytes = optimizer_state_bytes();
   return r;
 }
 
@@ -146,8 +201,8 @@ void Trainer::save_state(const std::string& file) const {
     for (char which : {'A', 'B'}) {
       const auto key = Lora::peft_key(module, which);
       out.push_back({key, which == 'A' ? p.a : p.b});
-      out.push_back({key + ".exp_avg", m_[i]});
-      out.push_back({key + ".exp_avg_sq", v_[i]});
+      out.push_back({key + ".exp_avg", moment(i, false)});
+      out.push_back({key + ".exp_avg_sq", moment(i, true)});
       i++;
     }
   }
@@ -170,8 +225,11 @@ void Trainer::load_state(const std::string& file) {
     for (char which : {'A', 'B'}) {
       const auto key = Lora::peft_key(module, which);
       read(key, which == 'A' ? p.a : p.b);
-      read(key + ".exp_avg", m_[i]);
-      read(key + ".exp_avg_sq", v_[i]);
+      auto m = torch::zeros_like(params_[i]), v = torch::zeros_like(params_[i]);
+      read(key + ".exp_avg", m);
+      read(key + ".exp_avg_sq", v);
+      store_moment(i, false, m);
+      store_moment(i, true, v);
       i++;
     }
   }

@@ -19,11 +19,20 @@ struct OptimConfig {
   double lr = 2e-4, weight_decay = 0.0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, max_grad_norm = 1.0;
   int64_t warmup_steps = 0, total_steps = 1;
   std::string schedule = "linear";  // linear | cosine | constant
+  // AdamW moments stored 8-bit: block-wise (2048) absmax int8 for the first, uint8 of its square root for the second.
+  bool states_8bit = false;
+};
+
+// One 8-bit moment: codes and a float scale per block of 2048.
+struct Q8State {
+  torch::Tensor codes, scales;
+  bool root = false;  // the second moment is stored as its square root (spreads its range over the codes)
 };
 
 struct StepResult {
   double loss = 0, grad_norm = 0, lr = 0;
   int64_t tokens = 0, step = 0;
+  size_t optimizer_state_bytes = 0;
 };
 
 class Trainer {
@@ -34,6 +43,7 @@ class Trainer {
   std::pair<double, int64_t> evaluate(const std::vector<Batch>& batches) const;
   double lr_at(int64_t step) const;
   int64_t steps_done() const { return step_; }
+  size_t optimizer_state_bytes() const;
   // adapter_model.safetensors with PEFT's keys, float32.
   void save_adapter(const std::string& file) const;
   // LoRA weights, AdamW moments and the step count, for resuming the same run.
@@ -48,7 +58,10 @@ class Trainer {
   std::shared_ptr<Qwen3VL> model_;
   std::unique_ptr<Lora> lora_;
   OptimConfig opt_;
-  std::vector<torch::Tensor> params_, m_, v_;
+  std::vector<torch::Tensor> params_, m_, v_;  // m_/v_ are fp32, or empty with 8-bit states
+  std::vector<Q8State> m8_, v8_;
+  torch::Tensor moment(size_t i, bool second) const;
+  void store_moment(size_t i, bool second, const torch::Tensor& value);
   int64_t step_ = 0;
 };
 

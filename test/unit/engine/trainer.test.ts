@@ -87,6 +87,18 @@ describe('native LoRA trainer', () => {
     expect(c3.step).toBe(3);
     expect(Math.abs(c3.loss - steps[2]!.loss)).toBeLessThan(1e-6);
     expect(Math.abs(c4.loss - steps[3]!.loss)).toBeLessThan(1e-6);
+    // 8-bit AdamW states: a quarter of the memory (plus a scale per 2048 values), and the run still learns.
+    const q = e.createTrainer(m.handle, { lora, optim: { ...optim, states8bit: true } });
+    const q1 = await e.trainStep(q, [batch]);
+    expect(q1.optimizerStateBytes).toBeLessThan(steps[0]!.optimizerStateBytes / 3.5);
+    let qLast = q1;
+    for (let i = 0; i < 5; i++) qLast = await e.trainStep(q, [batch]);
+    expect(qLast.loss).toBeLessThan(q1.loss);
+    expect(Math.abs(qLast.loss - (await e.trainStep(a, [batch])).loss)).toBeLessThan(0.5); // tracks the fp32 run
+    const file8 = join(tempDir(), 'state8.safetensors');
+    await e.saveState(q, file8);
+    const q2 = e.createTrainer(m.handle, { lora, optim: { ...optim, states8bit: true } });
+    expect(await e.loadState(q2, file8)).toBe(6);
     const other = e.createTrainer(m.handle, { lora: { ...lora, r: 4 }, optim });
     await expect(e.loadState(other, file)).rejects.toThrow(/does not match this run's LoRA shape/);
   }, 120_000);

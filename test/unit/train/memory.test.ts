@@ -33,3 +33,11 @@ describe('training memory estimate', () => {
     expect(estimateTrainMemory({ ...base, batchSize: 4, dtype: 'bfloat16', quant: 'none' }).activationBytes).toBeGreaterThan(bf16.activationBytes * 1.9);
   });
 });
+
+describe('training memory estimate with 8-bit AdamW', () => {
+  it('keeps the moments in 2 bytes a parameter instead of 8', () => {
+    const dir = fourB();
+    const base = { modelDir: dir, r: 32, targets: all, batchSize: 2, seqLen: 1500, patches: 1024, dtype: 'bfloat16' as const, quant: 'nf4-dq' as const };
+    expect(estimateTrainMemory({ ...base, states8bit: true }).loraBytes).toBe(36 * 1_835_008 * 10);
+  });
+});

@@ -70,7 +70,8 @@ describe('train step (job + worker process)', () => {
 
   run('cancel stops after a step and saves a checkpoint; a new run resumes from it at the next step', async () => {
     const { studio, runner, project, base, dataset, detail } = await setup();
-    const cfg = { ...fast, lora: { ...fast.lora, targets: [...fast.lora.targets] }, baseArtifactId: base.id, datasetArtifactId: dataset.id, maxSteps: 500 };
+    // 8-bit AdamW here, so its states go through a checkpoint and a resume too.
+    const cfg = { ...fast, optimizer: 'adamw-8bit' as const, lora: { ...fast.lora, targets: [...fast.lora.targets] }, baseArtifactId: base.id, datasetArtifactId: dataset.id, maxSteps: 500 };
     const r = runner.start('train.run', cfg);
     await expect.poll(async () => (await detail(r.id)).metrics.filter((m) => m.name === 'loss').length, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(3);
     runner.cancel(r.id);

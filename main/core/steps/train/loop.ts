@@ -99,7 +99,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   const lora = { r: s.lora.r, alpha: s.lora.alpha, dropout: s.lora.dropout, rslora: s.lora.rslora, targets: s.lora.targets, seed: s.seed };
   const trainer = engine.createTrainer(model.handle, {
     lora,
-    optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm },
+    optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm, states8bit: s.optimizer === 'adamw-8bit' },
   });
   let step = 0;
   if (input.resumeDir) {

@@ -21,6 +21,8 @@ export interface EstimateInput {
   targets: string[];
   dtype: 'float32' | 'bfloat16';
   quant: 'none' | 'nf4' | 'nf4-dq';
+  /** 8-bit AdamW moments (2 bytes a parameter instead of 8). */
+  states8bit?: boolean;
   batchSize: number;
   /** Tokens per sample (e.g. the dataset's 95th percentile). */
   seqLen: number;
@@ -49,7 +51,7 @@ export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
   const projBytes = i.quant === 'none' ? proj * bytes : proj / 2 + (i.quant === 'nf4' ? proj / 16 : proj / 64 + proj / 4096);
   const weightsBytes = projBytes + other * bytes;
   const loraParams = L * i.targets.reduce((a, name) => a + (shapes[name] ? i.r * (shapes[name]![0] + shapes[name]![1]) : 0), 0);
-  const loraBytes = loraParams * 4 * 4; // weights, gradients, two AdamW moments
+  const loraBytes = loraParams * (4 + 4 + (i.states8bit ? 2 : 8)); // fp32 weights and gradients, two AdamW moments
   const tokens = i.batchSize * i.seqLen;
   const perLayer = tokens * (6 * H + 4 * I + 2 * t.num_attention_heads! * hd) * bytes + i.batchSize * t.num_attention_heads! * i.seqLen * i.seqLen * (4 + bytes);
   const visionAct = i.batchSize * i.patches * v.depth! * (8 * vh + 2 * v.intermediate_size!) * bytes;

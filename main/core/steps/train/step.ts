@@ -14,8 +14,8 @@ export const trainStep: StepDefinition = {
   settings: [
     { name: 'QLoRA', value: 'NF4 4-bit base projections + double quant, bf16 compute', note: 'dequantised on the fly in forward and backward; or LoRA over full-precision weights' },
     { name: 'LoRA', value: 'r=32, alpha=32 on q, k, v, o, gate, up, down', note: 'PEFT initialisation and keys: checkpoints load in PEFT and vLLM' },
-    { name: 'optimizer', value: 'AdamW, lr 2e-4, 5 warmup steps, linear decay', note: 'gradient clipping at 1.0; loss averaged over all target tokens of the accumulated batch' },
+    { name: 'optimizer', value: 'AdamW or 8-bit AdamW, lr 2e-4, 5 warmup steps, linear decay', note: 'gradient clipping at 1.0; loss averaged over all target tokens of the accumulated batch' },
     { name: 'batch', value: '2 × accumulation 8', note: 'samples of similar length share a micro-batch' },
-    { name: 'not in this build', value: '8-bit AdamW, gradient checkpointing, sequence packing', note: 'AdamW states are fp32' },
+    { name: 'not in this build', value: 'gradient checkpointing, sequence packing', note: 'activations of a micro-batch stay in memory for the backward pass' },
   ],
 };

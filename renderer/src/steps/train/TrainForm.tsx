@@ -59,6 +59,7 @@ export function TrainForm() {
       evalEvery: Math.round(nums.evalEvery!),
       dtype: f.dtype as 'float32' | 'bfloat16',
       quant: f.quant as 'none' | 'nf4' | 'nf4-dq',
+      optimizer: f.optimizer as 'adamw' | 'adamw-8bit',
       device: f.device,
     };
     start({ kind: 'train.run', step: 'train', config });
@@ -92,9 +93,13 @@ export function TrainForm() {
         <option value="nf4">NF4 4-bit (QLoRA)</option>
         <option value="nf4-dq">NF4 4-bit + double quant (QLoRA)</option>
       </TextField>
+      <TextField select label="Optimizer" size="small" value={f.optimizer} onChange={set('optimizer')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-optimizer-select' }, inputLabel: { shrink: true } }}>
+        <option value="adamw">AdamW (fp32 moments)</option>
+        <option value="adamw-8bit">8-bit AdamW</option>
+      </TextField>
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
-      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1) } : null} />
+      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1) } : null} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>
@@ -106,6 +111,6 @@ export function TrainForm() {
 function fieldsOf(p: TrainPreset) {
   return {
     r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
-    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, quant: p.quant as string, device: p.device,
+    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, quant: p.quant as string, optimizer: p.optimizer as string, device: p.device,
   };
 }
