@@ -12,10 +12,11 @@ import { ParquetFileWriter } from '../../parquet/writer';
 import { CancelledError, StudioError } from '../../util/errors';
 import { hashPath } from '../../util/hash';
 import { nowIso } from '../../util/time';
-import { histogram, percentile, sampleBudget } from './budget';
+import { histogram, percentile } from './budget';
 import { datasetFiles, readEpisodes } from './episodes';
-import { episodeSamples, type Sample } from './samples';
-import { assignSplit, type SplitName } from './split';
+import { planEpisode } from './plan';
+import type { Sample } from './samples';
+import type { SplitName } from './split';
 import { arlarenaRow, hfFeatures, type Row, TARGETS, trlRow, verlRow } from './targets';
 
 export type Settings = z.output<typeof ConvertSettings>;
@@ -92,24 +93,16 @@ export async function convertDataset(o: ConvertOptions): Promise<ConvertResult> 
     for await (const ep of readEpisodes(o.source, (n) => (read += n))) {
       if (o.signal?.aborted) throw new CancelledError();
       counts.episodes++;
-      const split = assignSplit(ep, s.split);
-      const samples: Sample[] =
-        s.target === 'arlarena'
-          ? episodeSamples(ep, { history: 'full', historyTurns: 0 }, (k) => withoutFrame.add(`${ep.id}#${k}`))
-          : episodeSamples(ep, s, (k) => withoutFrame.add(`${ep.id}#${k}`));
+      const { split, samples } = planEpisode(ep, s, o.text, (k) => withoutFrame.add(`${ep.id}#${k}`));
       const kept: Sample[] = [];
-      for (const sample of samples) {
-        const b = sampleBudget(sample, o.text, s.labels);
-        tokens.push(b.tokens);
-        if (b.tokens > s.maxTokens) {
+      for (const p of samples) {
+        tokens.push(p.budget.tokens);
+        if (p.over) {
           counts.overLength++;
-          if (overLength.length < 1000) overLength.push(sample.key);
-          if (s.overLength === 'drop') {
-            counts.dropped++;
-            continue;
-          }
+          if (overLength.length < 1000) overLength.push(p.sample.key);
         }
-        kept.push(sample);
+        if (p.kept) kept.push(p.sample);
+        else counts.dropped++;
       }
       if (s.target === 'arlarena') {
         // One row per episode; an over-long episode is dropped whole when dropping.

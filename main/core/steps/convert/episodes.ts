@@ -7,6 +7,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatIssue, frameForTurn, readArlarenaTrajectoryFile } from '../rollout/import/arlarena';
+import { checkPng, decodeBase64Strict } from '../rollout/import/pngCheck';
 import { StudioError } from '../../util/errors';
 
 export interface SourceTurn {
@@ -100,8 +101,10 @@ function decodeImage(v: unknown, field: string, bad: (f: string, w: string) => n
   if (v === null || v === undefined) return null;
   if (!isObject(v) || typeof v.data !== 'string') return bad(field, 'expected null or {format: "png_base64", data}');
   if (v.format !== undefined && v.format !== 'png_base64') bad(`${field}.format`, `expected "png_base64", got ${JSON.stringify(v.format)}`);
-  const bytes = Buffer.from(v.data, 'base64');
-  if (bytes.length < 8 || bytes.readUInt32BE(0) !== 0x89504e47) bad(`${field}.data`, 'is not a base64 PNG');
+  const bytes = decodeBase64Strict(v.data);
+  if (!bytes) return bad(`${field}.data`, 'is not base64');
+  const png = checkPng(bytes);
+  if (!png.ok) bad(`${field}.data`, `is not a base64 PNG (${png.reason})`);
   return bytes;
 }
 

@@ -9,10 +9,9 @@ import { toArtifact } from '../../lineage/artifacts';
 import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';
 import { withPixelLimits } from './pixelLimits';
-import { histogram, sampleBudget } from './budget';
+import { histogram } from './budget';
 import { readEpisodes } from './episodes';
-import { episodeSamples } from './samples';
-import { assignSplit } from './split';
+import { planEpisode } from './plan';
 
 type Params = z.output<typeof ConvertPreviewParams>;
 
@@ -23,7 +22,6 @@ export async function previewConversion(source: string, p: Params, text: TextSid
   const warnings: string[] = [];
   let dropped = 0;
   let complete = true;
-  const history = p.target === 'arlarena' ? { history: 'full' as const, historyTurns: 0 } : p;
   const it = readEpisodes(source);
   for await (const ep of it) {
     if (stats.episodes >= p.scan) {
@@ -32,13 +30,11 @@ export async function previewConversion(source: string, p: Params, text: TextSid
       break;
     }
     stats.episodes++;
-    const split = assignSplit(ep, p.split);
-    for (const s of episodeSamples(ep, history, () => dropped++)) {
-      const b = sampleBudget(s, text, p.labels);
+    const { split, samples: planned } = planEpisode(ep, p, text, () => dropped++);
+    for (const { sample: s, budget: b, over, kept } of planned) {
       tokens.push(b.tokens);
-      const over = b.tokens > p.maxTokens;
       if (over) stats.overLength++;
-      if (over && p.overLength === 'drop') continue;
+      if (!kept) continue;
       stats.samples++;
       stats[split]++;
       if (samples.length < p.limit) {
