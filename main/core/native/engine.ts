@@ -1,10 +1,8 @@
 // Loads the training engine (native/engine: Qwen3-VL on libtorch, Node-API).
 // It is a separate binary from the core addon so the app runs without
 // libtorch; then engineState() says why training is unavailable.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EngineBatch } from '../model/encode';
-import { appRoot, unpackedPath } from '../util/paths';
+import { openBinary } from './openBinary';
 
 export interface EngineModel {
   handle: unknown;
@@ -77,26 +75,14 @@ let state: EngineState | null = null;
 
 export function engineState(): EngineState {
   if (state) return state;
-  const tried: string[] = [];
-  if (process.env.STUDIO_ENGINE_PATH) tried.push(process.env.STUDIO_ENGINE_PATH);
-  try {
-    tried.push(unpackedPath(join(appRoot(), 'native', 'engine', 'build', 'Release', 'studio_engine.node')));
-  } catch {
-    // no app root: only the env path is tried
-  }
-  const file = tried.find((p) => existsSync(p));
-  if (!file) {
-    state = { loaded: false, path: null, error: `the training engine is not built (looked for ${tried.join(', ')}); it needs libtorch (Debian: apt install libtorch-dev; or a python with PyTorch) and 'npm rebuild'` };
-    return state;
-  }
-  try {
-    const mod = { exports: {} as EngineAddon };
-    process.dlopen(mod, file);
-    if (typeof mod.exports.forward !== 'function') throw new Error('it does not export forward()');
-    state = { loaded: true, path: file, engine: mod.exports };
-  } catch (err) {
-    state = { loaded: false, path: file, error: `the training engine at ${file} could not be loaded: ${(err as Error).message}` };
-  }
+  const o = openBinary<EngineAddon>({
+    what: 'the training engine',
+    envVar: 'STUDIO_ENGINE_PATH',
+    relPath: ['native', 'engine', 'build', 'Release', 'studio_engine.node'],
+    requires: 'forward',
+    howToBuild: "it needs libtorch (Debian: apt install libtorch-dev libopenblas0-pthread; or a python with PyTorch) and 'npm rebuild'",
+  });
+  state = o.loaded ? { loaded: true, path: o.path, engine: o.exports } : o;
   return state;
 }
 
