@@ -1,7 +1,7 @@
 // Job kinds the renderer can start, each with the config it takes. The core
 // registers a runner per kind; a kind listed here without a runner is an error.
 import { z } from 'zod';
-import { ArtifactKind, FilterRules, StepId } from './models';
+import { ArtifactKind, FilterRules, OnnxProviderChoice, StepId } from './models';
 import { ConvertConfig } from './convert';
 import { TrainConfig } from './train';
 import { RlHandoffConfig, RlLaunchConfig, TrainExportConfig, UploadConfig } from './handoff';
@@ -49,6 +49,24 @@ export const EndpointPolicy = z.object({
   retries: z.number().int().min(0).max(10).default(3),
 });
 
+// transformers.js' precision names for the graph files of an ONNX export.
+export const ONNX_VARIANTS = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+
+export const OnnxPolicy = z.object({
+  type: z.literal('onnx'),
+  modelDir: z.string().min(1, 'choose the folder of an ONNX export (config.json, tokenizer, onnx/)'),
+  // The project artifact the folder is (recorded as the rollout's input), when it is one.
+  artifactId: z.string().min(1).optional(),
+  variant: z.enum(['auto', ...ONNX_VARIANTS]).default('auto'),
+  // null: the provider chosen on the System page.
+  provider: OnnxProviderChoice.nullable().default(null),
+  temperature: z.number().min(0).max(2).default(0.4),
+  topP: z.number().gt(0).max(1).default(1),
+  maxTokens: z.number().int().min(1).max(32768).default(500),
+  // Episodes answered by one model call; null: the rollout's concurrency.
+  maxBatch: z.number().int().min(1).max(256).nullable().default(null),
+});
+
 export const RolloutConfig = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   game: z.enum(GAME_IDS).default('sokoban'),
@@ -58,7 +76,7 @@ export const RolloutConfig = z.object({
   seed: z.number().int().min(0).max(2 ** 31).default(0),
   historyTurns: z.number().int().min(0).max(50).default(0),
   concurrency: z.number().int().min(1).max(256).default(4),
-  policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy]).default({ type: 'expert' }),
+  policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy, OnnxPolicy]).default({ type: 'expert' }),
   // Continue a stopped rollout: finished (task, sample) pairs are kept, the rest are played.
   resumeRolloutId: z.string().optional(),
 });

@@ -2,7 +2,7 @@
 // its result. Both sides validate against these schemas.
 import { z } from 'zod';
 import {
-  AppInfo, AppState, Artifact, ArtifactKind, Decision, DirListing, FilterPreview, FilterRules, LineageNode, ProjectInfo, RunDetail, RunLog,
+  AppInfo, AppState, OnnxModelEntry, OnnxProviderChoice, Artifact, ArtifactKind, Decision, DirListing, FilterPreview, FilterRules, LineageNode, ProjectInfo, RunDetail, RunLog,
   RunSummary, SavedFilter, StepId, StepInfo, SystemReport, ThemeMode, TrajectorySummary, TurnView,
 } from './models';
 import { JobStart } from './jobs';
@@ -49,6 +49,7 @@ export const methods = {
   'review.saveFilter': { params: z.object({ name: z.string().trim().min(1, 'a filter name is required').max(120), rules: FilterRules }).strict(), result: SavedFilter },
 
   'convert.preview': { params: ConvertPreviewParams.strict(), result: ConvertPreview },
+  'rollout.onnxModels': { params: none, result: z.array(OnnxModelEntry) },
   'train.estimate': { params: TrainEstimateParams.strict(), result: TrainEstimate },
 
   'hub.status': { params: z.object({ verify: z.boolean().optional() }).strict(), result: HubStatus },
@@ -57,6 +58,7 @@ export const methods = {
   'hub.uploads': { params: z.object({ artifactId: z.string().optional() }).strict(), result: z.array(HubUpload) },
 
   'system.report': { params: none, result: SystemReport },
+  'system.setOnnxProvider': { params: z.object({ provider: OnnxProviderChoice }).strict(), result: AppState },
 } as const;
 
 export type Methods = typeof methods;

@@ -15,6 +15,7 @@ export const ARTIFACT_KINDS = [
   'adapter', // PEFT LoRA adapter folder
   'merged-model', // merged checkpoint folder
   'rl-launch', // verl-agent launch folder
+  'onnx-model', // ONNX export (transformers.js layout) played by the local policy
   'file', // anything else
 ] as const;
 export const ArtifactKind = z.enum(ARTIFACT_KINDS);
@@ -39,10 +40,16 @@ export type RecentProject = z.infer<typeof RecentProject>;
 export const ThemeMode = z.enum(['light', 'dark', 'system']);
 export type ThemeMode = z.infer<typeof ThemeMode>;
 
+// Where local ONNX models run: 'auto' = the first accelerator present, else the CPU.
+export const ONNX_PROVIDERS = ['cpu', 'cuda', 'coreml', 'dml'] as const;
+export const OnnxProviderChoice = z.enum(['auto', ...ONNX_PROVIDERS]);
+export type OnnxProviderChoice = z.infer<typeof OnnxProviderChoice>;
+
 export const AppState = z.object({
   recentProjects: z.array(RecentProject),
   theme: ThemeMode,
   lastStep: StepId.nullable(),
+  onnxProvider: OnnxProviderChoice,
 });
 export type AppState = z.infer<typeof AppState>;
 
@@ -68,6 +75,14 @@ export const Artifact = z.object({
   meta: z.record(z.string(), z.unknown()),
 });
 export type Artifact = z.infer<typeof Artifact>;
+
+// A model artifact the local ONNX policy can play: an ONNX export, or a model folder with one in onnx/.
+export const OnnxModelEntry = z.object({
+  artifact: Artifact,
+  variants: z.array(z.string()),
+  error: z.string().nullable(), // why it cannot be played, e.g. a graph missing
+});
+export type OnnxModelEntry = z.infer<typeof OnnxModelEntry>;
 
 export const RunSummary = z.object({
   id: z.string(),
@@ -146,6 +161,11 @@ export const SystemReport = z.object({
     .object({ usable: z.boolean(), reason: z.string(), path: z.string().nullable(), version: z.string().nullable(), cuda: z.boolean() })
     .nullable(),
   training: z.object({ available: z.boolean(), reason: z.string() }),
+  onnx: z.object({
+    version: z.string().nullable(),
+    providers: z.array(z.object({ id: z.enum(ONNX_PROVIDERS), available: z.boolean(), reason: z.string() })),
+    selected: OnnxProviderChoice,
+  }),
   warnings: z.array(z.string()),
 });
 export type SystemReport = z.infer<typeof SystemReport>;

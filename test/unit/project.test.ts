@@ -13,7 +13,7 @@ describe('projects', () => {
     const info = studio.createProject(dir, 'Sokoban SFT');
     expect(info.name).toBe('Sokoban SFT');
     expect(existsSync(join(dir, 'studio.db'))).toBe(true);
-    expect(readdirSync(join(dir, 'artifacts')).sort()).toEqual(['checkpoints', 'datasets', 'files', 'merged', 'models', 'rl', 'trajectories']);
+    expect(readdirSync(join(dir, 'artifacts')).sort()).toEqual(['checkpoints', 'datasets', 'files', 'merged', 'models', 'onnx', 'rl', 'trajectories']);
     expect(studio.appState.snapshot().recentProjects[0]).toMatchObject({ dir, name: 'Sokoban SFT' });
     await studio.closeProject();
     // Reopening in a new app instance with the same config dir finds it in recents.

@@ -5,6 +5,8 @@ import { lineageOf } from '../lineage/lineage';
 import { toArtifact } from '../lineage/artifacts';
 import { toRunSummary } from '../jobs/summary';
 import { listSteps } from '../steps';
+import { withProviderDefault } from '../steps/rollout/policies/onnxPolicy';
+import { onnxModels } from '../steps/rollout/onnxModels';
 import { systemReport } from '../system/systemReport';
 import type { Studio } from '../studio';
 import { StudioError } from '../util/errors';
@@ -47,9 +49,10 @@ export function createHandlers(studio: Studio): Handlers {
       const { project } = studio.requireProject();
       return project.store.listArtifacts(kinds).map((r) => toArtifact(project, r));
     },
+    'rollout.onnxModels': () => onnxModels(studio.requireProject().project),
     'artifacts.lineage': ({ artifactId }) => lineageOf(studio.requireProject().project, artifactId),
 
-    'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, config, step),
+    'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, withProviderDefault(config, studio.appState.snapshot().onnxProvider), step),
     'jobs.list': ({ step, limit }) => studio.requireProject().project.store.listRuns({ step, limit }).map((r) => toRunSummary(r)),
     'jobs.get': ({ runId }) => {
       const { project } = studio.requireProject();
@@ -83,6 +86,7 @@ export function createHandlers(studio: Studio): Handlers {
     'hub.signOut': async () => (await signOut(studio.tokenStore), hubStatus(studio.tokenStore)),
     'hub.uploads': (p) => listUploads(studio.requireProject().project, p.artifactId),
 
-    'system.report': () => systemReport(),
+    'system.report': () => systemReport(studio.appState.snapshot().onnxProvider),
+    'system.setOnnxProvider': ({ provider }) => (studio.appState.setOnnxProvider(provider), studio.appState.snapshot()),
   };
 }

@@ -28,6 +28,19 @@ export function renderQwenChat(messages: ChatMessage[], addGenerationPrompt = fa
   return out;
 }
 
+/**
+ * A game turn's user message as the model reads it, in training and in play:
+ * the frame at the prompt's <image> placeholder, or first when the prompt has none.
+ * Returns null when the prompt has more placeholders than the one frame.
+ */
+export function userTurnContent(prompt: string, hasImage: boolean): ChatPart[] | null {
+  const pieces = prompt.split('<image>');
+  const text = (t: string): ChatPart[] => (t ? [{ type: 'text', text: t }] : []);
+  if (!hasImage) return text(pieces.join(''));
+  if (pieces.length > 2) return null;
+  return pieces.length === 1 ? [{ type: 'image', text: null }, ...text(prompt)] : [...text(pieces[0]!), { type: 'image', text: null }, ...text(pieces[1]!)];
+}
+
 export function messageText(m: ChatMessage): string {
   return m.content.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
 }

@@ -4,7 +4,7 @@ import { readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppState, StepId, ThemeMode, type RecentProject } from '../../../preload/contract';
+import { AppState, OnnxProviderChoice, StepId, ThemeMode, type RecentProject } from '../../../preload/contract';
 import { writeFileAtomic, existsSync } from '../util/fsx';
 import { nowIso } from '../util/time';
 
@@ -24,6 +24,7 @@ const StateFile = z.object({
   theme: ThemeMode.default('system'),
   lastStep: StepId.nullable().default(null),
   window: WindowBounds.nullable().default(null),
+  onnxProvider: OnnxProviderChoice.default('auto'),
 });
 type StateFile = z.infer<typeof StateFile>;
 
@@ -64,7 +65,7 @@ export class AppStateStore {
   }
 
   snapshot(): AppState {
-    return { recentProjects: [...this.state.recentProjects], theme: this.state.theme, lastStep: this.state.lastStep };
+    return { recentProjects: [...this.state.recentProjects], theme: this.state.theme, lastStep: this.state.lastStep, onnxProvider: this.state.onnxProvider };
   }
 
   rememberProject(dir: string, name: string): void {
@@ -78,6 +79,10 @@ export class AppStateStore {
   }
   setTheme(theme: ThemeMode): void {
     this.state.theme = theme;
+    this.save();
+  }
+  setOnnxProvider(p: OnnxProviderChoice): void {
+    this.state.onnxProvider = p;
     this.save();
   }
   setLastStep(step: StepId): void {

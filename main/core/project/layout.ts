@@ -14,6 +14,7 @@ export const ARTIFACT_SUBDIRS: Record<ArtifactKind, string> = {
   adapter: 'checkpoints',
   'merged-model': 'merged',
   'rl-launch': 'rl',
+  'onnx-model': 'onnx',
   file: 'files',
 };
 

@@ -1,10 +1,12 @@
 // The System page: what this machine can do, from the native addon's probe.
 import { cpus, totalmem } from 'node:os';
-import type { SystemReport } from '../../../preload/contract';
+import type { OnnxProviderChoice, SystemReport } from '../../../preload/contract';
+import { ortVersion, providerStatus } from '../onnx/ort';
 import { loadAddon } from '../native/addon';
 import { engineState } from '../native/engine';
 
-export async function systemReport(): Promise<SystemReport> {
+export async function systemReport(onnxProvider: OnnxProviderChoice = 'auto'): Promise<SystemReport> {
+  const onnx = { version: ortVersion(), providers: providerStatus(), selected: onnxProvider };
   const node = { version: process.versions.node, electron: process.versions.electron ?? null, platform: process.platform, arch: process.arch };
   const a = loadAddon();
   if (!a.loaded) {
@@ -16,6 +18,7 @@ export async function systemReport(): Promise<SystemReport> {
       cuda: null,
       libtorch: null,
       training: { available: false, reason: `training needs the native addon: ${a.error}` },
+      onnx,
       warnings: [a.error],
     };
   }
@@ -30,6 +33,7 @@ export async function systemReport(): Promise<SystemReport> {
       cuda: r.cuda,
       libtorch: r.libtorch,
       training,
+      onnx,
       warnings: r.warnings,
     };
   } catch (err) {
@@ -42,6 +46,7 @@ export async function systemReport(): Promise<SystemReport> {
       cuda: null,
       libtorch: null,
       training: { available: false, reason: msg },
+      onnx,
       warnings: [msg],
     };
   }
@@ -53,5 +58,5 @@ function trainingStatus(libtorchUsable: boolean, libtorchReason: string): { avai
   if (!e.loaded) return { available: false, reason: libtorchUsable ? e.error : `training needs libtorch: ${libtorchReason}; ${e.error}` };
   const info = e.engine.info();
   const where = info.cuda ? `CUDA, ${info.cudaDevices} device(s)` : 'CPU only';
-  return { available: false, reason: `the Qwen3-VL engine is built (libtorch ${info.torch}, ${where}) and runs the model's forward pass; the LoRA trainer is not part of this build yet` };
+  return { available: true, reason: `LoRA / QLoRA training with the Qwen3-VL engine (libtorch ${info.torch}, ${where})` };
 }

@@ -1,4 +1,5 @@
-// What this machine can do: native addon, runtimes, CPU, memory, CUDA, libtorch
+// What this machine can do: native addon, runtimes, CPU, memory, CUDA, libtorch,
+// onnxruntime's execution providers (and which one local models use)
 // and whether training is available, each with the reason when it is not.
 // Also the theme choice, since "follow the system" lives nowhere else.
 import type { ReactNode } from 'react';
@@ -17,6 +18,7 @@ import { studio } from '../api/client';
 import { useStudioQuery } from '../api/hooks';
 import { useStudioApp } from '../app/AppContext';
 import { formatBytes } from '../util/format';
+import { OnnxCard } from './OnnxCard';
 
 function Card({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   const id = `system-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -60,6 +62,9 @@ function Report({ r }: { r: SystemReport }) {
           <Usable ok={r.training.available} yes="available" />
         </Stack>
         <Typography variant="body2" data-testid="system-training-reason">{r.training.reason}</Typography>
+      </Card>
+      <Card title="Local models (ONNX)">
+        <OnnxCard onnx={r.onnx} />
       </Card>
       <Card title="Runtime">
         <Row label="Node.js">{r.node.version}</Row>

@@ -9,6 +9,7 @@ export const KIND_LABEL: Record<ArtifactKind, string> = {
   adapter: 'LoRA adapters',
   'merged-model': 'merged models',
   'rl-launch': 'RL launch folders',
+  'onnx-model': 'ONNX models (local policy)',
   file: 'files',
 };
 

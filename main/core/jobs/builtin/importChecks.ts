@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactKind } from '../../../../preload/contract';
 import { StudioError } from '../../util/errors';
+import { inspectOnnxExport } from '../../onnx/exportFolder';
 
 function requireFolder(path: string, what: string): void {
   if (!statSync(path).isDirectory()) throw new StudioError('bad_input', `${path}: a ${what} must be a folder`);
@@ -24,6 +25,9 @@ export function checkImportShape(path: string, kind: ArtifactKind): void {
       if (!hasWeights) throw new StudioError('bad_input', `${path}: no *.safetensors weights in this model folder`);
       return;
     }
+    case 'onnx-model':
+      inspectOnnxExport(path);
+      return;
     case 'adapter':
       requireFolder(path, 'adapter');
       requireFile(path, 'adapter_config.json', 'PEFT adapter folder');

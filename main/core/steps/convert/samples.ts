@@ -4,7 +4,7 @@
 // turn   one sample per turn, as the policy saw it (its prompt had no chat history),
 // full   one sample per episode, the whole conversation,
 // last-k one sample per turn with up to k earlier turns before it.
-import type { ChatMessage, ChatPart } from '../../model/chat';
+import { type ChatMessage, userTurnContent } from '../../model/chat';
 import { StudioError } from '../../util/errors';
 import type { SourceEpisode, SourceTurn } from './episodes';
 
@@ -34,15 +34,10 @@ export interface UserMessage {
 /** The user message of one turn, with its frame at its placeholder (or first, if the prompt has none). */
 export function userMessage(ep: SourceEpisode, k: number): UserMessage {
   const turn: SourceTurn = ep.turns[k]!;
-  const pieces = turn.prompt.split('<image>');
-  const tags = pieces.length - 1;
-  const text = (t: string): ChatPart[] => (t ? [{ type: 'text', text: t }] : []);
-  if (!turn.image) {
-    return { message: { role: 'user', content: text(pieces.join('')) }, images: [], droppedPlaceholder: tags > 0 };
-  }
-  if (tags > 1) throw new StudioError('bad_input', `trajectory ${ep.id}, turn ${k}: the prompt has ${tags} <image> placeholders but the turn has one frame`);
-  const content: ChatPart[] = tags === 0 ? [{ type: 'image', text: null }, ...text(turn.prompt)] : [...text(pieces[0]!), { type: 'image', text: null }, ...text(pieces[1]!)];
-  return { message: { role: 'user', content }, images: [turn.image], droppedPlaceholder: false };
+  const tags = turn.prompt.split('<image>').length - 1;
+  const content = userTurnContent(turn.prompt, !!turn.image);
+  if (!content) throw new StudioError('bad_input', `trajectory ${ep.id}, turn ${k}: the prompt has ${tags} <image> placeholders but the turn has one frame`);
+  return { message: { role: 'user', content }, images: turn.image ? [turn.image] : [], droppedPlaceholder: !turn.image && tags > 0 };
 }
 
 export function assistantMessage(turn: SourceTurn): ChatMessage {

@@ -2,7 +2,7 @@
 // (the built-in expert or an OpenAI-compatible endpoint), every turn written as
 // it happens. A cancelled or crashed rollout resumes where it stopped.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { RolloutConfig } from '../../../../preload/contract';
@@ -14,34 +14,67 @@ import { nowIso } from '../../util/time';
 import { writeTrajectoriesJsonl } from './exportJsonl';
 import { getGame } from './games';
 import { chatCompletion, userMessage } from './openai/chatClient';
-import type { GameDefinition, GameEnv, HistoryEntry } from './types';
+import type { GameDefinition, HistoryEntry } from './types';
+import type { Act } from './policies/types';
+import { openOnnxPolicy } from './policies/onnxPolicy';
 
 type Config = z.output<typeof RolloutConfig>;
 
-interface Reply {
-  text: string;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  latencyMs: number;
+interface PolicyHandle {
+  act: Act;
+  close(): Promise<void>;
 }
 
-type Act = (game: GameDefinition, env: GameEnv, prompt: string, frame: Buffer, signal: AbortSignal) => Promise<Reply>;
-
-function policyFor(c: Config): Act {
+async function openPolicy(ctx: JobContext<Config>): Promise<PolicyHandle> {
+  const c = ctx.config;
   const p = c.policy;
   if (p.type === 'expert') {
-    return async (game, env) => {
+    const act: Act = async (game, env) => {
       const t0 = Date.now();
       const move = game.expertMove(env);
       return { text: game.formatAnswer(move), promptTokens: null, completionTokens: null, latencyMs: Date.now() - t0 };
     };
+    return { act, close: async () => {} };
   }
-  return (_game, _env, prompt, frame, signal) =>
+  if (p.type === 'onnx') return openOnnx(ctx, p);
+  const act: Act = (_game, _env, prompt, frame, signal) =>
     chatCompletion(
       { baseUrl: p.baseUrl, model: p.model, apiKey: p.apiKey, temperature: p.temperature, topP: p.topP, maxTokens: p.maxTokens, timeoutMs: p.timeoutMs, retries: p.retries },
       [userMessage(prompt, [frame])],
       signal,
     );
+  return { act, close: async () => {} };
+}
+
+/** The local ONNX model, with its throughput on the job: tokens/s per batch, and a summary at the end. */
+async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { type: 'onnx' }>): Promise<PolicyHandle> {
+  const started = Date.now();
+  let batches = 0;
+  if (p.artifactId) ctx.useInput(p.artifactId, 'policy');
+  const policy = await openOnnxPolicy(p, {
+    concurrency: ctx.config.concurrency,
+    seed: ctx.config.seed,
+    onBatch: (s) => {
+      batches++;
+      const ms = s.prefillMs + s.decodeMs;
+      if (ms > 0) ctx.metric('tokens_per_s', batches, (s.newTokens / ms) * 1000);
+      ctx.metric('batch_size', batches, s.batch);
+    },
+  });
+  const v = policy.vlm;
+  ctx.log('info', `ONNX policy ${v.exp.dir}: ${[...new Set(Object.values(v.exp.variants))].join('/')} graphs, ${v.provider} provider, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per model call`);
+  return {
+    act: policy.act,
+    close: async () => {
+      const t = policy.throughput();
+      const minutes = (Date.now() - started) / 60_000;
+      if (t.batches) {
+        ctx.metric('tokens_per_s_total', 0, t.tokensPerS);
+        ctx.log('info', `ONNX policy: ${t.newTokens} tokens generated in ${t.batches} model calls, ${t.tokensPerS.toFixed(1)} tokens/s (decode ${t.decodeTokensPerS.toFixed(1)}), ${(t.promptTokens / t.batches).toFixed(0)} prompt tokens per call, ${minutes.toFixed(2)} min`);
+      }
+      await policy.close();
+    },
+  };
 }
 
 async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: GameDefinition, act: Act, rolloutId: string, task: number, sample: number): Promise<boolean> {
@@ -55,7 +88,7 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: Ga
     while (!env.done) {
       ctx.throwIfCancelled();
       const prompt = game.buildPrompt(env, { historyTurns: c.historyTurns, history });
-      const reply = await act(game, env, prompt, obs.png, ctx.signal);
+      const reply = await act(game, env, prompt, obs.png, ctx.signal, { task, sample, turn: env.turn });
       const parsed = game.parseReply(reply.text);
       const frameId = store.putFrame(obs.png, obs.width, obs.height);
       const turn = env.turn;
@@ -77,11 +110,16 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: Ga
   }
 }
 
+function policyName(p: Config['policy']): string {
+  if (p.type === 'expert') return 'expert';
+  return p.type === 'onnx' ? `ONNX ${basename(p.modelDir)}` : p.model;
+}
+
 export const rolloutJob: JobDefinition<Config> = {
   kind: 'rollout.run',
   step: 'rollout',
   schema: RolloutConfig,
-  title: (c) => `${c.resumeRolloutId ? 'Resume rollout' : 'Rollout'}: ${c.name ?? c.game} (${c.tasks} × ${c.samplesPerTask}, ${c.policy.type === 'expert' ? 'expert' : c.policy.model})`,
+  title: (c) => `${c.resumeRolloutId ? 'Resume rollout' : 'Rollout'}: ${c.name ?? c.game} (${c.tasks} × ${c.samplesPerTask}, ${policyName(c.policy)})`,
   redact: (c) => (c.policy.type === 'openai' && c.policy.apiKey ? { ...c, policy: { ...c.policy, apiKey: '(redacted)' } } : c),
   async run(ctx) {
     const c = ctx.config;
@@ -94,7 +132,8 @@ export const rolloutJob: JobDefinition<Config> = {
     for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) remaining.push([t, s]);
     const total = c.tasks * c.samplesPerTask;
     ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${remaining.length} trajectories to play with ${c.concurrency} in parallel`);
-    const act = policyFor(c);
+    const policy = await openPolicy(ctx);
+    const act = policy.act;
     let finished = done.size;
     let wins = 0;
     let played = 0;
@@ -122,7 +161,11 @@ export const rolloutJob: JobDefinition<Config> = {
         ctx.progress(finished / total, `${finished}/${total} trajectories, ${wins} won`);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, remaining.length)) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, remaining.length)) }, worker));
+    } finally {
+      await policy.close();
+    }
     ctx.throwIfCancelled();
     const rows = store.byRollout(rolloutId);
     const complete = rows.filter((r) => r.status === 'complete');

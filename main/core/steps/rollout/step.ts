@@ -5,9 +5,9 @@ export const rolloutStep: StepDefinition = {
   id: 'rollout',
   title: 'Rollout',
   summary: 'Multi-turn play of games rendered to images by a VLM policy or a built-in expert; many trajectories per task.',
-  inputs: [],
+  inputs: [{ kind: 'onnx-model', label: 'ONNX model exports for the local policy (optional)', required: false }],
   outputs: ['trajectories'],
-  jobKinds: ['rollout.run'],
+  jobKinds: ['rollout.run', 'artifact.import'],
   pending: null,
   settings: [
     { name: 'game', value: 'Sokoban (visual)', note: '6×6 room, 1 box, levels by reverse play (depth 30)' },

@@ -1,5 +1,6 @@
 // Start a rollout: which game, how many tasks × samples, and who plays — the
-// built-in expert (no model needed) or a model behind an OpenAI-compatible endpoint.
+// built-in expert (no model needed), a model behind an OpenAI-compatible
+// endpoint, or a local ONNX export run inside the app.
 import { useState, type FormEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -7,6 +8,7 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import { GAME_IDS } from '../../../../preload/contract';
 import { useStartJob } from '../../wizard/useStartJob';
+import { DEFAULT_ONNX_FIELDS, OnnxPolicyFields, type OnnxFields } from './OnnxPolicyFields';
 
 const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
   sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
@@ -27,7 +29,8 @@ export function RolloutForm() {
   const [seed, setSeed] = useState(0);
   const [concurrency, setConcurrency] = useState(4);
   const [history, setHistory] = useState(0);
-  const [policy, setPolicy] = useState<'expert' | 'openai'>('expert');
+  const [policy, setPolicy] = useState<'expert' | 'openai' | 'onnx'>('expert');
+  const [onnx, setOnnx] = useState<OnnxFields>(DEFAULT_ONNX_FIELDS);
   const [baseUrl, setBaseUrl] = useState('http://127.0.0.1:8000/v1');
   const [model, setModel] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -60,6 +63,8 @@ export function RolloutForm() {
         game, settings, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
         policy: policy === 'expert'
           ? { type: 'expert' }
+          : policy === 'onnx'
+          ? { type: 'onnx', modelDir: onnx.modelDir.trim(), ...(onnx.artifactId ? { artifactId: onnx.artifactId } : {}), variant: onnx.variant, provider: onnx.provider, maxBatch: onnx.maxBatch, temperature, topP, maxTokens }
           : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, retries, timeoutMs: Math.round(timeoutS * 1000), ...(apiKey ? { apiKey } : {}) },
       },
     });
@@ -85,7 +90,18 @@ export function RolloutForm() {
         slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ maxWidth: 420 }}>
         <option value="expert">Built-in expert (optimal play, no model needed)</option>
         <option value="openai">A model behind an OpenAI-compatible endpoint</option>
+        <option value="onnx">A local ONNX model (runs in the app, no server)</option>
       </TextField>
+      {policy === 'onnx' && (
+        <>
+          <OnnxPolicyFields value={onnx} onChange={setOnnx} onError={setSettingsError} />
+          <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
+            <NumberField label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} />
+            <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} />
+            <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} />
+          </Box>
+        </>
+      )}
       {policy === 'openai' && (
         <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
           <TextField label="Base URL" size="small" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }} />

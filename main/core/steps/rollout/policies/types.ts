@@ -1,7 +1,7 @@
 // What a policy is: given the chat for one turn (images as PNG bytes), reply
 // with text. The OpenAI-compatible client, the expert and later the native
 // engine all fit behind this.
-import type { GameId } from '../types';
+import type { GameDefinition, GameEnv, GameId } from '../types';
 
 export interface ChatTextPart {
   type: 'text';
@@ -33,3 +33,21 @@ export interface PolicyReply {
 export interface Policy {
   act(request: PolicyRequest): Promise<PolicyReply>;
 }
+
+/** One turn's reply as the rollout records it. */
+export interface Reply {
+  text: string;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  latencyMs: number;
+}
+
+/** Where in the rollout a turn is: samplers seed from it, so a rollout replays the same. */
+export interface TurnKey {
+  task: number;
+  sample: number;
+  turn: number;
+}
+
+/** What the rollout job calls for each turn. */
+export type Act = (game: GameDefinition, env: GameEnv, prompt: string, frame: Buffer, signal: AbortSignal, at: TurnKey) => Promise<Reply>;
