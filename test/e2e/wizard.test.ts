@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../main/server/server';
 import { launchChromium } from '../helpers/browser';
 import { makeLoraAdapter, makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 import { startFakeHub } from '../helpers/fakeHub';
+import { makeTinyOnnxModel } from '../helpers/onnx/tinyOnnxModel';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
@@ -378,6 +379,34 @@ describe('studio wizard in Chromium', () => {
     expect(script).toContain(`MERGED_MODEL='${merged.path}'`);
     expect(script).toContain('N_GPUS_PER_NODE="${N_GPUS_PER_NODE:-2}"');
     await shot('18-rl-handoff');
+  });
+
+  it('plays Sokoban with a local ONNX model: provider chosen on the System page, export imported and evaluated on the Rollout step', async () => {
+    const tiny = makeTinyOnnxModel(join(work, 'tiny-qwen-vl-onnx'), { seed: 5 });
+    await page.getByTestId('nav-system').click();
+    await expect.poll(() => page.getByTestId('system-onnx-cpu').textContent(), { timeout: 15_000 }).toContain('bundled with onnxruntime-node');
+    await page.getByTestId('system-onnx-provider').selectOption('cpu');
+    await expect.poll(() => studio.appState.snapshot().onnxProvider).toBe('cpu');
+    await shot('21-system-onnx');
+
+    await page.getByTestId('step-rollout').click();
+    const jobs = page.getByTestId('jobs-panel');
+    if (!(await jobs.isVisible())) await page.getByTestId('nav-jobs').click();
+    await page.getByTestId('import-path-input').locator('input').fill(tiny.dir);
+    await page.getByTestId('import-kind-select').selectOption('onnx-model');
+    await page.getByTestId('import-submit').click();
+    const imported = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'tiny-qwen-vl-onnx' }).first();
+    await expect.poll(() => imported.getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+
+    await page.getByTestId('onnx-evaluate-tasks').fill('2');
+    await page.getByTestId('onnx-evaluate-tiny-qwen-vl-onnx').click();
+    const evalRow = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'eval tiny-qwen-vl-onnx' }).first();
+    await expect.poll(() => evalRow.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
+    await shot('22-onnx-evaluated');
+    const runId = (await evalRow.getAttribute('data-testid'))!.replace(/^job-/, '');
+    const detail = (await studio.handle('jobs.get', { runId })) as { config: { policy: Record<string, unknown> }; inputs: Artifact[] };
+    expect(detail.config.policy).toMatchObject({ type: 'onnx', provider: 'cpu', temperature: 0 }); // the System page's choice, recorded
+    expect(detail.inputs.map((a) => a.kind)).toEqual(['onnx-model']);
   });
 
   it('shows the System page and switches theme', async () => {

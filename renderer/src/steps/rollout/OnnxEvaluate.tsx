@@ -9,11 +9,11 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { GAME_IDS } from '../../../../preload/contract';
-import { useStudioQuery } from '../../api/hooks';
+import { useOnnxModels } from './useOnnxModels';
 import { useStartJob } from '../../wizard/useStartJob';
 
 export function OnnxEvaluate() {
-  const models = useStudioQuery('rollout.onnxModels', {});
+  const models = useOnnxModels();
   const { busy, error, start } = useStartJob();
   const [game, setGame] = useState<(typeof GAME_IDS)[number]>('sokoban');
   const [tasks, setTasks] = useState(16);

@@ -5,7 +5,7 @@
 import Box from '@mui/material/Box';
 import TextField from '@mui/material/TextField';
 import { ONNX_VARIANTS, type OnnxProviderChoice } from '../../../../preload/contract';
-import { useStudioQuery } from '../../api/hooks';
+import { useOnnxModels } from './useOnnxModels';
 import { FolderField } from '../../project/FolderField';
 
 export interface OnnxFields {
@@ -19,7 +19,7 @@ export interface OnnxFields {
 export const DEFAULT_ONNX_FIELDS: OnnxFields = { modelDir: '', artifactId: null, variant: 'auto', provider: null, maxBatch: null };
 
 export function OnnxPolicyFields({ value, onChange, onError }: { value: OnnxFields; onChange: (v: OnnxFields) => void; onError: (m: string) => void }) {
-  const models = useStudioQuery('rollout.onnxModels', {});
+  const models = useOnnxModels();
   const playable = (models.data ?? []).filter((m) => !m.error);
   const set = (patch: Partial<OnnxFields>) => onChange({ ...value, ...patch });
   return (
