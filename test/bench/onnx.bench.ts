@@ -1,0 +1,69 @@
+// Local ONNX policy benchmark: a random-weight Qwen-VL export written by our
+// own ONNX encoder (transformers.js layout), played through onnxruntime-node.
+// Prints generation tokens/s at batch 1 and at the batch size, and Sokoban
+// episodes/min through the rollout job (prompt + 256×256 frame each turn).
+//   npx vitest run --config test/bench/vitest.config.ts onnx
+//   BENCH_SHAPES=tiny|small  BENCH_PROVIDER=cpu|cuda  BENCH_BATCH=8  BENCH_EPISODES=16
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'vitest';
+import { userTurnContent } from '../../main/core/model/chat';
+import { encodePrompt } from '../../main/core/model/encode';
+import { generateBatch } from '../../main/core/onnx/generate';
+import type { ProviderId } from '../../main/core/onnx/ort';
+import { OnnxVlm } from '../../main/core/onnx/vlmModel';
+import { getGame } from '../../main/core/steps/rollout/games';
+import { Studio } from '../../main/core/studio';
+import { makeTinyOnnxModel, type TinyOnnxDims } from '../helpers/onnx/tinyOnnxModel';
+
+const SHAPES: Record<string, Partial<TinyOnnxDims>> = {
+  tiny: {},
+  // Real per-layer widths (Qwen-VL-0.5B-like), few layers: CPU-sized, but real matmul shapes.
+  small: { hidden: 896, intermediate: 4864, layers: 4, heads: 14, kvHeads: 2, headDim: 64, visionHidden: 256 },
+};
+
+it('ONNX policy throughput', async () => {
+  const shapes = process.env.BENCH_SHAPES ?? 'tiny';
+  const provider = (process.env.BENCH_PROVIDER ?? 'cpu') as ProviderId;
+  const batch = Number(process.env.BENCH_BATCH ?? 8);
+  const episodes = Number(process.env.BENCH_EPISODES ?? 16);
+  const maxNew = Number(process.env.BENCH_NEW_TOKENS ?? 64);
+  const dir = mkdtempSync(join(tmpdir(), 'onnx-bench-'));
+  const say = (s: string) => process.stderr.write(`${shapes}/${provider}: ${s}\n`);
+  try {
+    const info = makeTinyOnnxModel(join(dir, 'model'), { dims: SHAPES[shapes], seed: 3 });
+    const vlm = await OnnxVlm.open(info.dir, { provider });
+    const game = getGame('sokoban');
+    const prompts = Array.from({ length: batch }, (_, i) => {
+      const env = game.create({}, i);
+      const obs = env.reset();
+      return encodePrompt([{ role: 'user', content: userTurnContent(game.buildPrompt(env), true)! }], [obs.png], vlm.text);
+    });
+    say(`prompt ${prompts[0]!.inputIds.length} tokens (frame ${prompts[0]!.grids[0]!.join('×')} grid), ${maxNew} new tokens, no early stop`);
+    // The end-of-turn token is taken out of play so every row generates maxNew tokens.
+    vlm.exp.eosIds.length = 0;
+    for (const b of [1, batch]) {
+      await generateBatch(vlm, prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: 4, temperature: 0, topP: 1, seed: i }))); // warm-up
+      const { stats } = await generateBatch(vlm, prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0.7, topP: 0.9, seed: i })));
+      say(`batch ${b}: prefill ${stats.promptTokens} tokens in ${stats.prefillMs.toFixed(0)} ms (${((stats.promptTokens / stats.prefillMs) * 1000).toFixed(0)} tok/s), decode ${stats.newTokens} tokens in ${stats.decodeMs.toFixed(0)} ms = ${((stats.newTokens / stats.decodeMs) * 1000).toFixed(1)} tok/s`);
+    }
+    await vlm.release();
+
+    const studio = new Studio({ shell: 'server', configDir: join(dir, 'home') });
+    studio.createProject(join(dir, 'project'), 'bench');
+    const { runner, project } = studio.requireProject();
+    const t0 = Date.now();
+    const run = runner.start('rollout.run', {
+      game: 'sokoban', tasks: episodes, samplesPerTask: 1, concurrency: batch, settings: { maxTurns: 5 },
+      policy: { type: 'onnx', modelDir: info.dir, provider, temperature: 0.7, maxTokens: maxNew },
+    });
+    await runner.idle();
+    const minutes = (Date.now() - t0) / 60_000;
+    const total = project.store.listMetrics(run.id).find((m) => m.name === 'tokens_per_s_total')?.value ?? 0;
+    say(`rollout: ${episodes} Sokoban episodes × 5 turns, ${batch} in parallel: ${runner.summary(run.id)?.status}, ${(episodes / minutes).toFixed(1)} episodes/min, ${total.toFixed(1)} generated tokens/s of model time`);
+    await studio.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
