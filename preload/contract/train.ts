@@ -28,6 +28,12 @@ export const TrainConfig = z.object({
   epochs: z.number().int().min(1).max(1000).default(1),
   // Within a step, put samples of similar length in the same micro-batch (less padding, same loss).
   groupByLength: z.boolean().default(true),
+  // Sequence packing: a step's samples packed into rows of at most packTokens tokens, each sample
+  // attending only to itself (no padding computed; the same loss). Replaces batchSize's micro-batches.
+  packing: z.boolean().default(false),
+  packTokens: z.number().int().min(64).max(1_048_576).default(4096),
+  // Recompute each decoder layer in the backward pass: activations of one layer instead of all.
+  gradientCheckpointing: z.boolean().default(false),
   // Stop after this many optimizer steps (else epochs decide).
   maxSteps: z.number().int().min(1).optional(),
   // Validation loss every N steps (0: only at the end) and a checkpoint every N steps (0: only at the end).
@@ -50,6 +56,7 @@ export const TrainEstimateParams = z.object({
   quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
   optimizer: z.enum(['adamw', 'adamw-8bit']).default('adamw'),
   batchSize: z.number().int().min(1).default(2),
+  gradientCheckpointing: z.boolean().default(false),
 });
 
 export const TrainEstimate = z.object({

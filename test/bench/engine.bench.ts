@@ -26,10 +26,11 @@ it('engine forward and LoRA step throughput', () => {
     const runner = join(__dirname, '..', '..', 'native', 'engine', 'build', 'Release', 'studio_engine_run');
     const device = process.env.BENCH_DEVICE ?? 'cpu';
     const common = ['--device', device, '--tokens', process.env.BENCH_TOKENS ?? '512', '--images', process.env.BENCH_IMAGES ?? '2', '--iters', process.env.BENCH_ITERS ?? '2', '--train', '--rank', '32'];
-    // dtype:quant pairs; on a CPU bf16 matmuls are slow in libtorch, so the default there is fp32.
-    const configs = (process.env.BENCH_CONFIGS ?? (device === 'cpu' ? 'float32:none,float32:nf4-dq' : 'bfloat16:none,bfloat16:nf4-dq')).split(',').map((c) => c.split(':'));
-    for (const [dtype, quant] of configs) {
-      const out = execFileSync(runner, [dir, '--dtype', dtype!, '--quant', quant!, ...common], { encoding: 'utf8' });
+    // dtype:quant[:ckpt] triples; on a CPU bf16 matmuls are slow in libtorch, so the default there is fp32.
+    // ckpt: gradient checkpointing (each config runs in its own process, so peak RSS is its own).
+    const configs = (process.env.BENCH_CONFIGS ?? (device === 'cpu' ? 'float32:none,float32:none:ckpt,float32:nf4-dq' : 'bfloat16:none,bfloat16:none:ckpt,bfloat16:nf4-dq')).split(',').map((c) => c.split(':'));
+    for (const [dtype, quant, ckpt] of configs) {
+      const out = execFileSync(runner, [dir, '--dtype', dtype!, '--quant', quant!, ...common, ...(ckpt === 'ckpt' ? ['--checkpointing'] : [])], { encoding: 'utf8' });
       process.stderr.write(`${shapes} ${out.trim()}\n`);
     }
   } finally {

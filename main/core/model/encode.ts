@@ -106,3 +106,53 @@ export function collate(samples: Encoded[], padId: number): EngineBatch {
   }
   return batch;
 }
+
+/**
+ * Several samples in one row (sequence packing): the attention mask holds each sample's segment
+ * number (1, 2, …), so the engine lets a token see its own sample only; positions restart per
+ * sample; the first label of each sample is ignored, so no sample is trained to predict the next.
+ */
+export function collatePacked(samples: Encoded[]): EngineBatch {
+  const S = samples.reduce((n, s) => n + s.inputIds.length, 0);
+  const ids = new Int32Array(S);
+  const mask = new Int32Array(S);
+  const labels = new Int32Array(S);
+  const pos = new Int32Array(3 * S);
+  let at = 0;
+  samples.forEach((s, k) => {
+    s.inputIds.forEach((id, i) => {
+      ids[at + i] = id;
+      mask[at + i] = k + 1;
+      labels[at + i] = i === 0 ? IGNORE : s.labels[i]!;
+      for (let a = 0; a < 3; a++) pos[a * S + at + i] = s.positions[a]![i]!;
+    });
+    at += s.inputIds.length;
+  });
+  const batch: EngineBatch = { batch: 1, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos };
+  const pixels = samples.flatMap((s) => s.pixels);
+  if (pixels.length) {
+    const px = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of pixels) {
+      px.set(p, o);
+      o += p.length;
+    }
+    batch.pixelValues = px;
+    batch.imageGrids = Int32Array.from(samples.flatMap((s) => s.grids.flat()));
+  }
+  return batch;
+}
+
+/** First-fit decreasing: samples into rows of at most maxTokens (a longer sample gets a row of its own). */
+export function packRows<T extends { inputIds: unknown[] }>(samples: T[], maxTokens: number): T[][] {
+  const rows: { items: T[]; used: number }[] = [];
+  for (const s of [...samples].sort((a, b) => b.inputIds.length - a.inputIds.length)) {
+    const n = s.inputIds.length;
+    const row = rows.find((r) => r.used + n <= maxTokens);
+    if (row) {
+      row.items.push(s);
+      row.used += n;
+    } else rows.push({ items: [s], used: n });
+  }
+  return rows.map((r) => r.items);
+}

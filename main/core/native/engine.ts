@@ -56,7 +56,8 @@ export interface EngineAddon {
   info(): { torch: string; cuda: boolean; cudaDevices: number };
   load(dir: string, opts?: { dtype?: 'float32' | 'bfloat16' | 'float16'; device?: string; quant?: 'none' | 'nf4' | 'nf4-dq' }): Promise<EngineModel>;
   forward(handle: unknown, batch: EngineBatch, opts?: { logits?: boolean }): Promise<ForwardResult>;
-  createTrainer(model: unknown, cfg: { lora: LoraSettings; optim: OptimSettings }): unknown;
+  /** gradientCheckpointing: keep only each decoder layer's input and recompute the layer in the backward pass. */
+  createTrainer(model: unknown, cfg: { lora: LoraSettings; optim: OptimSettings; gradientCheckpointing?: boolean }): unknown;
   /** One optimizer step over the micro-batches (loss averaged over all their target tokens). */
   trainStep(trainer: unknown, microBatches: EngineBatch[]): Promise<StepResult>;
   evaluate(trainer: unknown, batches: EngineBatch[]): Promise<{ loss: number | null; tokens: number }>;

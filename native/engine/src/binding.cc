@@ -268,6 +268,7 @@ Napi::Value CreateTrainer(const Napi::CallbackInfo& info) {
   }
   try {
     auto t = std::make_shared<Trainer>(h->model, lc, oc);
+    t->set_gradient_checkpointing(cfg.Has("gradientCheckpointing") && cfg.Get("gradientCheckpointing").ToBoolean());
     return Napi::External<TrainerHandle>::New(env, new TrainerHandle{t}, [](Napi::Env, TrainerHandle* p) { delete p; });
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());

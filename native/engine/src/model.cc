@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <regex>
 #include <fstream>
 #include <set>
@@ -349,42 +350,107 @@ Tensor Qwen3VL::decoder_layer(int i, const Tensor& x, const Tensor& cos, const T
   return y + mlp;
 }
 
-Output Qwen3VL::forward(const Batch& b, const LinearHook* hook, bool training) const {
+Qwen3VL::Prepared Qwen3VL::prepare(const Batch& b) const {
   const auto& t = cfg_.text;
   auto ids = b.input_ids.to(opts_.device);
   if (ids.dim() != 2) throw EngineError("input_ids must be [batch, sequence]");
   if (ids.numel() && (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= t.vocab)) throw EngineError("input_ids hold a token outside the vocabulary");
   const int64_t B = ids.size(0), S = ids.size(1);
-  auto x = weight("model.language_model.embed_tokens.weight").index_select(0, ids.flatten()).view({B, S, t.hidden});
-  auto image_mask = ids.eq(cfg_.image_token_id);
-  std::vector<Tensor> deep;
+  Prepared p;
+  p.x = weight("model.language_model.embed_tokens.weight").index_select(0, ids.flatten()).view({B, S, t.hidden});
+  p.image_mask = ids.eq(cfg_.image_token_id);
   if (b.pixel_values.defined() && !b.image_grids.empty()) {
     auto [embeds, deepstack] = vision(b.pixel_values, b.image_grids);
-    const int64_t n = image_mask.sum().item<int64_t>();
+    const int64_t n = p.image_mask.sum().item<int64_t>();
     if (n != embeds.size(0)) throw EngineError("the batch has " + std::to_string(n) + " image tokens but the images give " + std::to_string(embeds.size(0)) + " features");
-    x = x.masked_scatter(image_mask.unsqueeze(-1), embeds.to(x.scalar_type()));
-    deep = deepstack;
-  } else if (image_mask.any().item<bool>()) {
+    p.x = p.x.masked_scatter(p.image_mask.unsqueeze(-1), embeds.to(p.x.scalar_type()));
+    p.deep = deepstack;
+  } else if (p.image_mask.any().item<bool>()) {
     throw EngineError("input_ids hold image tokens but no pixel_values were given");
   }
   auto pos = b.position_ids.defined() ? b.position_ids : torch::arange(S).view({1, 1, S}).expand({3, B, S});
   if (pos.dim() != 3 || pos.size(0) != 3 || pos.size(1) != B || pos.size(2) != S) throw EngineError("position_ids must be [3, batch, sequence]");
   auto [cos, sin] = text_rope(pos);
-  cos = cos.to(x.scalar_type());
-  sin = sin.to(x.scalar_type());
-  // Causal + padding mask, additive, with the dtype's lowest value as transformers' eager path uses.
+  p.cos = cos.to(p.x.scalar_type());
+  p.sin = sin.to(p.x.scalar_type());
+  // Causal, within a segment, never to padding; additive with the dtype's lowest value as
+  // transformers' eager path uses. Padding queries keep seeing real keys (their outputs are unused).
   auto keep = torch::ones({S, S}, torch::kBool).tril().to(opts_.device).view({1, 1, S, S});
-  if (b.attention_mask.defined()) keep = keep & b.attention_mask.to(opts_.device).to(torch::kBool).view({B, 1, 1, S});
-  auto mask = torch::zeros(keep.sizes(), torch::TensorOptions().dtype(x.scalar_type()).device(opts_.device)).masked_fill(keep.logical_not(), lowest(x.scalar_type()));
-  for (int64_t i = 0; i < t.layers; i++) {
-    x = decoder_layer(static_cast<int>(i), x, cos, sin, mask, hook, training);
-    if (i < static_cast<int64_t>(deep.size())) x = x.index_put({image_mask}, x.index({image_mask}) + deep[i].to(x.scalar_type()));
+  if (b.attention_mask.defined()) {
+    auto seg = b.attention_mask.to(opts_.device).to(torch::kLong);
+    auto same = seg.unsqueeze(2).eq(seg.unsqueeze(1)) | seg.eq(0).unsqueeze(2);
+    keep = keep & (same & seg.ne(0).unsqueeze(1)).unsqueeze(1);
   }
-  x = rms_norm(x, weight("model.language_model.norm.weight"), t.rms_eps);
+  p.mask = torch::zeros(keep.sizes(), torch::TensorOptions().dtype(p.x.scalar_type()).device(opts_.device)).masked_fill(keep.logical_not(), lowest(p.x.scalar_type()));
+  return p;
+}
+
+Tensor Qwen3VL::layer_step(int64_t i, const Tensor& x, const Prepared& p, const LinearHook* hook, bool training) const {
+  auto y = decoder_layer(static_cast<int>(i), x, p.cos, p.sin, p.mask, hook, training);
+  if (i < static_cast<int64_t>(p.deep.size())) y = y.index_put({p.image_mask}, y.index({p.image_mask}) + p.deep[i].to(y.scalar_type()));
+  return y;
+}
+
+Tensor Qwen3VL::head(const Tensor& x) const {
+  auto h = rms_norm(x, weight("model.language_model.norm.weight"), cfg_.text.rms_eps);
+  return torch::linear(h, cfg_.tie_word_embeddings ? weight("model.language_model.embed_tokens.weight") : weight("lm_head.weight"));
+}
+
+Output Qwen3VL::forward(const Batch& b, const LinearHook* hook, bool training) const {
+  auto p = prepare(b);
+  auto x = p.x;
+  for (int64_t i = 0; i < cfg_.text.layers; i++) x = layer_step(i, x, p, hook, training);
   Output out;
-  out.logits = torch::linear(x, cfg_.tie_word_embeddings ? weight("model.language_model.embed_tokens.weight") : weight("lm_head.weight"));
+  out.logits = head(x);
   if (b.labels.defined()) out.loss = causal_lm_loss(out.logits, b.labels.to(opts_.device));
   return out;
+}
+
+namespace {
+// The default generator of a device: dropout draws from it, so a recomputed layer replays its masks.
+Tensor rng_state(torch::Device d) {
+  auto gen = at::globalContext().defaultGenerator(d);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+void set_rng_state(torch::Device d, const Tensor& state) {
+  auto gen = at::globalContext().defaultGenerator(d);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+}  // namespace
+
+std::pair<double, int64_t> Qwen3VL::forward_backward_checkpointed(const Batch& b, const LinearHook* hook, double scale) const {
+  if (!b.labels.defined()) throw EngineError("training batches need labels");
+  const auto dev = opts_.device;
+  Prepared p = prepare(b);  // embeddings and vision tower are frozen: no graph needed
+  const int64_t L = cfg_.text.layers;
+  std::vector<Tensor> inputs, states;
+  auto x = p.x.detach();
+  {
+    torch::NoGradGuard no_grad;
+    for (int64_t i = 0; i < L; i++) {
+      inputs.push_back(x);
+      states.push_back(rng_state(dev));
+      x = layer_step(i, x, p, hook, true);
+    }
+  }
+  const auto after = rng_state(dev);
+  auto last = x.detach().requires_grad_(true);
+  auto [sum, n] = causal_lm_loss_sum(head(last), b.labels.to(dev));
+  (sum * scale).backward();
+  auto grad = last.grad();
+  for (int64_t i = L - 1; i >= 0; i--) {
+    // The first layer's input needs no gradient (nothing trainable before it).
+    auto xi = i > 0 ? inputs[i].detach().requires_grad_(true) : inputs[i];
+    set_rng_state(dev, states[i]);
+    auto y = layer_step(i, xi, p, hook, true);
+    if (y.requires_grad()) torch::autograd::backward({y}, {grad});
+    if (i > 0) grad = xi.grad();
+    inputs[i] = Tensor();  // each saved input is freed once its layer is done
+  }
+  set_rng_state(dev, after);
+  return {sum.item<double>(), n};
 }
 
 std::pair<Tensor, int64_t> causal_lm_loss_sum(const Tensor& logits, const Tensor& labels) {

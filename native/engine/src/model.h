@@ -27,7 +27,9 @@ struct LoadOptions {
 // Inputs for one forward pass; token tensors are [B, S], positions [3, B, S].
 struct Batch {
   torch::Tensor input_ids;       // int64
-  torch::Tensor attention_mask;  // int64, 1 = real token
+  // int64: 0 = padding; other values are segment ids: a token sees earlier tokens of its own segment
+  // only, so several samples packed into one row do not attend to each other (1 everywhere = one sample).
+  torch::Tensor attention_mask;
   torch::Tensor position_ids;    // int64, from the rope-index computation
   torch::Tensor pixel_values;    // [patches, C·T·P·P] float, may be undefined
   std::vector<std::array<int64_t, 3>> image_grids;  // (t, h, w) per image
@@ -55,6 +57,11 @@ class Qwen3VL {
 
   const ModelConfig& config() const { return cfg_; }
   Output forward(const Batch& batch, const LinearHook* hook = nullptr, bool training = false) const;
+  // Gradient checkpointing: a forward without the autograd graph keeping only each decoder layer's
+  // input, then the backward recomputes one layer at a time (dropout replayed from the saved
+  // generator state). The gradients reaching the hook's parameters are those of
+  // (summed loss × scale).backward(); returns the summed loss and its target-token count.
+  std::pair<double, int64_t> forward_backward_checkpointed(const Batch& batch, const LinearHook* hook, double scale) const;
 
   // Pieces, exposed for tests against their definitions.
   std::pair<torch::Tensor, std::vector<torch::Tensor>> vision(const torch::Tensor& pixels, const std::vector<std::array<int64_t, 3>>& grids) const;
@@ -76,6 +83,15 @@ class Qwen3VL {
   std::map<std::string, Nf4Weight> q_;  // keyed like w_ (…proj.weight)
   torch::Tensor merger(const std::string& prefix, const torch::Tensor& x, bool postshuffle) const;
   torch::Tensor vision_block(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const std::vector<int64_t>& lengths) const;
+  struct Prepared {
+    torch::Tensor x, cos, sin, mask, image_mask;
+    std::vector<torch::Tensor> deep;
+  };
+  // Embeddings with the image features in place, rotary tables and the attention mask.
+  Prepared prepare(const Batch& b) const;
+  // Decoder layer i plus its deepstack injection.
+  torch::Tensor layer_step(int64_t i, const torch::Tensor& x, const Prepared& p, const LinearHook* hook, bool training) const;
+  torch::Tensor head(const torch::Tensor& x) const;
   torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask, const LinearHook* hook, bool training) const;
 };
 

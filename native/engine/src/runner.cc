@@ -3,7 +3,7 @@
 // batch (256×256 frames and text), and times forward passes and LoRA
 // training steps. Prints one JSON line.
 //   studio_engine_run MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq]
-//                     [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R]
+//                     [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R] [--checkpointing]
 #include <torch/torch.h>
 
 #include <chrono>
@@ -70,12 +70,12 @@ Batch synthetic(const ModelConfig& c, int64_t batch, int64_t text_tokens, int64_
 
 int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help")) {
-    std::fprintf(stderr, "usage: %s MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq] [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq] [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R] [--checkpointing]\n", argv[0]);
     return 2;
   }
   LoadOptions opts;
   int64_t tokens = 1024, images = 4, batch = 1, iters = 3, rank = 32;
-  bool train = false;
+  bool train = false, checkpointing = false;
   std::string dtype = "float32", device = "cpu";
   for (int i = 2; i < argc; i++) {
     std::string a = argv[i];
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     else if (a == "--iters") iters = std::stoll(next());
     else if (a == "--rank") rank = std::stoll(next());
     else if (a == "--train") train = true;
+    else if (a == "--checkpointing") checkpointing = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
       OptimConfig oc;
       oc.total_steps = iters + 1;
       Trainer t(model, lc, oc);
+      t.set_gradient_checkpointing(checkpointing);
       t.step({b});
       sync();
       auto s = std::chrono::steady_clock::now();
@@ -134,9 +136,9 @@ int main(int argc, char** argv) {
       step_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count() / iters;
     }
     const double toks = static_cast<double>(batch * S);
-    std::printf("{\"model\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"quant\":\"%s\",\"batch\":%lld,\"seq\":%lld,\"images_per_sample\":%lld,\"parameters\":%zu,\"weight_bytes\":%zu,"
+    std::printf("{\"model\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"quant\":\"%s\",\"checkpointing\":%s,\"batch\":%lld,\"seq\":%lld,\"images_per_sample\":%lld,\"parameters\":%zu,\"weight_bytes\":%zu,"
                 "\"load_s\":%.2f,\"forward_ms\":%.1f,\"forward_tokens_per_s\":%.0f,\"train_step_ms\":%.1f,\"train_tokens_per_s\":%.0f,\"peak_rss_mb\":%.0f}\n",
-                argv[1], dtype.c_str(), device.c_str(), opts.quant.c_str(), static_cast<long long>(batch), static_cast<long long>(S), static_cast<long long>(images), model->num_parameters(),
+                argv[1], dtype.c_str(), device.c_str(), opts.quant.c_str(), checkpointing ? "true" : "false", static_cast<long long>(batch), static_cast<long long>(S), static_cast<long long>(images), model->num_parameters(),
                 model->weight_bytes(), load_s, fwd_ms, toks / (fwd_ms / 1000), step_ms, train ? toks / (step_ms / 1000) : 0.0, peak_rss_kb() / 1024.0);
     return 0;
   } catch (const std::exception& e) {

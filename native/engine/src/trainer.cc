@@ -35,7 +35,7 @@ torch::Tensor q8_decode(const Q8State& s, const torch::Tensor& like) {
 
 }  // namespace
 
-Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim) {
+Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim), seed_(lora.seed) {
   if (optim.total_steps < 1) throw EngineError("total_steps must be at least 1");
   params_ = lora_->parameters();
   for (const auto& p : params_) {
@@ -87,8 +87,14 @@ StepResult Trainer::step(const std::vector<Batch>& micro) {
   }
   if (tokens == 0) throw EngineError("the batch has no target tokens (every label is -100)");
   for (auto& p : params_) p.mutable_grad() = torch::Tensor();
+  // Dropout draws from a generator seeded by (seed, step): a resumed run replays the same masks.
+  torch::manual_seed(seed_ * 1000003ULL + static_cast<uint64_t>(step_));
   double total = 0;
   for (const auto& b : micro) {
+    if (checkpointing_) {
+      total += model_->forward_backward_checkpointed(b, lora_.get(), 1.0 / static_cast<double>(tokens)).first;
+      continue;
+    }
     auto out = model_->forward(b, lora_.get(), true);
     auto [sum, n] = causal_lm_loss_sum(out.logits, b.labels.to(out.logits.device()));
     (sum / static_cast<double>(tokens)).backward();

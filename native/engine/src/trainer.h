@@ -50,6 +50,8 @@ class Trainer {
   void save_state(const std::string& file) const;
   void load_state(const std::string& file);
   const Lora& lora() const { return *lora_; }
+  // Recompute each decoder layer in the backward pass instead of keeping its activations.
+  void set_gradient_checkpointing(bool on) { checkpointing_ = on; }
   Output forward(const Batch& b) const { return model_->forward(b, lora_.get(), false); }
   // Greedy continuation of one prompt (batch of 1) with the current adapter, until a stop id or max_new tokens.
   std::vector<int64_t> generate(const Batch& prompt, int64_t max_new, const std::vector<int64_t>& stop) const;
@@ -63,6 +65,8 @@ class Trainer {
   torch::Tensor moment(size_t i, bool second) const;
   void store_moment(size_t i, bool second, const torch::Tensor& value);
   int64_t step_ = 0;
+  bool checkpointing_ = false;
+  uint64_t seed_ = 0;
 };
 
 }  // namespace studio::engine

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../main/core/model/chat';
-import { collate, encodeConversation, encodePrompt, type Encoded } from '../../../main/core/model/encode';
+import { collate, collatePacked, encodeConversation, encodePrompt, packRows, type Encoded } from '../../../main/core/model/encode';
 import { loadTextSide } from '../../../main/core/model/textSide';
 import { engineState, type EngineAddon } from '../../../main/core/native/engine';
 import { mergeModel } from '../../../main/core/steps/merge/mergeModel';
@@ -64,6 +64,53 @@ describe('native LoRA trainer', () => {
     expect(maxDiff(a.logits!, b.logits!)).toBeLessThan(1e-4);
     expect(maxDiff(a.logits!, base.logits!)).toBeGreaterThan(1e-4); // it did learn something
   }, 120_000);
+
+  run('packs samples into one row without changing a logit, the loss or the gradient', async () => {
+    const dir = model();
+    const e = engine();
+    const m = await e.load(dir);
+    const s1 = sample(1, '<action> up</action>', dir);
+    const s2 = sample(2, '<action> left</action> and more words here', dir);
+    const s3 = sample(3, 'down', dir);
+    // Each segment of a packed row sees only itself: its logits are those of the sample alone.
+    const packed = await e.forward(m.handle, collatePacked([s1, s2, s3]));
+    const V = packed.logits!.length / (s1.inputIds.length + s2.inputIds.length + s3.inputIds.length);
+    let at = 0;
+    for (const s of [s1, s2, s3]) {
+      const alone = await e.forward(m.handle, collate([s], pad()));
+      expect(maxDiff(packed.logits!.subarray(at * V, (at + s.inputIds.length) * V), alone.logits!)).toBeLessThan(1e-4);
+      at += s.inputIds.length;
+    }
+    expect(packRows([s1, s2, s3], s2.inputIds.length + s3.inputIds.length).map((r) => r.length)).toEqual([2, 1]);
+    // One step: packed rows vs padded micro-batches of the same samples.
+    const a = e.createTrainer(m.handle, { lora, optim: { lr: 1e-3, totalSteps: 10 } });
+    const b = e.createTrainer(m.handle, { lora, optim: { lr: 1e-3, totalSteps: 10 } });
+    const padded = await e.trainStep(a, [collate([s1, s2], pad()), collate([s3], pad())]);
+    const rows = await e.trainStep(b, packRows([s1, s2, s3], 10_000).map((r) => collatePacked(r)));
+    expect(rows.tokens).toBe(padded.tokens);
+    expect(Math.abs(rows.loss - padded.loss)).toBeLessThan(1e-5);
+    expect(Math.abs(rows.gradNorm - padded.gradNorm) / padded.gradNorm).toBeLessThan(1e-4);
+  });
+
+  run('gradient checkpointing gives the same steps, dropout masks included', async () => {
+    const dir = model();
+    const e = engine();
+    const m = await e.load(dir);
+    const batch = collate([sample(1, '<action> up</action>', dir), sample(2, '<action> left</action> and more', dir)], pad());
+    const withDropout = { ...lora, dropout: 0.1 };
+    const plain = e.createTrainer(m.handle, { lora: withDropout, optim: { lr: 1e-2, totalSteps: 10 } });
+    const ckpt = e.createTrainer(m.handle, { lora: withDropout, optim: { lr: 1e-2, totalSteps: 10 }, gradientCheckpointing: true });
+    for (let k = 0; k < 3; k++) {
+      // Each step seeds dropout from (seed, step): the two runs agree only if the recompute replays the masks.
+      const p = await e.trainStep(plain, [batch]);
+      const c = await e.trainStep(ckpt, [batch]);
+      expect(Math.abs(c.loss - p.loss)).toBeLessThan(1e-5);
+      expect(Math.abs(c.gradNorm - p.gradNorm) / p.gradNorm).toBeLessThan(1e-4);
+    }
+    const after = await e.trainerForward(plain, batch);
+    const afterCkpt = await e.trainerForward(ckpt, batch);
+    expect(maxDiff(after.logits!, afterCkpt.logits!)).toBeLessThan(1e-4);
+  });
 
   run('follows warmup + linear decay as transformers steps it, and resumes the same run from a saved state', async () => {
     const dir = model();

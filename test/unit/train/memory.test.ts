@@ -41,3 +41,18 @@ describe('training memory estimate with 8-bit AdamW', () => {
     expect(estimateTrainMemory({ ...base, states8bit: true }).loraBytes).toBe(36 * 1_835_008 * 10);
   });
 });
+
+describe('training memory estimate with gradient checkpointing', () => {
+  it('keeps each layer’s input plus one layer’s activations instead of all 36 layers’', () => {
+    const dir = fourB();
+    const base = { modelDir: dir, r: 32, targets: all, batchSize: 2, seqLen: 1500, patches: 1024, dtype: 'bfloat16' as const, quant: 'nf4-dq' as const };
+    const full = estimateTrainMemory(base);
+    const ckpt = estimateTrainMemory({ ...base, gradientCheckpointing: true });
+    const tokens = 2 * 1500;
+    const logits = tokens * 151936 * 6 * 2;
+    const vision = 2 * 1024 * 24 * (8 * 1024 + 2 * 4096) * 2;
+    const perLayer = (full.activationBytes - logits - vision) / 36;
+    expect(ckpt.activationBytes).toBe(36 * tokens * 2560 * 2 + perLayer + logits + vision);
+    expect(ckpt.activationBytes).toBeLessThan(full.activationBytes / 4);
+  });
+});

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TrainConfig } from '../../../../preload/contract/train';
-import { collate, encodeConversation, encodePrompt, type EngineBatch } from '../../model/encode';
+import { collate, collatePacked, encodeConversation, encodePrompt, packRows, type EngineBatch } from '../../model/encode';
 import { loadTextSide } from '../../model/textSide';
 import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
@@ -100,6 +100,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   const trainer = engine.createTrainer(model.handle, {
     lora,
     optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm, states8bit: s.optimizer === 'adamw-8bit' },
+    gradientCheckpointing: s.gradientCheckpointing,
   });
   let step = 0;
   if (input.resumeDir) {
@@ -171,8 +172,8 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     const started = Date.now();
     const samples = [];
     for (let k = 0; k < perStep; k++) samples.push(await encode(sampleAt(step * perStep + k), train));
-    const micro = microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
-    const seen = micro.reduce((n, b) => n + b.attentionMask.reduce((a, x) => a + x, 0), 0);
+    const micro = s.packing ? packRows(samples, s.packTokens).map((row) => collatePacked(row)) : microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
+    const seen = micro.reduce((n, b) => n + b.attentionMask.reduce((a, x) => a + (x > 0 ? 1 : 0), 0), 0);
     const r = await engine.trainStep(trainer, micro);
     step = r.step;
     last = r.loss;

@@ -1,9 +1,10 @@
 // How much memory a run needs, before it starts: frozen weights (4-bit NF4
 // projections count as such), LoRA weights with gradients and AdamW moments
-// (fp32), and activations kept for the backward pass of one micro-batch (no
-// gradient checkpointing): per layer the normed inputs, q/k/v, attention
-// probabilities (fp32 softmax), attention output, MLP gate/up/product, plus
-// the fp32 logits of the loss. An estimate, stated as one.
+// (fp32), and activations kept for the backward pass of one micro-batch: per
+// layer the normed inputs, q/k/v, attention probabilities (fp32 softmax),
+// attention output, MLP gate/up/product — with gradient checkpointing only
+// each layer's input plus one layer's worth — and the fp32 logits of the
+// loss. An estimate, stated as one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,6 +29,7 @@ export interface EstimateInput {
   seqLen: number;
   /** Image patches per sample (before merging), for the vision tower. */
   patches: number;
+  gradientCheckpointing?: boolean;
 }
 
 export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
@@ -55,6 +57,7 @@ export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
   const tokens = i.batchSize * i.seqLen;
   const perLayer = tokens * (6 * H + 4 * I + 2 * t.num_attention_heads! * hd) * bytes + i.batchSize * t.num_attention_heads! * i.seqLen * i.seqLen * (4 + bytes);
   const visionAct = i.batchSize * i.patches * v.depth! * (8 * vh + 2 * v.intermediate_size!) * bytes;
-  const activationBytes = L * perLayer + visionAct + tokens * vocab * (4 + bytes) * 2;
+  const layers = i.gradientCheckpointing ? L * tokens * H * bytes + perLayer : L * perLayer;
+  const activationBytes = layers + visionAct + tokens * vocab * (4 + bytes) * 2;
   return { weightsBytes, loraBytes, activationBytes, totalBytes: weightsBytes + loraBytes + activationBytes, tokens };
 }

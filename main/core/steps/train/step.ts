@@ -16,6 +16,6 @@ export const trainStep: StepDefinition = {
     { name: 'LoRA', value: 'r=32, alpha=32 on q, k, v, o, gate, up, down', note: 'PEFT initialisation and keys: checkpoints load in PEFT and vLLM' },
     { name: 'optimizer', value: 'AdamW or 8-bit AdamW, lr 2e-4, 5 warmup steps, linear decay', note: 'gradient clipping at 1.0; loss averaged over all target tokens of the accumulated batch' },
     { name: 'batch', value: '2 × accumulation 8', note: 'samples of similar length share a micro-batch' },
-    { name: 'not in this build', value: 'gradient checkpointing, sequence packing', note: 'activations of a micro-batch stay in memory for the backward pass' },
+    { name: 'memory', value: 'gradient checkpointing, sequence packing (both optional)', note: 'checkpointing keeps one decoder layer’s activations; packing puts several samples in one row without padding' },
   ],
 };
