@@ -43,6 +43,8 @@ export function TrainForm() {
       nums[k] = n;
     }
     const maxSteps = f.maxSteps.trim() ? Number(f.maxSteps) : undefined;
+    const packTokens = Number(f.packTokens);
+    if (f.packing === 'on' && (!Number.isInteger(packTokens) || packTokens < 64)) return setError('Tokens per packed row must be a whole number ≥ 64');
     if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) return setError('Max steps must be a whole number ≥ 1 (or empty)');
     const config: Config = {
       baseArtifactId: base,
@@ -61,6 +63,9 @@ export function TrainForm() {
       quant: f.quant as 'none' | 'nf4' | 'nf4-dq',
       optimizer: f.optimizer as 'adamw' | 'adamw-8bit',
       device: f.device,
+      gradientCheckpointing: f.checkpointing === 'on',
+      packing: f.packing === 'on',
+      ...(f.packing === 'on' ? { packTokens } : {}),
     };
     start({ kind: 'train.run', step: 'train', config });
   };
@@ -97,9 +102,18 @@ export function TrainForm() {
         <option value="adamw">AdamW (fp32 moments)</option>
         <option value="adamw-8bit">8-bit AdamW</option>
       </TextField>
+      <TextField select label="Gradient checkpointing" size="small" value={f.checkpointing} onChange={set('checkpointing')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-checkpointing-select' }, inputLabel: { shrink: true } }}>
+        <option value="off">off (fastest)</option>
+        <option value="on">on (one layer’s activations kept; recomputed in backward)</option>
+      </TextField>
+      <TextField select label="Sequence packing" size="small" value={f.packing} onChange={set('packing')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-packing-select' }, inputLabel: { shrink: true } }}>
+        <option value="off">off (padded micro-batches)</option>
+        <option value="on">on (samples share rows, no padding)</option>
+      </TextField>
+      {f.packing === 'on' && <TextField label="Tokens per packed row" size="small" value={f.packTokens} onChange={set('packTokens')} slotProps={numeric('train-pack-tokens-input')} />}
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
-      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1) } : null} />
+      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1), gradientCheckpointing: f.checkpointing === 'on' } : null} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>
@@ -112,5 +126,6 @@ function fieldsOf(p: TrainPreset) {
   return {
     r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
     epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', dtype: p.dtype as string, quant: p.quant as string, optimizer: p.optimizer as string, device: p.device,
+    checkpointing: p.gradientCheckpointing ? 'on' : 'off', packing: 'off', packTokens: '4096',
   };
 }
