@@ -5,7 +5,7 @@
 // Needs the CLI bundle: run `npm run build` first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
@@ -107,14 +107,33 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
       rmSync(out, { recursive: true, force: true });
       return t;
     };
+    // The floor for the bytes a merge must produce itself (the merged projections): writing them
+    // from memory with write(), no computation. cp copies untouched bytes in the kernel
+    // (copy_file_range), which the merge now also does; changed bytes cannot be copied.
+    const changed = specs.filter((t) => /\.(self_attn|mlp)\.\w+_proj\.weight$/.test(t.name) && /language_model/.test(t.name)).reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1) * 2, 0);
+    const writeOnce = (): number => {
+      settle();
+      const file = join(root, 'floor.bin');
+      const block = fill(16 << 20);
+      const t = time(() => {
+        const fd = openSync(file, 'w');
+        for (let o = 0; o < changed; o += block.length) writeSync(fd, block, 0, Math.min(block.length, changed - o));
+        fsyncSync(fd);
+        closeSync(fd);
+      });
+      rmSync(file, { force: true });
+      return t;
+    };
     cpOnce(); // warm the page cache for both
     const runs = Number(process.env.BENCH_RUNS ?? '3');
     const cps: number[] = [];
     const merges: number[] = [];
+    const floors: number[] = [];
     // Interleaved, so disk and page-cache drift hits both the same way.
     for (let i = 0; i < runs; i++) {
       cps.push(cpOnce());
       merges.push(mergeOnce());
+      floors.push(writeOnce());
     }
     const cp = median(cps);
     const merge = median(merges);
@@ -124,6 +143,7 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
       `\nmerge benchmark: Qwen3-VL-4B shapes × scale ${scale} (${Q4B.layers} text layers, ${Q4B.visionDepth} vision blocks), ${gb.toFixed(2)} GB bf16, rank-32 LoRA on 7 projections\n` +
         `  cp -r of the base : ${cp.toFixed(2)} s median (${(gb / cp).toFixed(2)} GB/s)\n` +
         `  merge (CLI, incl. node start): ${merge.toFixed(2)} s median (${(gb / merge).toFixed(2)} GB/s) = ${(merge / cp).toFixed(2)} × cp\n` +
+        `  write() of the ${(changed / 1024 ** 3).toFixed(2)} GB a merge must produce: ${median(floors).toFixed(2)} s median (${(changed / 1024 ** 3 / median(floors)).toFixed(2)} GB/s) — the merge is ${(merge / median(floors)).toFixed(2)} × this floor\n` +
         `  merge peak RSS    : ${(rss / 1024 ** 2).toFixed(0)} MB\n`,
     );
   } finally {

@@ -521,9 +521,18 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
       pr.current = t.name;
       const size_t osz = st::dtype_size(t.out_dtype);
       if (t.loras.empty() && t.out_dtype == t.info->dtype) {
-        // Untouched: copy the bytes as they are, in blocks.
+        // Untouched: copied as they are, by the kernel where it can (as cp does), else in blocks.
         const uint8_t* p = t.src->data(*t.info);
-        for (uint64_t off = 0; off < t.info->nbytes(); off += kBlockBytes) {
+        uint64_t start = 0;
+        for (uint64_t off = 0; off < t.info->nbytes() && !cancel.load(); off += kBlockBytes) {
+          const uint64_t n = std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off);
+          const uint64_t k = writer.copy_range(t.src->path(), t.src->file_offset(*t.info) + off, n);
+          start = off + k;
+          pr.bytes_done += k;
+          progress(pr);
+          if (k < n) break;
+        }
+        for (uint64_t off = start; off < t.info->nbytes(); off += kBlockBytes) {
           if (cancel.load()) throw Cancelled();
           const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off));
           writer.write(p + off, n);

@@ -251,6 +251,32 @@ void Writer::write(const uint8_t* data, size_t n) {
   written_ += n;
 }
 
+uint64_t Writer::copy_range(const std::string& src, uint64_t offset, uint64_t n) {
+  if (written_ + n > data_size_) throw Error(tmp_ + ": more tensor bytes written than the header declares");
+#if defined(__linux__)
+  if (std::fflush(f_) != 0) throw Error(tmp_ + ": flush failed");
+  const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return 0;
+  const int out = fileno(f_);
+  loff_t off = static_cast<loff_t>(offset);
+  uint64_t done = 0;
+  while (done < n) {
+    const ssize_t k = ::copy_file_range(in, &off, out, nullptr, static_cast<size_t>(n - done), 0);
+    if (k <= 0) break;  // unsupported here (or an error): the caller copies the rest
+    done += static_cast<uint64_t>(k);
+  }
+  ::close(in);
+  // The stream appends after what the kernel wrote.
+  if (std::fseek(f_, 0, SEEK_END) != 0) throw Error(tmp_ + ": seek failed");
+  written_ += done;
+  return done;
+#else
+  (void)src;
+  (void)offset;
+  return 0;
+#endif
+}
+
 void Writer::finish() {
   if (written_ != data_size_) throw Error(tmp_ + ": " + std::to_string(data_size_ - written_) + " tensor bytes missing");
   if (std::fflush(f_) != 0) throw Error(tmp_ + ": flush failed");

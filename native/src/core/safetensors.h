@@ -57,6 +57,8 @@ class File {
   const Header& header() const { return header_; }
   const TensorInfo* find(const std::string& name) const;
   const uint8_t* data(const TensorInfo& t) const { return base_ + data_offset_ + t.begin; }
+  // Where a tensor's bytes start in the file.
+  uint64_t file_offset(const TensorInfo& t) const { return data_offset_ + t.begin; }
   uint64_t file_size() const { return size_; }
 
  private:
@@ -87,6 +89,9 @@ class Writer {
   Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata);
   ~Writer();
   void write(const uint8_t* data, size_t n);
+  // Appends n bytes of another file, from offset, inside the kernel (copy_file_range) where the
+  // platform has it. Returns how many bytes it copied: the caller writes the rest itself.
+  uint64_t copy_range(const std::string& src, uint64_t offset, uint64_t n);
   void finish();
   uint64_t total_bytes() const { return header_len_ + 8 + data_size_; }
 
