@@ -6,6 +6,8 @@ import { type AttrValue, DataType, type ElemType, encodeModel, type GraphData, t
 export class Graph {
   private g: GraphData;
   private count = 0;
+  /** Opset imports beyond the default domain, as domainOp() declares them. */
+  private domains: Record<string, number> = {};
 
   constructor(name: string) {
     this.g = { name, nodes: [], initializers: [], inputs: [], outputs: [] };
@@ -47,8 +49,18 @@ export class Graph {
     return out;
   }
 
+  /** Like op(), for an operator of another domain (e.g. onnxruntime's 'com.microsoft' contrib ops); the model imports that domain's opset. */
+  domainOp(domain: string, version: number, opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    const had = this.domains[domain];
+    if (had !== undefined && had !== version) throw new Error(`${opType}: domain ${domain} is already imported at version ${had}`);
+    this.domains[domain] = version;
+    const out = this.fresh(opType);
+    this.g.nodes.push({ opType, domain, inputs, outputs: [out], name: `${opType}_${this.g.nodes.length}`, attrs });
+    return out;
+  }
+
   toBytes(): Uint8Array {
-    return encodeModel(this.g);
+    return encodeModel(this.g, { domains: this.domains });
   }
 
   private fresh(prefix: string): string {

@@ -144,15 +144,17 @@ export function encodeGraph(g: GraphData): Uint8Array {
   return m.finish();
 }
 
-/** A ModelProto for the default domain: IR version 8, opset 17 unless told. */
-export function encodeModel(g: GraphData, o: { irVersion?: number; opset?: number; producer?: string } = {}): Uint8Array {
-  const opset = new Message().string(1, '').int(2, o.opset ?? 17).finish();
-  return new Message()
+/**
+ * A ModelProto: IR version 8, default-domain opset 17 unless told, plus an
+ * opset import for each other domain its nodes use (e.g. { 'com.microsoft': 1 }).
+ */
+export function encodeModel(g: GraphData, o: { irVersion?: number; opset?: number; producer?: string; domains?: Record<string, number> } = {}): Uint8Array {
+  const m = new Message()
     .int(1, o.irVersion ?? 8)
     .string(2, o.producer ?? 'vlm-sft-studio tests')
-    .bytes(7, encodeGraph(g))
-    .bytes(8, opset)
-    .finish();
+    .bytes(7, encodeGraph(g));
+  for (const [domain, version] of Object.entries({ '': o.opset ?? 17, ...o.domains })) m.bytes(8, new Message().string(1, domain).int(2, version).finish());
+  return m.finish();
 }
 
 const f32 = new Float32Array(1);

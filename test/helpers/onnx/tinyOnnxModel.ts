@@ -5,14 +5,20 @@
 // will meet. The vision tower is cut down to patch linear → GELU → 2×2 merge →
 // RMSNorm → linear; the text decoder is the real Qwen3-VL one (GQA, q/k norm,
 // interleaved mrope, SwiGLU). tinyOnnxReference.ts computes the same network.
+// Variants: fp32; fp16 (half weights and float I/O); int8 (linears in int8
+// with per-channel scales, DequantizeLinear before each MatMul) and q4 (4-bit
+// block linears, onnxruntime's com.microsoft MatMulNBits), both float32 I/O.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rng } from '../checkpoints';
 import { QWEN_VL_STYLE_TEMPLATE, specialId, tinyTokenizerJson } from '../tokenizer';
 import { Graph } from './graph';
-import { DataType, type ElemType } from './proto';
+import { DataType, type ElemType, fromFp16, toFp16 } from './proto';
+import { type Int8Weight, type Q4Weight, quantizeInt8, quantizeQ4 } from './quantize';
 
-export type OnnxVariant = 'fp32' | 'fp16';
+export type OnnxVariant = 'fp32' | 'fp16' | 'int8' | 'q4';
+/** The file-name suffix of each variant's graphs (transformers.js' names). */
+const SUFFIX: Record<OnnxVariant, string> = { fp32: '', fp16: '_fp16', int8: '_int8', q4: '_q4' };
 
 export interface TinyOnnxDims {
   hidden: number;
@@ -72,6 +78,8 @@ export interface TinyOnnxFiles {
 export interface TinyOnnxInfo extends TinyOnnxNet {
   dir: string;
   files: Partial<Record<OnnxVariant, TinyOnnxFiles>>;
+  /** Per written variant, the float weights its graphs compute with (`weights` stays the fp32 ones); see variantNet(). */
+  variantWeights: Partial<Record<OnnxVariant, Record<string, Float32Array>>>;
 }
 
 export interface TinyOnnxOptions {
@@ -124,13 +132,50 @@ export function mropeAxis(j: number, section: [number, number, number]): 0 | 1 |
   return 0;
 }
 
-/** Graph-building helpers for one precision: fp16 keeps weights and float I/O in half, computes in float32. */
+/** A linear weight as a quantised variant stores it. */
+type Quantised = { kind: 'int8'; w: Int8Weight } | { kind: 'q4'; w: Q4Weight };
+
+/** Linear weights: the 2-D ones but the embedding table, which a Gather reads. */
+const isLinear = (name: string, dims: number[]) => dims.length === 2 && name !== 'embed_tokens.weight';
+
+/**
+ * How a variant stores its linear weights, and the float weights its graphs compute with (what the reference
+ * uses): fp32 the weights, fp16 their half roundings, int8 and q4 the dequantised linears beside the float rest
+ * (embeddings, norms and biases stay float32 there). q4's vision linears keep explicit zero points, the decoder's
+ * use MatMulNBits' default 8, so both forms of the op are run.
+ */
+function storeVariant(variant: OnnxVariant, weights: Record<string, Float32Array>, shapes: Map<string, number[]>) {
+  const quant = new Map<string, Quantised>();
+  if (variant === 'fp32') return { quant, reference: weights };
+  if (variant === 'fp16') return { quant, reference: Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, w.map((x) => fromFp16(toFp16(x)))])) };
+  const reference = { ...weights };
+  for (const [name, dims] of shapes) {
+    if (!isLinear(name, dims)) continue;
+    const w = weights[name]!;
+    const q: Quantised = variant === 'int8' ? { kind: 'int8', w: quantizeInt8(w, dims[0]!) } : { kind: 'q4', w: quantizeQ4(w, dims[0]!, { symmetric: !name.startsWith('visual.') }) };
+    quant.set(name, q);
+    reference[name] = q.w.dequantised;
+  }
+  return { quant, reference };
+}
+
+/** The network a variant's graphs compute: the info with that variant's weights. */
+export function variantNet(info: TinyOnnxInfo, variant: OnnxVariant): TinyOnnxNet {
+  const weights = info.variantWeights[variant];
+  if (!weights) throw new Error(`${info.dir}: no ${variant} graphs were written`);
+  return { dims: info.dims, ids: info.ids, weights };
+}
+
+/**
+ * Graph-building helpers for one variant: fp16 keeps weights and float I/O in half, computes in float32;
+ * int8 and q4 read their linears from `quant`, float32 elsewhere.
+ */
 class Builder {
   readonly g: Graph;
   readonly io: ElemType;
   private added = new Set<string>();
 
-  constructor(name: string, readonly variant: OnnxVariant, private weights: Record<string, Float32Array>, private shapes: Map<string, number[]>) {
+  constructor(name: string, readonly variant: OnnxVariant, private weights: Record<string, Float32Array>, private shapes: Map<string, number[]>, private quant = new Map<string, Quantised>()) {
     this.g = new Graph(name);
     this.io = variant === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT;
   }
@@ -164,8 +209,26 @@ class Builder {
   }
 
   linear(x: string, w: string, b?: string): string {
-    const y = this.g.op('MatMul', [x, this.w(w)]);
+    const q = this.quant.get(w);
+    const y = q?.kind === 'q4' ? this.matMulNBits(x, w, q.w) : this.g.op('MatMul', [x, q ? this.dequantized(w, q.w) : this.w(w)]);
     return b ? this.g.op('Add', [y, this.w(b)]) : y;
+  }
+
+  /** int8 codes [in, out] → float32, one scale per output channel (axis 1), zero point 0. */
+  private dequantized(name: string, q: Int8Weight): string {
+    const g = this.g;
+    const [inn, out] = this.shapes.get(name)!;
+    const codes = g.init(`${name}_quantized`, q.q, [inn!, out!], DataType.INT8);
+    const zero = g.init(`${name}_zero_point`, new Int8Array(out!), [out!], DataType.INT8);
+    return g.op('DequantizeLinear', [codes, g.init(`${name}_scale`, q.scale, [out!]), zero], { axis: 1 });
+  }
+
+  /** x · w with w in 4-bit blocks: onnxruntime's com.microsoft MatMulNBits (layouts in quantize.ts). */
+  private matMulNBits(x: string, name: string, q: Q4Weight): string {
+    const g = this.g;
+    const inputs = [x, g.init(`${name}_Q4`, q.packed, [q.N, q.kBlocks, q.blockSize / 2], DataType.UINT8), g.init(`${name}_scales`, q.scales, [q.N * q.kBlocks])];
+    if (q.zeroPoints) inputs.push(g.init(`${name}_zero_points`, q.zeroPoints, [q.zeroPoints.length], DataType.UINT8));
+    return g.domainOp('com.microsoft', 1, 'MatMulNBits', inputs, { K: q.K, N: q.N, bits: 4, block_size: q.blockSize });
   }
 
   /** x / sqrt(mean(x², last axis) + eps) · w */
@@ -345,17 +408,20 @@ export function makeTinyOnnxModel(dir: string, opts: TinyOnnxOptions = {}): Tiny
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeConfigs(dir, d, ids);
   const files: TinyOnnxInfo['files'] = {};
+  const variantWeights: TinyOnnxInfo['variantWeights'] = {};
   for (const variant of opts.variants ?? ['fp32']) {
-    const suffix = variant === 'fp16' ? '_fp16' : '';
+    const suffix = SUFFIX[variant];
+    const { quant, reference } = storeVariant(variant, weights, shapes);
     const f: TinyOnnxFiles = {
       visionEncoder: join(dir, 'onnx', `vision_encoder${suffix}.onnx`),
       embedTokens: join(dir, 'onnx', `embed_tokens${suffix}.onnx`),
       decoder: join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`),
     };
-    writeFileSync(f.visionEncoder, visionEncoder(new Builder('vision_encoder', variant, weights, shapes), d));
-    writeFileSync(f.embedTokens, embedTokens(new Builder('embed_tokens', variant, weights, shapes), d));
-    writeFileSync(f.decoder, decoder(new Builder('decoder_model_merged', variant, weights, shapes), d));
+    writeFileSync(f.visionEncoder, visionEncoder(new Builder('vision_encoder', variant, weights, shapes, quant), d));
+    writeFileSync(f.embedTokens, embedTokens(new Builder('embed_tokens', variant, weights, shapes, quant), d));
+    writeFileSync(f.decoder, decoder(new Builder('decoder_model_merged', variant, weights, shapes, quant), d));
     files[variant] = f;
+    variantWeights[variant] = reference;
   }
-  return { dir, dims: d, ids, weights, files };
+  return { dir, dims: d, ids, weights, files, variantWeights };
 }

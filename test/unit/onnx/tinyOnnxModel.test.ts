@@ -2,8 +2,10 @@
 // onnxruntime-node against its float64 reference: the vision encoder, a
 // prefill with images, decode steps through the KV cache, and left-padded
 // batches. The prompts go through the project's own template, tokenizer,
-// image processor and rope index, as the local ONNX policy's will.
-import { readdirSync, readFileSync } from 'node:fs';
+// image processor and rope index, as the local ONNX policy's will. Every
+// variant is run: fp32, fp16 and the quantised int8 and q4, whose reference
+// computes with the dequantised weights.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +15,12 @@ import { imageBudget } from '../../../main/core/model/qwenImage';
 import { ropeIndex } from '../../../main/core/model/ropeIndex';
 import { loadTextSide, type TextSide } from '../../../main/core/model/textSide';
 import { encodePngRgb } from '../../../main/core/util/png';
+import { rng } from '../../helpers/checkpoints';
 import { maxRelErr } from '../../helpers/compare';
-import { fromFp16, toFp16 } from '../../helpers/onnx/proto';
-import { makeTinyOnnxModel, type OnnxVariant, type TinyOnnxInfo, type TinyOnnxNet } from '../../helpers/onnx/tinyOnnxModel';
+import { Graph } from '../../helpers/onnx/graph';
+import { DataType, fromFp16, toFp16 } from '../../helpers/onnx/proto';
+import { type Q4Weight, quantizeQ4 } from '../../helpers/onnx/quantize';
+import { makeTinyOnnxModel, type OnnxVariant, type TinyOnnxInfo, type TinyOnnxNet, variantNet } from '../../helpers/onnx/tinyOnnxModel';
 import { refGreedy, refImageFeatures, refLogits } from '../../helpers/onnx/tinyOnnxReference';
 import { tempDir } from '../../helpers/tmp';
 
@@ -36,8 +41,10 @@ const user = (...content: ChatMessage['content']): ChatMessage[] => [{ role: 'us
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const image = { type: 'image' as const, text: null };
 
-// Relative to the largest reference value. fp16 stores weights, activations between graphs and the cache in half precision.
-const TOL: Record<OnnxVariant, number> = { fp32: 1e-4, fp16: 3e-3 };
+// Relative to the largest reference value. fp16 stores weights, activations between graphs and the cache in half precision;
+// int8 and q4 compute in float32 with weights the reference has exactly (dequantised), so they are held to fp32's bound.
+const TOL: Record<OnnxVariant, number> = { fp32: 1e-4, fp16: 3e-3, int8: 1e-4, q4: 1e-4 };
+const VARIANTS = ['fp32', 'fp16', 'int8', 'q4'] as const;
 
 interface Loaded {
   info: TinyOnnxInfo;
@@ -45,24 +52,25 @@ interface Loaded {
   sessions: Record<OnnxVariant, { vision: ort.InferenceSession; embed: ort.InferenceSession; decoder: ort.InferenceSession }>;
 }
 
+// onnxruntime's optimiser fuses an int8 DequantizeLinear → MatMul into a MatMulNBits node that, by default
+// (accuracy level 4), also quantises the activations to int8: ~0.5% error a matmul. Level 0 keeps them float32, so
+// these checks see what the graphs compute; the policy test (onnxPolicy.test.ts) runs the default.
+const EXACT: ort.InferenceSession.SessionOptions = { extra: { session: { qdq_matmulnbits_accuracy_level: '0' } } };
+
 let m: Loaded;
 beforeAll(async () => {
   // Sessions and the tokenizer are read into memory here, so the folder may be removed once the first test ends.
-  const info = makeTinyOnnxModel(tempDir(), { variants: ['fp32', 'fp16'], seed: 3 });
+  const info = makeTinyOnnxModel(tempDir(), { variants: [...VARIANTS], seed: 3 });
   const open = async (v: OnnxVariant) => {
     const f = info.files[v]!;
-    const [vision, embed, decoder] = await Promise.all([f.visionEncoder, f.embedTokens, f.decoder].map((p) => ort.InferenceSession.create(p)));
+    const [vision, embed, decoder] = await Promise.all([f.visionEncoder, f.embedTokens, f.decoder].map((p) => ort.InferenceSession.create(p, EXACT)));
     return { vision: vision!, embed: embed!, decoder: decoder! };
   };
-  m = { info, side: loadTextSide(info.dir), sessions: { fp32: await open('fp32'), fp16: await open('fp16') } };
+  m = { info, side: loadTextSide(info.dir), sessions: { fp32: await open('fp32'), fp16: await open('fp16'), int8: await open('int8'), q4: await open('q4') } };
 });
 
-/** What the reference computes with: the weights as the variant stores them. */
-function refNet(v: OnnxVariant): TinyOnnxNet {
-  if (v === 'fp32') return m.info;
-  const weights = Object.fromEntries(Object.entries(m.info.weights).map(([k, w]) => [k, w.map((x) => fromFp16(toFp16(x)))]));
-  return { ...m.info, weights };
-}
+/** What the reference computes with: the weights as the variant stores them (half-rounded, dequantised). */
+const refNet = (v: OnnxVariant): TinyOnnxNet => variantNet(m.info, v);
 
 const int64 = (values: ArrayLike<number>, dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(Array.from(values), BigInt), dims);
 function floats(v: OnnxVariant, values: ArrayLike<number>, dims: number[]): ort.Tensor {
@@ -114,7 +122,11 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     // The first test, so the folder is still there.
     const dir = m.info.dir;
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'generation_config.json', 'onnx', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']);
-    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual(['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => [`${n}.onnx`, `${n}_fp16.onnx`]).sort());
+    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual(['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16', '_int8', '_q4'].map((s) => `${n}${s}.onnx`)).sort());
+    // The quantised decoders hold their linears in 8 and 4 bits (plus scales); the graph and float norms are the rest.
+    const size = (s: string) => statSync(join(dir, 'onnx', `decoder_model_merged${s}.onnx`)).size;
+    expect(size('_int8') / size('')).toBeLessThan(1 / 3);
+    expect(size('_q4') / size('')).toBeLessThan(1 / 4);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect([config.model_type, config['transformers.js_config'], config.text_config.rope_scaling.mrope_interleaved]).toEqual(['qwen3_vl', { dtype: 'fp32' }, true]);
     const side = m.side;
@@ -131,7 +143,7 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     const d = m.info.dims;
     const kvIn = (i: number) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`];
     const kvOut = (i: number) => [`present.${i}.key`, `present.${i}.value`];
-    for (const v of ['fp32', 'fp16'] as const) {
+    for (const v of VARIANTS) {
       const ft = v === 'fp16' ? 'float16' : 'float32';
       const meta = (s: ort.InferenceSession, which: 'inputMetadata' | 'outputMetadata') => s[which].map((x) => (x.isTensor ? [x.name, x.type, x.shape] : [x.name]));
       const s = m.sessions[v];
@@ -148,7 +160,7 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     }
   });
 
-  it.each(['fp32', 'fp16'] as const)('%s vision encoder equals the reference and checks grid_thw', async (v) => {
+  it.each(VARIANTS)('%s vision encoder equals the reference and checks grid_thw', async (v) => {
     const enc = encodePrompt(conversation, frames(), m.side);
     const pixels = concat(enc.pixels);
     const got = await encodeImages(v, pixels, enc.grids);
@@ -159,7 +171,7 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     await expect(encodeImages(v, pixels, [[1, 4, 4], [1, 4, 4]])).rejects.toThrow();
   });
 
-  it.each(['fp32', 'fp16'] as const)('%s prefill with two images, then 3 decode steps through the cache', async (v) => {
+  it.each(VARIANTS)('%s prefill with two images, then 3 decode steps through the cache', async (v) => {
     const net = refNet(v);
     const V = m.info.dims.vocab;
     const enc = encodePrompt(conversation, frames(), m.side);
@@ -168,6 +180,11 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     let { logits, out } = await decode(v, await embed(v, enc.inputIds, [1, S], await encodeImages(v, concat(enc.pixels), enc.grids)), new Array(S).fill(1), enc.positions.flatMap((p) => Array.from(p)), null);
     const want = refLogits(net, enc.inputIds, enc.positions, feats);
     expect(maxRelErr(logits, want)).toBeLessThan(TOL[v]);
+    if (v === 'int8' || v === 'q4') {
+      // The quantised weights are really in use: the fp32 network answers measurably otherwise.
+      const float = refLogits(m.info, enc.inputIds, enc.positions, refImageFeatures(m.info, concat(enc.pixels), enc.grids));
+      expect(maxRelErr(logits, float)).toBeGreaterThan(30 * TOL[v]);
+    }
     expect(out['present.1.key']!.dims).toEqual([1, m.info.dims.kvHeads, S, m.info.dims.headDim]);
 
     const ids = [...enc.inputIds];
@@ -189,7 +206,7 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     }
   });
 
-  it.each(['fp32', 'fp16'] as const)('%s left-padded batch of 2: real positions equal each row alone', async (v) => {
+  it.each(VARIANTS)('%s left-padded batch of 2: real positions equal each row alone', async (v) => {
     const net = refNet(v);
     const { vocab: V } = m.info.dims;
     const [big, small] = frames();
@@ -224,5 +241,54 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     // One batched decode step on top of the padded cache.
     const step = await decode(v, await embed(v, nextIds, [2, 1], null), rows.flatMap((_, b) => [...mask.slice(b * L, (b + 1) * L), 1]), [0, 1, 2].flatMap(() => nextPos), out);
     for (const b of [0, 1]) expect(maxRelErr(step.logits.subarray(b * V, (b + 1) * V), alone[b]!)).toBeLessThan(TOL[v]);
+  });
+});
+
+describe('com.microsoft MatMulNBits as the q4 graphs store weights', () => {
+  /** Y = A · W for A [rows, K] through one MatMulNBits node (B as given, to try other packings). */
+  async function run(q: Q4Weight, a: Float32Array, packed = q.packed): Promise<Float64Array> {
+    const g = new Graph('matmul_nbits');
+    const rows = a.length / q.K;
+    const inputs = [g.input('A', DataType.FLOAT, [rows, q.K]), g.init('B', packed, [q.N, q.kBlocks, q.blockSize / 2], DataType.UINT8), g.init('scales', q.scales, [q.N * q.kBlocks])];
+    if (q.zeroPoints) inputs.push(g.init('zero_points', q.zeroPoints, [q.zeroPoints.length], DataType.UINT8));
+    g.output('Y', DataType.FLOAT, [rows, q.N], g.domainOp('com.microsoft', 1, 'MatMulNBits', inputs, { K: q.K, N: q.N, bits: 4, block_size: q.blockSize }));
+    const session = await ort.InferenceSession.create(g.toBytes());
+    const y = numbers((await session.run({ A: new ort.Tensor('float32', a, [rows, q.K]) })).Y);
+    await session.release();
+    return y;
+  }
+
+  /** A · W in float64 for an [in, out] weight. */
+  function matmul(a: Float32Array, w: Float32Array, K: number): Float64Array {
+    const N = w.length / K;
+    const rows = a.length / K;
+    const y = new Float64Array(rows * N);
+    for (let r = 0; r < rows; r++)
+      for (let n = 0; n < N; n++) {
+        let acc = 0;
+        for (let k = 0; k < K; k++) acc += a[r * K + k]! * w[k * N + n]!;
+        y[r * N + n] = acc;
+      }
+    return y;
+  }
+
+  // 96 = 3 blocks (an odd count: each row's zero points start on a fresh byte); 80 ends in a ragged half block.
+  it.each([
+    ['symmetric, default zero point 8', 96, true],
+    ['explicit zero points, odd block count', 96, false],
+    ['explicit zero points, ragged last block', 80, false],
+  ] as const)('%s: equals a matmul by the dequantised weight', async (_, K, symmetric) => {
+    const rand = rng(K);
+    const N = 40;
+    const w = Float32Array.from({ length: K * N }, () => rand() * 2 - 1 + (symmetric ? 0 : 0.3));
+    const a = Float32Array.from({ length: 3 * K }, () => rand() * 2 - 1);
+    const q = quantizeQ4(w, K, { symmetric });
+    expect(q.zeroPoints?.length).toBe(symmetric ? undefined : N * 2);
+    const want = matmul(a, q.dequantised, K);
+    expect(maxRelErr(await run(q, a), want)).toBeLessThan(1e-5);
+    expect(maxRelErr(matmul(a, w, K), want)).toBeGreaterThan(1e-3); // four bits are coarse: the check is not trivial
+    // The high nibble first would be another weight.
+    const swapped = q.packed.map((b) => ((b & 15) << 4) | (b >> 4));
+    expect(maxRelErr(await run(q, a, swapped), want)).toBeGreaterThan(0.1);
   });
 });
