@@ -8,6 +8,7 @@ import { printJobs, printProjectInfo, printSystem, progressLine } from './print'
 import { runMerge } from './merge';
 import { CONVERT_HELP, runConvert } from './convert';
 import { runTrain, TRAIN_HELP } from './train';
+import { ROLLOUT_HELP, runRollout } from './rollout';
 
 const HELP = `studio — VLM SFT Studio on the command line
 
@@ -17,11 +18,12 @@ const HELP = `studio — VLM SFT Studio on the command line
   studio jobs DIR [--json]                   list a project's jobs
   studio import DIR --path P --kind K [--copy]
                                              register a file/folder as an artifact (kinds: ${ARTIFACT_KINDS.join(', ')})
+${ROLLOUT_HELP}
 ${CONVERT_HELP}
 ${TRAIN_HELP}
   studio merge --base DIR --adapter DIR --out DIR [--dtype bf16|keep] [--rounding peft|single] [--project DIR]
                                              merge a PEFT LoRA adapter into its base model (streaming, native)
-  studio system [--json]                     what this machine can do (native addon, CUDA, libtorch)
+  studio system [--json]                     what this machine can do (native addon, CUDA, libtorch, ONNX providers)
 `;
 
 async function withProject<T>(dir: string | undefined, fn: (studio: Studio) => Promise<T>): Promise<T> {
@@ -100,6 +102,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'import':
         await runImport(rest);
+        return 0;
+      case 'rollout':
+        await runRollout(rest);
         return 0;
       case 'convert':
         await runConvert(rest);

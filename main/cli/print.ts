@@ -50,4 +50,5 @@ export async function printSystem(json: boolean): Promise<void> {
   if (r.cuda) console.log(`cuda          ${r.cuda.usable ? 'usable' : 'unavailable'}: ${r.cuda.reason}`);
   if (r.libtorch) console.log(`libtorch      ${r.libtorch.usable ? `usable ${r.libtorch.version ?? ''} at ${r.libtorch.path}` : `unavailable: ${r.libtorch.reason}`}`);
   console.log(`training      ${r.training.available ? 'available' : 'unavailable'}: ${r.training.reason}`);
+  console.log(`onnxruntime   ${r.onnx.version ?? 'not loaded'}; providers: ${r.onnx.providers.map((p) => `${p.id} ${p.available ? 'yes' : `no (${p.reason})`}`).join(', ')}`);
 }

@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/tmp';
 import { writeArlarenaFiles, writeJsonlDataset } from '../helpers/datasets';
 import { readParquet } from '../helpers/parquet';
 import { makeQwen3VLCheckpoint } from '../helpers/checkpoints';
+import { makeTinyOnnxModel } from '../helpers/onnx/tinyOnnxModel';
 import { engineState } from '../../main/core/native/engine';
 
 const root = join(__dirname, '..', '..');
@@ -118,12 +119,31 @@ describe('studio CLI', () => {
     expect(bad.err).toMatch(/bad.json: lr: lr must be positive/);
   }, 180_000);
 
+  it('rollout plays a local ONNX model from a JSON config (model folder relative to it) and names a missing graph', () => {
+    const home = tempDir();
+    const work = tempDir();
+    makeTinyOnnxModel(join(work, 'onnx-model'), { seed: 5 });
+    const dir = join(work, 'proj');
+    studio(['project', 'create', dir, '--name', 'r'], home);
+    writeFileSync(join(work, 'eval.json'), JSON.stringify({ game: 'sokoban', tasks: 2, concurrency: 2, settings: { maxTurns: 2 }, policy: { type: 'onnx', modelDir: 'onnx-model', temperature: 0, maxTokens: 6 } }));
+    const r = studio(['rollout', '--project', dir, '--config', join(work, 'eval.json')], home);
+    expect(r.err).toContain('100% succeeded');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^trajectories \S+: .*trajectories.*$/m);
+    expect(r.out).toMatch(/^success rate \d+\.\d % over 2 trajectories, [\d.]+ tokens\/s$/m);
+    writeFileSync(join(work, 'bad.json'), JSON.stringify({ game: 'sokoban', tasks: 1, policy: { type: 'onnx', modelDir: 'onnx-model', variant: 'q4' } }));
+    const bad = studio(['rollout', '--project', dir, '--config', join(work, 'bad.json')], home);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain(`${join(work, 'onnx-model', 'onnx', 'vision_encoder_q4.onnx')}: missing; vision_encoder is there as fp32`);
+  }, 120_000);
+
   it('system reports the native addon and machine', () => {
     const r = studio(['system', '--json'], tempDir());
     expect(r.code).toBe(0);
     const rep = JSON.parse(r.out);
     expect(rep.node.version).toBe(process.versions.node);
     expect(typeof rep.training.reason).toBe('string');
+    expect(rep.onnx.providers.find((p: { id: string }) => p.id === 'cpu')).toMatchObject({ available: true });
   });
 });
 

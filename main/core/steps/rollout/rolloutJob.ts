@@ -23,6 +23,8 @@ type Config = z.output<typeof RolloutConfig>;
 interface PolicyHandle {
   act: Act;
   close(): Promise<void>;
+  /** A few words for the progress line (a local model's throughput). */
+  status?(): string;
 }
 
 async function openPolicy(ctx: JobContext<Config>): Promise<PolicyHandle> {
@@ -65,6 +67,10 @@ async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { 
   ctx.log('info', `ONNX policy ${v.exp.dir}: ${[...new Set(Object.values(v.exp.variants))].join('/')} graphs, ${v.provider} provider, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per model call`);
   return {
     act: policy.act,
+    status: () => {
+      const t = policy.throughput();
+      return t.batches ? `, ${t.tokensPerS.toFixed(0)} tokens/s` : '';
+    },
     close: async () => {
       const t = policy.throughput();
       const minutes = (Date.now() - started) / 60_000;
@@ -158,7 +164,7 @@ export const rolloutJob: JobDefinition<Config> = {
           if (errors >= 3 && played === 0) throw new StudioError('rollout_failed', `the first ${errors} trajectories failed: ${firstError}`);
         }
         finished++;
-        ctx.progress(finished / total, `${finished}/${total} trajectories, ${wins} won`);
+        ctx.progress(finished / total, `${finished}/${total} trajectories, ${wins} won${policy.status?.() ?? ''}`);
       }
     };
     try {
