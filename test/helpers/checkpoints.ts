@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSafetensors, type DType } from '../../main/core/native/safetensors';
+import { mulberry32 } from '../../main/core/util/random';
 import { QWEN_VL_STYLE_TEMPLATE, specialId, tinyTokenizerJson } from './tokenizer';
 
 export interface TinyDims {
@@ -27,17 +28,8 @@ export const TINY: TinyDims = {
   visionDepth: 2, visionHidden: 32, visionIntermediate: 64, visionHeads: 2, deepstack: [0], numPositionEmbeddings: 16,
 };
 
-/** mulberry32: small, seeded, identical everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded values, identical everywhere. */
+export const rng = mulberry32;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

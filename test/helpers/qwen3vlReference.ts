@@ -52,7 +52,8 @@ function layerNorm(x: M, w: Float64Array, b: Float64Array, width = x.cols): M {
   return y;
 }
 
-function rmsNorm(v: Float64Array, w: Float64Array, width: number, eps: number): Float64Array {
+/** RMSNorm over each run of `width` values. */
+export function rmsNorm(v: ArrayLike<number>, w: ArrayLike<number>, width: number, eps: number): Float64Array {
   const y = new Float64Array(v.length);
   for (let g = 0; g < v.length / width; g++) {
     let s = 0;
@@ -213,6 +214,31 @@ export function referenceVision(W: ReturnType<typeof loadWeights>, c: RefConfig,
 }
 
 /** Logits [S, V] and the mean next-token loss for one unpadded sequence. */
+/** Causal grouped-query attention over rows [S, heads, head_dim]; the output is [S, heads · head_dim]. */
+export function causalGqa(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, S: number, nh: number, nkv: number, hd: number): Float64Array {
+  const att = new Float64Array(S * nh * hd);
+  for (let a = 0; a < nh; a++) {
+    const kv = Math.floor(a / (nh / nkv));
+    for (let i = 0; i < S; i++) {
+      const s: number[] = [];
+      for (let j = 0; j <= i; j++) {
+        let dot = 0;
+        for (let e = 0; e < hd; e++) dot += q[(i * nh + a) * hd + e]! * k[(j * nkv + kv) * hd + e]!;
+        s.push(dot / Math.sqrt(hd));
+      }
+      const mx = Math.max(...s);
+      const ex = s.map((z) => Math.exp(z - mx));
+      const sum = ex.reduce((x1, x2) => x1 + x2, 0);
+      for (let e = 0; e < hd; e++) {
+        let acc = 0;
+        for (let j = 0; j <= i; j++) acc += (ex[j]! / sum) * v[(j * nkv + kv) * hd + e]!;
+        att[(i * nh + a) * hd + e] = acc;
+      }
+    }
+  }
+  return att;
+}
+
 export function referenceForward(W: ReturnType<typeof loadWeights>, c: RefConfig, ids: number[], positions: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], labels: number[] | null, pixels: Float32Array | null, grids: [number, number, number][]): { logits: M; loss: number | null } {
   const t = c.text;
   const H = t.hidden_size;
@@ -252,26 +278,7 @@ export function referenceForward(W: ReturnType<typeof loadWeights>, c: RefConfig
       for (let a = 0; a < nh; a++) rope(q, (i * nh + a) * hd, hd, cos, sin, i * hd);
       for (let a = 0; a < nkv; a++) rope(k, (i * nkv + a) * hd, hd, cos, sin, i * hd);
     }
-    const att = mat(S, nh * hd);
-    for (let a = 0; a < nh; a++) {
-      const kv = Math.floor(a / (nh / nkv));
-      for (let i = 0; i < S; i++) {
-        const s: number[] = [];
-        for (let j = 0; j <= i; j++) {
-          let dot = 0;
-          for (let e = 0; e < hd; e++) dot += q[(i * nh + a) * hd + e]! * k[(j * nkv + kv) * hd + e]!;
-          s.push(dot / Math.sqrt(hd));
-        }
-        const mx = Math.max(...s);
-        const ex = s.map((z) => Math.exp(z - mx));
-        const sum = ex.reduce((x1, x2) => x1 + x2, 0);
-        for (let e = 0; e < hd; e++) {
-          let acc = 0;
-          for (let j = 0; j <= i; j++) acc += (ex[j]! / sum) * v[(j * nkv + kv) * hd + e]!;
-          att.d[i * nh * hd + a * hd + e] = acc;
-        }
-      }
-    }
+    const att = mat(S, nh * hd, causalGqa(q, k, v, S, nh, nkv, hd));
     const o = linear(att, p('self_attn.o_proj.weight'));
     x = mat(S, H, x.d.map((z, i) => z + o.d[i]!));
     const h2 = mat(S, H, rmsNorm(x.d, p('post_attention_layernorm.weight').d, H, t.rms_norm_eps));

@@ -91,20 +91,20 @@ export function collate(samples: Encoded[], padId: number): EngineBatch {
       for (let a = 0; a < 3; a++) pos[a * B * S + b * S + i] = s.positions[a]![i]!;
     });
   });
+  return { batch: B, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos, ...imagesOf(samples) };
+}
+
+/** Every image of the samples, in order: the patches concatenated and one (t, h, w) per image. */
+export function imagesOf(samples: Encoded[]): { pixelValues?: Float32Array; imageGrids?: Int32Array } {
   const pixels = samples.flatMap((s) => s.pixels);
-  const total = pixels.reduce((n, p) => n + p.length, 0);
-  const batch: EngineBatch = { batch: B, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos };
-  if (total) {
-    const px = new Float32Array(total);
-    let at = 0;
-    for (const p of pixels) {
-      px.set(p, at);
-      at += p.length;
-    }
-    batch.pixelValues = px;
-    batch.imageGrids = Int32Array.from(samples.flatMap((s) => s.grids.flat()));
+  if (pixels.length === 0) return {};
+  const px = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pixels) {
+    px.set(p, at);
+    at += p.length;
   }
-  return batch;
+  return { pixelValues: px, imageGrids: Int32Array.from(samples.flatMap((s) => s.grids.flat())) };
 }
 
 /**
@@ -128,19 +128,7 @@ export function collatePacked(samples: Encoded[]): EngineBatch {
     });
     at += s.inputIds.length;
   });
-  const batch: EngineBatch = { batch: 1, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos };
-  const pixels = samples.flatMap((s) => s.pixels);
-  if (pixels.length) {
-    const px = new Float32Array(pixels.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of pixels) {
-      px.set(p, o);
-      o += p.length;
-    }
-    batch.pixelValues = px;
-    batch.imageGrids = Int32Array.from(samples.flatMap((s) => s.grids.flat()));
-  }
-  return batch;
+  return { batch: 1, seq: S, inputIds: ids, attentionMask: mask, labels, positionIds: pos, ...imagesOf(samples) };
 }
 
 /** First-fit decreasing: samples into rows of at most maxTokens (a longer sample gets a row of its own). */

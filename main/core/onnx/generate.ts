@@ -4,7 +4,7 @@
 // recomputed). Rows that finished keep a place in the batch (their tokens are
 // ignored) so the cache stays rectangular.
 import type * as Ort from 'onnxruntime-node';
-import type { Encoded } from '../model/encode';
+import { type Encoded, imagesOf } from '../model/encode';
 import { CancelledError } from '../util/errors';
 import { floatArray, halfArray } from './half';
 import { ort } from './ort';
@@ -50,20 +50,13 @@ function asFloat32(t: Ort.Tensor): Float32Array {
 
 /** Image features for every image of the batch, rows in prompt order. */
 async function imageFeatures(vlm: OnnxVlm, prompts: Encoded[]): Promise<Ort.Tensor | null> {
-  const pixels = prompts.flatMap((p) => p.pixels);
-  if (pixels.length === 0) return null;
-  const grids = prompts.flatMap((p) => p.grids);
-  const total = pixels.reduce((n, p) => n + p.length, 0);
-  const rows = grids.reduce((n, [t, h, w]) => n + t * h * w, 0);
-  const flat = new Float32Array(total);
-  let at = 0;
-  for (const p of pixels) {
-    flat.set(p, at);
-    at += p.length;
-  }
+  const { pixelValues, imageGrids } = imagesOf(prompts);
+  if (!pixelValues || !imageGrids) return null;
+  let rows = 0;
+  for (let i = 0; i < imageGrids.length; i += 3) rows += imageGrids[i]! * imageGrids[i + 1]! * imageGrids[i + 2]!;
   const out = await vlm.vision.session.run({
-    pixel_values: floatTensor(vlm.pixelType, flat, [rows, total / rows]),
-    [vlm.gridInput]: int64(grids.flat(), [grids.length, 3]),
+    pixel_values: floatTensor(vlm.pixelType, pixelValues, [rows, pixelValues.length / rows]),
+    [vlm.gridInput]: int64(imageGrids, [imageGrids.length / 3, 3]),
   });
   return out.image_features!;
 }

@@ -2,6 +2,8 @@
 // temperature-scaled softmax cut to the smallest set of tokens whose
 // probability reaches top_p (the nucleus), drawn with a seeded generator so a
 // rollout can be replayed.
+import { mulberry32 } from '../util/random';
+
 export interface SamplingOptions {
   temperature: number;
   topP: number;
@@ -20,17 +22,8 @@ export function argmax(logits: ArrayLike<number>, from = 0, n = logits.length): 
   return best;
 }
 
-/** mulberry32 */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sampler's generator: seeded, the same on every machine. */
+export const seededRandom = mulberry32;
 
 export function sample(logits: ArrayLike<number>, from: number, n: number, o: SamplingOptions, rand: () => number): number {
   if (o.temperature <= 0) return argmax(logits, from, n);

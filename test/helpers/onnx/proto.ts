@@ -157,44 +157,9 @@ export function encodeModel(g: GraphData, o: { irVersion?: number; opset?: numbe
   return m.finish();
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float → IEEE half bits, round to nearest even (subnormals included, overflow to ±inf). */
-export function toFp16(x: number): number {
-  f32[0] = x;
-  const b = u32[0]!;
-  const sign = (b >>> 16) & 0x8000;
-  const exp = (b >>> 23) & 0xff;
-  let mant = b & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rem = mant & ((1 << shift) - 1);
-    let h = mant >>> shift;
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  // A carry out of the mantissa correctly bumps the exponent (and 65520+ to inf).
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return sign | h;
-}
-
-export function fromFp16(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
+// Half precision as the runtime converts it (its bit patterns are checked in runtimeParts.test.ts).
+export { fromHalf as fromFp16, toHalf as toFp16 } from '../../../main/core/onnx/half';
+import { toHalf as toFp16 } from '../../../main/core/onnx/half';
 
 /** Element bytes for a tensor of the given type (floats rounded to half for FLOAT16). */
 export function tensorBytes(dataType: ElemType, data: ArrayLike<number> | BigInt64Array): Uint8Array {

@@ -1,6 +1,7 @@
 // The tiny ONNX network of tinyOnnxModel.ts in plain float64 loops: the
 // answer the ONNX graphs (and the runtime that drives them) are checked
 // against. No cache: every call runs the whole sequence from scratch.
+import { causalGqa, rmsNorm } from '../qwen3vlReference';
 import { MERGE, type TinyOnnxNet } from './tinyOnnxModel';
 
 /** y[r, o] = b[o] + Σ x[r, i]·w[i, o] for an [in, out] weight. */
@@ -13,18 +14,6 @@ function linear(x: Float64Array, rows: number, w: Float32Array, inn: number, b?:
       for (let i = 0; i < inn; i++) acc += x[r * inn + i]! * w[i * out + o]!;
       y[r * out + o] = acc;
     }
-  return y;
-}
-
-/** RMSNorm over each run of `width` values. */
-function rmsNorm(x: Float64Array, w: Float32Array, width: number, eps: number): Float64Array {
-  const y = new Float64Array(x.length);
-  for (let g = 0; g < x.length / width; g++) {
-    let s = 0;
-    for (let i = 0; i < width; i++) s += x[g * width + i]! ** 2;
-    const inv = 1 / Math.sqrt(s / width + eps);
-    for (let i = 0; i < width; i++) y[g * width + i] = x[g * width + i]! * inv * w[i]!;
-  }
   return y;
 }
 
@@ -103,26 +92,7 @@ export function refLogits(m: TinyOnnxNet, ids: ArrayLike<number>, positions3: [A
       for (let a = 0; a < nh; a++) rope(q, (i * nh + a) * hd, hd, cos, sin, i * hd);
       for (let a = 0; a < nkv; a++) rope(k, (i * nkv + a) * hd, hd, cos, sin, i * hd);
     }
-    const att = new Float64Array(S * nh * hd);
-    for (let a = 0; a < nh; a++) {
-      const kv = Math.floor(a / (nh / nkv));
-      for (let i = 0; i < S; i++) {
-        const s: number[] = [];
-        for (let j = 0; j <= i; j++) {
-          let dot = 0;
-          for (let e = 0; e < hd; e++) dot += q[(i * nh + a) * hd + e]! * k[(j * nkv + kv) * hd + e]!;
-          s.push(dot / Math.sqrt(hd));
-        }
-        const mx = Math.max(...s);
-        const ex = s.map((z) => Math.exp(z - mx));
-        const sum = ex.reduce((p, z) => p + z, 0);
-        for (let e = 0; e < hd; e++) {
-          let acc = 0;
-          for (let j = 0; j <= i; j++) acc += (ex[j]! / sum) * v[(j * nkv + kv) * hd + e]!;
-          att[(i * nh + a) * hd + e] = acc;
-        }
-      }
-    }
+    const att = causalGqa(q, k, v, S, nh, nkv, hd);
     const o = linear(att, S, w('o_proj'), nh * hd);
     x = x.map((z, i) => z + o[i]!);
     const h2 = rmsNorm(x, w('post_norm'), H, d.rmsEps);

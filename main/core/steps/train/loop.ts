@@ -12,6 +12,7 @@ import { loadTextSide } from '../../model/textSide';
 import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
 import { ParquetSamples } from './dataset';
+import { mulberry32 } from '../../util/random';
 
 export type TrainSettings = z.output<typeof TrainConfig>;
 
@@ -41,16 +42,9 @@ export interface LoopResult {
 export const STATE_FILE = 'trainer_state.safetensors';
 export const STATE_JSON = 'trainer_state.json';
 
-/** mulberry32: the same permutation for the same seed on every machine. */
+/** A seeded shuffle: the same permutation for the same seed on every machine. */
 export function permutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
