@@ -44,8 +44,32 @@ function int64(values: ArrayLike<number>, dims: number[]): Ort.Tensor {
   return new (ort().Tensor)('int64', data, dims);
 }
 
-function asFloat32(t: Ort.Tensor): Float32Array {
-  return t.type === 'float16' ? floatArray(t.data as Uint16Array) : (t.data as Float32Array);
+function concatFloat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Caches of consecutive row groups as one: [batch, heads, seq, dim] tensors are batch-major, so their data concatenates. */
+function joinCaches(parts: Record<string, Ort.Tensor>[]): Record<string, Ort.Tensor> {
+  const out: Record<string, Ort.Tensor> = {};
+  for (const name of Object.keys(parts[0]!)) {
+    const ts = parts.map((p) => p[name]!);
+    const [, h, s, d] = ts[0]!.dims as [number, number, number, number];
+    const rows = ts.reduce((n, t) => n + t.dims[0]!, 0);
+    const data = ts[0]!.type === 'float16' ? new Uint16Array(rows * h * s * d) : new Float32Array(rows * h * s * d);
+    let at = 0;
+    for (const t of ts) {
+      data.set(t.data as Uint16Array & Float32Array, at);
+      at += t.data.length;
+    }
+    out[name] = new (ort().Tensor)(ts[0]!.type as 'float32', data as Float32Array, [rows, h, s, d]);
+  }
+  return out;
 }
 
 /** Image features for every image of the batch, rows in prompt order. */
@@ -84,7 +108,8 @@ function placeImages(vlm: OnnxVlm, embeds: FloatData, ids: number[], features: O
   if (row !== rows) throw new Error(`the vision encoder gave ${rows} feature rows but the prompts hold ${row} image tokens`);
 }
 
-export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], signal?: AbortSignal): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
+/** prefillLogitsBytes: how much memory one prefill call's full logits may take (default 1 GB). */
+export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], signal?: AbortSignal, o: { prefillLogitsBytes?: number } = {}): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
   const rt = ort();
   const B = reqs.length;
   const S = Math.max(...reqs.map((r) => r.prompt.inputIds.length));
@@ -116,36 +141,61 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
   if (features) placeImages(vlm, embeds, ids, features, hidden);
 
   const { heads, headDim, type: kvType } = vlm.kv;
-  let past: Record<string, Ort.Tensor> = {};
-  for (let l = 0; l < vlm.exp.numLayers; l++) {
-    for (const kind of ['key', 'value']) past[`past_key_values.${l}.${kind}`] = floatTensor(kvType, new Float32Array(0), [B, heads, 0, headDim]);
-  }
+  // The prefill's past: empty, for n rows.
+  const empty = (n: number): Record<string, Ort.Tensor> => {
+    const cache: Record<string, Ort.Tensor> = {};
+    for (let l = 0; l < vlm.exp.numLayers; l++) {
+      for (const kind of ['key', 'value']) cache[`past_key_values.${l}.${kind}`] = floatTensor(kvType, new Float32Array(0), [n, heads, 0, headDim]);
+    }
+    return cache;
+  };
   let attn = mask;
-  const run = async (inputsEmbeds: FloatData, len: number, positions: number[], first: boolean): Promise<Float32Array> => {
-    const feeds: Record<string, Ort.Tensor> = { inputs_embeds: floatTensor(vlm.embedType, inputsEmbeds, [B, len, hidden]), attention_mask: int64(attn, [B, attn.length / B]), ...past };
-    if (vlm.hasPositionIds) feeds.position_ids = int64(positions, [3, B, len]);
+  const L = vlm.exp.numLayers;
+  // One decoder call for rows [b0, b1): each row's last-position logits (float32) and the cache it returns.
+  const run = async (b0: number, b1: number, inputsEmbeds: FloatData, len: number, positions: number[], first: boolean, cache: Record<string, Ort.Tensor>) => {
+    const n = b1 - b0;
+    const W = attn.length / B;
+    const feeds: Record<string, Ort.Tensor> = {
+      inputs_embeds: floatTensor(vlm.embedType, inputsEmbeds.subarray(b0 * len * hidden, b1 * len * hidden), [n, len, hidden]),
+      attention_mask: int64(attn.slice(b0 * W, b1 * W), [n, W]),
+      ...cache,
+    };
+    if (vlm.hasPositionIds) feeds.position_ids = int64([0, 1, 2].flatMap((a) => positions.slice((a * B + b0) * len, (a * B + b1) * len)), [3, n, len]);
     if (vlm.logitsToKeep) feeds[vlm.logitsToKeep] = new rt.Tensor('int64', BigInt64Array.from([1n]), []);
     if (vlm.useCacheBranch) feeds.use_cache_branch = new rt.Tensor('bool', Uint8Array.from([first ? 0 : 1]), [1]);
     const out = await vlm.decoder.session.run(feeds);
-    past = {};
-    for (let l = 0; l < vlm.exp.numLayers; l++) {
-      past[`past_key_values.${l}.key`] = out[`present.${l}.key`]!;
-      past[`past_key_values.${l}.value`] = out[`present.${l}.value`]!;
-    }
     const logits = out.logits!;
-    const [, L, V] = logits.dims as [number, number, number];
-    // Only each row's last position matters.
-    const all = asFloat32(logits);
-    const last = new Float32Array(B * V);
-    for (let b = 0; b < B; b++) last.set(all.subarray((b * L + L - 1) * V, (b * L + L) * V), b * V);
-    return last;
+    const [, T, V] = logits.dims as [number, number, number];
+    // Only each row's last position matters; only it is converted.
+    const last = new Float32Array(n * V);
+    for (let b = 0; b < n; b++) {
+      const row = (logits.data as FloatData).subarray((b * T + T - 1) * V, (b * T + T) * V);
+      last.set(row instanceof Uint16Array ? floatArray(row) : row, b * V);
+    }
+    return { last, out };
+  };
+  const presents = (out: Ort.InferenceSession.OnnxValueMapType): Record<string, Ort.Tensor> => {
+    const next: Record<string, Ort.Tensor> = {};
+    for (let l = 0; l < L; l++) for (const kind of ['key', 'value']) next[`past_key_values.${l}.${kind}`] = out[`present.${l}.${kind}`]!;
+    return next;
   };
 
+  // Prefill. Without a logits-to-keep input the graph returns every position's logits: rows go
+  // through in groups that keep those under the budget, and their caches are joined along the batch.
+  const vocab = Number((vlm.exp.config.text_config as { vocab_size?: number } | undefined)?.vocab_size ?? vlm.exp.config.vocab_size ?? 0);
+  const group = vlm.logitsToKeep || !vocab ? B : Math.max(1, Math.floor((o.prefillLogitsBytes ?? 1e9) / (S * vocab * 4)));
+  const parts: { last: Float32Array; cache: Record<string, Ort.Tensor> }[] = [];
+  for (let b0 = 0; b0 < B; b0 += group) {
+    const b1 = Math.min(B, b0 + group);
+    const r = await run(b0, b1, embeds, S, pos, true, empty(b1 - b0));
+    parts.push({ last: r.last, cache: presents(r.out) });
+  }
+  let past = parts.length === 1 ? parts[0]!.cache : joinCaches(parts.map((p) => p.cache));
+  let logits = parts.length === 1 ? parts[0]!.last : concatFloat(parts.map((p) => p.last));
   const rands = reqs.map((r) => seededRandom(r.seed));
   const stop = new Set(vlm.exp.eosIds);
   const results: GenerationResult[] = reqs.map(() => ({ tokens: [], finish: 'length' }));
   const done = new Array<boolean>(B).fill(false);
-  let logits = await run(embeds, S, pos, true);
   const tPrefill = performance.now();
   const maxNew = Math.max(...reqs.map((r) => r.maxNewTokens));
   let newTokens = 0;
@@ -176,7 +226,9 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
     attn = grown;
     const stepPos = new Array<number>(3 * B);
     for (let a = 0; a < 3; a++) for (let b = 0; b < B; b++) stepPos[a * B + b] = next[b]! + step;
-    logits = await run(await embed(vlm, chosen, B, 1), 1, stepPos, false);
+    const r = await run(0, B, await embed(vlm, chosen, B, 1), 1, stepPos, false, past);
+    logits = r.last;
+    past = presents(r.out);
   }
   const tEnd = performance.now();
   return {

@@ -73,6 +73,9 @@ describe('ONNX Qwen-VL policy', () => {
       // Alone or batched: the same answer.
       const alone = await generateBatch(vlm, [{ prompt: b, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: 0 }]);
       expect(alone.results[0]!.tokens).toEqual(results[1]!.tokens);
+      // A logits budget smaller than one row's prefill: rows prefilled one by one, caches joined, same answers.
+      const grouped = await generateBatch(vlm, [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })), undefined, { prefillLogitsBytes: 1 });
+      expect(grouped.results).toEqual(results);
     } finally {
       await vlm.release();
     }
