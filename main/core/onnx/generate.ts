@@ -38,7 +38,8 @@ function floatTensor(type: FloatType, data: Float32Array | FloatData, dims: numb
   return new rt.Tensor('float32', data instanceof Float32Array ? data : floatArray(data), dims);
 }
 
-function int64(values: ArrayLike<number>, dims: number[]): Ort.Tensor {
+function int64(values: ArrayLike<number> | BigInt64Array, dims: number[]): Ort.Tensor {
+  if (values instanceof BigInt64Array) return new (ort().Tensor)('int64', values, dims);
   const data = new BigInt64Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
   return new (ort().Tensor)('int64', data, dims);
@@ -149,7 +150,8 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
     }
     return cache;
   };
-  let attn = mask;
+  // The attention mask as the graph takes it, grown by one column per generated token.
+  let attn = BigInt64Array.from(mask, (m) => BigInt(m));
   const L = vlm.exp.numLayers;
   // One decoder call for rows [b0, b1): each row's last-position logits (float32) and the cache it returns.
   const run = async (b0: number, b1: number, inputsEmbeds: FloatData, len: number, positions: number[], first: boolean, cache: Record<string, Ort.Tensor>) => {
@@ -157,7 +159,7 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
     const W = attn.length / B;
     const feeds: Record<string, Ort.Tensor> = {
       inputs_embeds: floatTensor(vlm.embedType, inputsEmbeds.subarray(b0 * len * hidden, b1 * len * hidden), [n, len, hidden]),
-      attention_mask: int64(attn.slice(b0 * W, b1 * W), [n, W]),
+      attention_mask: int64(attn.subarray(b0 * W, b1 * W), [n, W]),
       ...cache,
     };
     if (vlm.hasPositionIds) feeds.position_ids = int64([0, 1, 2].flatMap((a) => positions.slice((a * B + b0) * len, (a * B + b1) * len)), [3, n, len]);
@@ -218,11 +220,8 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
     if (done.every(Boolean)) break;
     if (signal?.aborted) throw new CancelledError();
     const width = attn.length / B;
-    const grown = new Array<number>(B * (width + 1));
-    for (let b = 0; b < B; b++) {
-      for (let i = 0; i < width; i++) grown[b * (width + 1) + i] = attn[b * width + i]!;
-      grown[b * (width + 1) + width] = 1;
-    }
+    const grown = new BigInt64Array(B * (width + 1)).fill(1n);
+    for (let b = 0; b < B; b++) grown.set(attn.subarray(b * width, (b + 1) * width), b * (width + 1));
     attn = grown;
     const stepPos = new Array<number>(3 * B);
     for (let a = 0; a < 3; a++) for (let b = 0; b < B; b++) stepPos[a * B + b] = next[b]! + step;
