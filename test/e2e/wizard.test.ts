@@ -231,7 +231,7 @@ describe('studio wizard in Chromium', () => {
     await shot('11-converted');
   });
 
-  it('trains a tiny model from the wizard with live charts, cancels, resumes and lists the checkpoint', async () => {
+  it('trains a tiny model from the wizard (packed, checkpointed) with live charts, pauses, resumes and lists the checkpoint', async () => {
     const model = join(work, 'tiny-train-base');
     makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 9 });
     await page.getByTestId('step-train').click();
@@ -247,6 +247,8 @@ describe('studio wizard in Chromium', () => {
     await page.getByTestId('train-max-steps-input').fill('12');
     await page.getByTestId('train-save-every-input').fill('0');
     await page.getByTestId('train-name-input').fill('e2e-lora');
+    await page.getByTestId('train-checkpointing-select').selectOption('on');
+    await page.getByTestId('train-packing-select').selectOption('on');
     await page.getByTestId('train-submit').click();
     const jobs = page.getByTestId('jobs-panel');
     const row = jobs.locator('[data-testid^="job-"][data-status]', { hasText: 'Train LoRA' }).first();
@@ -255,8 +257,10 @@ describe('studio wizard in Chromium', () => {
     // The loss chart fills in as steps report.
     await expect.poll(async () => Number(await page.getByTestId('train-chart-loss').getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
     await shot('12-training');
-    await page.getByTestId(`job-cancel-${runId}`).click();
+    await page.getByTestId('train-pause').click();
     await expect.poll(() => page.getByTestId(`job-${runId}`).getAttribute('data-status'), { timeout: 60_000 }).toBe('cancelled');
+    const paused = (await studio.handle('jobs.get', { runId })) as { config: Record<string, unknown> };
+    expect(paused.config).toMatchObject({ gradientCheckpointing: true, packing: true, packTokens: 4096 });
     await expect.poll(() => stepPage.textContent(), { timeout: 15_000 }).toContain('e2e-lora');
     await page.getByTestId('train-resume').click();
     const resumed = jobs.locator('[data-testid^="job-"][data-status]', { hasText: '(resumed)' }).first();

@@ -104,11 +104,11 @@ export function TrainForm() {
       </TextField>
       <TextField select label="Gradient checkpointing" size="small" value={f.checkpointing} onChange={set('checkpointing')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-checkpointing-select' }, inputLabel: { shrink: true } }}>
         <option value="off">off (fastest)</option>
-        <option value="on">on (one layer’s activations kept; recomputed in backward)</option>
+        <option value="on">on (less memory)</option>
       </TextField>
       <TextField select label="Sequence packing" size="small" value={f.packing} onChange={set('packing')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-packing-select' }, inputLabel: { shrink: true } }}>
-        <option value="off">off (padded micro-batches)</option>
-        <option value="on">on (samples share rows, no padding)</option>
+        <option value="off">off (padded batches)</option>
+        <option value="on">on (no padding)</option>
       </TextField>
       {f.packing === 'on' && <TextField label="Tokens per packed row" size="small" value={f.packTokens} onChange={set('packTokens')} slotProps={numeric('train-pack-tokens-input')} />}
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} slotProps={{ htmlInput: { 'data-testid': 'train-device-input' } }} />

@@ -1,5 +1,6 @@
-// The runs of this step: pick one to chart; stopped runs (cancelled, failed,
-// interrupted) with a checkpoint resume from their last one.
+// The runs of this step: pick one to chart; a running one can be paused (it
+// stops after the current step and saves a checkpoint); stopped runs
+// (paused/cancelled, failed, interrupted) resume from their last checkpoint.
 import { useEffect, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -39,6 +40,12 @@ export function TrainRuns() {
         slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-run-select' }, inputLabel: { shrink: true } }}>
         {train.map((r) => <option key={r.id} value={r.id}>{r.title} — {r.status}</option>)}
       </TextField>
+      {current && current.status === 'running' && (
+        <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
+          <Typography variant="body2" sx={{ flex: 1 }}>Pausing stops after the current step and saves a checkpoint to resume from.</Typography>
+          <Button size="small" variant="outlined" onClick={() => void studio.call('jobs.cancel', { runId: current.id })} data-testid="train-pause">Pause</Button>
+        </Box>
+      )}
       {current && ['cancelled', 'failed', 'interrupted'].includes(current.status) && (
         <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
           <Typography variant="body2" sx={{ flex: 1 }}>This run stopped; it continues from its last checkpoint.</Typography>
