@@ -6,13 +6,19 @@
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 export type ElemType = (typeof DataType)[keyof typeof DataType];
 
-export interface TensorData {
-  name: string;
-  dataType: ElemType;
-  dims: number[];
-  /** Little-endian element bytes (TensorProto.raw_data). */
-  raw: Uint8Array;
+/** Where a tensor's bytes lie in an external data file (TensorProto.external_data). */
+export interface ExternalRef {
+  /** The file, relative to the .onnx file's folder. */
+  location: string;
+  offset: number;
+  length: number;
 }
+
+/**
+ * Little-endian element bytes, either inside the model (raw_data) or in an external file: protobuf caps a
+ * message at 2 GB, so big models keep their weights beside the .onnx (data_location EXTERNAL).
+ */
+export type TensorData = { name: string; dataType: ElemType; dims: number[] } & ({ raw: Uint8Array } | { external: ExternalRef });
 
 export interface ValueInfo {
   name: string;
@@ -97,7 +103,12 @@ class Message {
 export function encodeTensor(t: TensorData): Uint8Array {
   const m = new Message();
   for (const d of t.dims) m.int(1, d);
-  return m.int(2, t.dataType).string(8, t.name).bytes(9, t.raw).finish();
+  m.int(2, t.dataType).string(8, t.name);
+  if ('raw' in t) return m.bytes(9, t.raw).finish();
+  // StringStringEntryProto {key, value}; offset and length are decimal strings, as the spec has them.
+  const { location, offset, length } = t.external;
+  for (const [k, v] of Object.entries({ location, offset: String(offset), length: String(length) })) m.bytes(13, new Message().string(1, k).string(2, v).finish());
+  return m.int(14, 1).finish(); // data_location: EXTERNAL
 }
 
 function encodeAttribute(name: string, v: AttrValue): Uint8Array {
@@ -167,7 +178,8 @@ export function tensorBytes(dataType: ElemType, data: ArrayLike<number> | BigInt
   const num = (i: number) => Number(data[i]!);
   let arr: ArrayBufferView;
   switch (dataType) {
-    case DataType.FLOAT: arr = Float32Array.from({ length: n }, (_, i) => num(i)); break;
+    // A float32 source is copied whole (memcpy) rather than element by element: weights can be large.
+    case DataType.FLOAT: arr = data instanceof Float32Array ? data.slice() : Float32Array.from({ length: n }, (_, i) => num(i)); break;
     case DataType.DOUBLE: arr = Float64Array.from({ length: n }, (_, i) => num(i)); break;
     case DataType.FLOAT16: arr = Uint16Array.from({ length: n }, (_, i) => toFp16(num(i))); break;
     case DataType.INT64: arr = BigInt64Array.from({ length: n }, (_, i) => BigInt(data[i]!)); break;

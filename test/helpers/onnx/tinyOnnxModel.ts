@@ -8,11 +8,14 @@
 // Variants: fp32; fp16 (half weights and float I/O); int8 (linears in int8
 // with per-channel scales, DequantizeLinear before each MatMul) and q4 (4-bit
 // block linears, onnxruntime's com.microsoft MatMulNBits), both float32 I/O.
+// Big graphs keep their weights as ONNX external data (<graph>.onnx_data, as
+// transformers.js exports do), and with keepWeights off the random weights go
+// to disk a chunk at a time, so a 2B-parameter export is written in little memory.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rng } from '../checkpoints';
 import { QWEN_VL_STYLE_TEMPLATE, specialId, tinyTokenizerJson } from '../tokenizer';
-import { Graph } from './graph';
+import { ExternalData, type Fill, Graph } from './graph';
 import { DataType, type ElemType, fromFp16, toFp16 } from './proto';
 import { type Int8Weight, type Q4Weight, quantizeInt8, quantizeQ4 } from './quantize';
 
@@ -75,6 +78,7 @@ export interface TinyOnnxFiles {
   decoder: string;
 }
 
+/** `weights` and `variantWeights` are empty when the model was written with keepWeights off. */
 export interface TinyOnnxInfo extends TinyOnnxNet {
   dir: string;
   files: Partial<Record<OnnxVariant, TinyOnnxFiles>>;
@@ -86,7 +90,17 @@ export interface TinyOnnxOptions {
   seed?: number;
   variants?: OnnxVariant[];
   dims?: Partial<TinyOnnxDims>;
+  /** Weights in <graph>.onnx_data beside each graph; by default only for graphs whose weights pass EXTERNAL_ABOVE. */
+  externalData?: boolean;
+  /**
+   * Off: weights are drawn a chunk at a time straight into the files and none are returned (no reference), for
+   * models too big to hold in memory; the files are the same. fp32 and fp16 only (quantising needs whole weights).
+   */
+  keepWeights?: boolean;
 }
+
+/** Graph weight bytes above which the weights go to external data by default (protobuf's limit is 2 GB). */
+export const EXTERNAL_ABOVE = 1.5 * 2 ** 30;
 
 /** Every weight's name and shape. */
 export function weightShapes(d: TinyOnnxDims): [string, number[]][] {
@@ -112,17 +126,41 @@ export function weightShapes(d: TinyOnnxDims): [string, number[]][] {
   return out;
 }
 
-/** Activations keep their scale: norms near 1, linears ±√(3/fan_in), embeddings ±0.5, small biases. */
-function randomWeights(d: TinyOnnxDims, seed: number): Record<string, Float32Array> {
-  const rand = rng(seed);
-  const w: Record<string, Float32Array> = {};
+const count = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+
+/**
+ * Each weight's random values as a fresh Fill. Activations keep their scale: norms near 1, linears ±√(3/fan_in),
+ * embeddings ±0.5, small biases. The values are one seeded sequence taken in weightShapes() order; mulberry32's
+ * state moves by a constant a draw, so each weight's generator starts at its own offset and any weight can be
+ * drawn alone, in any order.
+ */
+function weightFills(d: TinyOnnxDims, seed: number): Map<string, () => Fill> {
+  const fills = new Map<string, () => Fill>();
+  let offset = 0;
   for (const [name, dims] of weightShapes(d)) {
-    const n = dims.reduce((a, b) => a * b, 1);
     const norm = name.includes('norm');
+    const base = norm ? 1 : 0;
     const scale = norm ? 0.1 : name.endsWith('.bias') ? 0.02 : name.startsWith('embed') ? 0.5 : Math.sqrt(3 / dims[0]!);
-    w[name] = Float32Array.from({ length: n }, () => (norm ? 1 : 0) + (rand() * 2 - 1) * scale);
+    const start = (seed + Math.imul(offset, 0x6d2b79f5)) >>> 0;
+    fills.set(name, () => {
+      const rand = rng(start);
+      return (out) => {
+        for (let i = 0; i < out.length; i++) out[i] = base + (rand() * 2 - 1) * scale;
+      };
+    });
+    offset += count(dims);
   }
-  return w;
+  return fills;
+}
+
+function randomWeights(fills: Map<string, () => Fill>, shapes: Map<string, number[]>): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const [name, dims] of shapes) {
+    const w = new Float32Array(count(dims));
+    fills.get(name)!()(w);
+    out[name] = w;
+  }
+  return out;
 }
 
 /** Which position axis (0 t, 1 h, 2 w) rotary frequency j reads: Qwen3-VL's interleaved mrope. */
@@ -175,8 +213,15 @@ class Builder {
   readonly io: ElemType;
   private added = new Set<string>();
 
-  constructor(name: string, readonly variant: OnnxVariant, private weights: Record<string, Float32Array>, private shapes: Map<string, number[]>, private quant = new Map<string, Quantised>()) {
-    this.g = new Graph(name);
+  constructor(
+    name: string,
+    readonly variant: OnnxVariant,
+    private weight: (name: string) => Float32Array | Fill | undefined,
+    private shapes: Map<string, number[]>,
+    private quant: Map<string, Quantised>,
+    external?: ExternalData,
+  ) {
+    this.g = new Graph(name, { external });
     this.io = variant === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT;
   }
 
@@ -190,7 +235,7 @@ class Builder {
   stored(name: string): string {
     if (this.added.has(name)) return name;
     this.added.add(name);
-    const data = this.weights[name];
+    const data = this.weight(name);
     const dims = this.shapes.get(name);
     if (!data || !dims) throw new Error(`no weight ${name}`);
     return this.g.init(name, data, dims, this.io);
@@ -395,6 +440,12 @@ function writeConfigs(dir: string, d: TinyOnnxDims, ids: TinyOnnxIds): void {
   });
 }
 
+/** Each graph's name (and file name, before the variant's suffix). */
+const GRAPH_NAMES: Record<keyof TinyOnnxFiles, string> = { visionEncoder: 'vision_encoder', embedTokens: 'embed_tokens', decoder: 'decoder_model_merged' };
+
+/** Which graph reads a weight. */
+const graphOf = (name: string): keyof TinyOnnxFiles => (name.startsWith('visual.') ? 'visionEncoder' : name === 'embed_tokens.weight' ? 'embedTokens' : 'decoder');
+
 /** Writes the model folder (fp32 graphs unless told) and returns what the reference needs. */
 export function makeTinyOnnxModel(dir: string, opts: TinyOnnxOptions = {}): TinyOnnxInfo {
   const headDim = opts.dims?.headDim ?? TINY_ONNX.headDim;
@@ -402,26 +453,39 @@ export function makeTinyOnnxModel(dir: string, opts: TinyOnnxOptions = {}): Tiny
   const mropeSection: [number, number, number] = [headDim / 4 - 1, headDim / 8 + 1, headDim / 8];
   const d: TinyOnnxDims = { ...TINY_ONNX, mropeSection, ...opts.dims };
   if (d.mropeSection.reduce((a, b) => a + b, 0) !== d.headDim / 2) throw new Error(`mrope_section ${d.mropeSection} must sum to head_dim / 2`);
+  const keep = opts.keepWeights ?? true;
+  const variants = opts.variants ?? ['fp32'];
+  const quantised = variants.find((v) => v === 'int8' || v === 'q4');
+  if (!keep && quantised) throw new Error(`${quantised}: quantising needs the whole weights; write it with keepWeights on`);
   const ids = tinyIds();
-  const weights = randomWeights(d, opts.seed ?? 1);
   const shapes = new Map(weightShapes(d));
+  const fills = weightFills(d, opts.seed ?? 1);
+  const weights = keep ? randomWeights(fills, shapes) : {};
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeConfigs(dir, d, ids);
   const files: TinyOnnxInfo['files'] = {};
   const variantWeights: TinyOnnxInfo['variantWeights'] = {};
-  for (const variant of opts.variants ?? ['fp32']) {
+  for (const variant of variants) {
     const suffix = SUFFIX[variant];
     const { quant, reference } = storeVariant(variant, weights, shapes);
-    const f: TinyOnnxFiles = {
-      visionEncoder: join(dir, 'onnx', `vision_encoder${suffix}.onnx`),
-      embedTokens: join(dir, 'onnx', `embed_tokens${suffix}.onnx`),
-      decoder: join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`),
+    const file = (graph: keyof TinyOnnxFiles) => join(dir, 'onnx', `${GRAPH_NAMES[graph]}${suffix}.onnx`);
+    const f: TinyOnnxFiles = { visionEncoder: file('visionEncoder'), embedTokens: file('embedTokens'), decoder: file('decoder') };
+    // Float bytes: exact for fp32 and fp16, an upper bound for the quantised variants.
+    const weightBytes = (graph: keyof TinyOnnxFiles) => [...shapes].reduce((n, [name, dims]) => n + (graphOf(name) === graph ? count(dims) * (variant === 'fp16' ? 2 : 4) : 0), 0);
+    const source = (name: string) => (keep ? weights[name] : fills.get(name)?.());
+    const write = (graph: keyof TinyOnnxFiles, build: (b: Builder) => Uint8Array) => {
+      const external = (opts.externalData ?? weightBytes(graph) > EXTERNAL_ABOVE) ? new ExternalData(`${f[graph]}_data`) : undefined;
+      try {
+        writeFileSync(f[graph], build(new Builder(GRAPH_NAMES[graph], variant, source, shapes, quant, external)));
+      } finally {
+        external?.close();
+      }
     };
-    writeFileSync(f.visionEncoder, visionEncoder(new Builder('vision_encoder', variant, weights, shapes, quant), d));
-    writeFileSync(f.embedTokens, embedTokens(new Builder('embed_tokens', variant, weights, shapes, quant), d));
-    writeFileSync(f.decoder, decoder(new Builder('decoder_model_merged', variant, weights, shapes, quant), d));
+    write('visionEncoder', (b) => visionEncoder(b, d));
+    write('embedTokens', (b) => embedTokens(b, d));
+    write('decoder', (b) => decoder(b, d));
     files[variant] = f;
-    variantWeights[variant] = reference;
+    if (keep) variantWeights[variant] = reference;
   }
   return { dir, dims: d, ids, weights, files, variantWeights };
 }

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../main/core/model/chat';
 import { encodePrompt, type Encoded } from '../../../main/core/model/encode';
 import { imageBudget } from '../../../main/core/model/qwenImage';
+import { inspectOnnxExport } from '../../../main/core/onnx/exportFolder';
 import { ropeIndex } from '../../../main/core/model/ropeIndex';
 import { loadTextSide, type TextSide } from '../../../main/core/model/textSide';
 import { encodePngRgb } from '../../../main/core/util/png';
@@ -104,13 +105,13 @@ async function embed(v: OnnxVariant, ids: number[], dims: [number, number], feat
 }
 
 /** One decoder call; past null means an empty cache (the prefill). */
-async function decode(v: OnnxVariant, embeds: ort.Tensor, mask: number[], positionIds: number[], past: Record<string, ort.Tensor> | null) {
+async function decode(v: OnnxVariant, embeds: ort.Tensor, mask: number[], positionIds: number[], past: Record<string, ort.Tensor> | null, session = m.sessions[v].decoder) {
   const [B, S] = embeds.dims as [number, number];
   const d = m.info.dims;
   const feeds: Record<string, ort.Tensor> = { inputs_embeds: embeds, attention_mask: int64(mask, [B, mask.length / B]), position_ids: int64(positionIds, [3, B, S]) };
   for (let i = 0; i < d.layers; i++)
     for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = past?.[`present.${i}.${kv}`] ?? floats(v, [], [B, d.kvHeads, 0, d.headDim]);
-  const out = await m.sessions[v].decoder.run(feeds);
+  const out = await session.run(feeds);
   return { logits: numbers(out.logits), out };
 }
 
@@ -241,6 +242,50 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     // One batched decode step on top of the padded cache.
     const step = await decode(v, await embed(v, nextIds, [2, 1], null), rows.flatMap((_, b) => [...mask.slice(b * L, (b + 1) * L), 1]), [0, 1, 2].flatMap(() => nextPos), out);
     for (const b of [0, 1]) expect(maxRelErr(step.logits.subarray(b * V, (b + 1) * V), alone[b]!)).toBeLessThan(TOL[v]);
+  });
+});
+
+describe('weights as ONNX external data', () => {
+  // Big exports keep their weights in <graph>.onnx_data (protobuf stops at 2 GB); the tiny one is written that way on request.
+  it('loads from the .onnx_data files and gives exactly the embedded model\'s logits; keepWeights off writes the same files', async () => {
+    const variants: OnnxVariant[] = ['fp32', 'fp16'];
+    const kept = makeTinyOnnxModel(tempDir(), { variants, seed: 3, externalData: true });
+    const streamed = makeTinyOnnxModel(tempDir(), { variants, seed: 3, externalData: true, keepWeights: false });
+    expect(streamed.weights).toEqual({});
+    const names = (dir: string) => readdirSync(join(dir, 'onnx')).sort();
+    expect(names(streamed.dir)).toEqual(['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16'].flatMap((s) => [`${n}${s}.onnx`, `${n}${s}.onnx_data`])).sort());
+    // Weights drawn a chunk at a time into the file are the ones drawn whole.
+    for (const name of names(kept.dir)) expect(readFileSync(join(streamed.dir, 'onnx', name)).equals(readFileSync(join(kept.dir, 'onnx', name))), name).toBe(true);
+
+    // The graph stays in the .onnx, every weight of 1 KB or more (all the linears) goes to the data file.
+    const decoderFile = streamed.files.fp32!.decoder;
+    const inline = makeTinyOnnxModel(tempDir(), { seed: 3 }).files.fp32!.decoder;
+    const bigWeights = Object.entries(kept.weights).filter(([n, w]) => !n.startsWith('visual.') && n !== 'embed_tokens.weight' && w.byteLength >= 1024);
+    expect(bigWeights.map(([n]) => n)).toContain('lm_head.weight');
+    expect(statSync(decoderFile).size).toBeLessThan(statSync(inline).size / 10);
+    expect(statSync(`${decoderFile}_data`).size).toBeGreaterThanOrEqual(bigWeights.reduce((n, [, w]) => n + w.byteLength, 0));
+    // The runtime's folder reader counts the data files in the export's size.
+    const onDisk = (['visionEncoder', 'embedTokens', 'decoder'] as const).reduce((n, g) => n + statSync(streamed.files.fp32![g]).size + statSync(`${streamed.files.fp32![g]}_data`).size, 0);
+    expect(inspectOnnxExport(streamed.dir, 'fp32').bytes).toBe(onDisk);
+
+    const enc = encodePrompt(user(text('Board:'), image, text(' move?')), [texture(96, 48, 2)], m.side);
+    const S = enc.inputIds.length;
+    const pixels = concat(enc.pixels);
+    for (const v of variants) {
+      // Opened by path: the runtime finds the data files beside the graphs.
+      const f = streamed.files[v]!;
+      const [vision, embedder, dec] = await Promise.all([f.visionEncoder, f.embedTokens, f.decoder].map((p) => ort.InferenceSession.create(p, EXACT)));
+      const features = (await vision!.run({ pixel_values: floats(v, pixels, [pixels.length / 1536, 1536]), grid_thw: int64(enc.grids.flat(), [enc.grids.length, 3]) })).image_features!;
+      const embedded = await encodeImages(v, pixels, enc.grids);
+      expect(features.data).toEqual(embedded.data);
+      const embeds = (await embedder!.run({ input_ids: int64(enc.inputIds, [1, S]) })).inputs_embeds!;
+      expect(embeds.data).toEqual((await embed(v, enc.inputIds, [1, S], null)).data);
+      // Both graphs gave what the embedded ones give, so both decoders are fed the same inputs_embeds.
+      const inputs = await embed(v, enc.inputIds, [1, S], features);
+      const prefill = (session: ort.InferenceSession) => decode(v, inputs, new Array(S).fill(1), enc.positions.flatMap((p) => Array.from(p)), null, session);
+      expect((await prefill(dec!)).logits).toEqual((await prefill(m.sessions[v].decoder)).logits);
+      await Promise.all([vision, embedder, dec].map((s) => s!.release()));
+    }
   });
 });
 
