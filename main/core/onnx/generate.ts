@@ -8,8 +8,9 @@ import { type Encoded, imagesOf } from '../model/encode';
 import { CancelledError } from '../util/errors';
 import { floatArray, halfArray } from './half';
 import { ort } from './ort';
+import { concatFloat, floatTensor, type FloatData, int64, joinCaches } from './tensors';
 import { type SamplingOptions, sample, seededRandom } from './sampler';
-import type { FloatType, OnnxVlm } from './vlmModel';
+import type { OnnxVlm } from './vlmModel';
 
 export interface GenerationRequest extends SamplingOptions {
   prompt: Encoded;
@@ -28,49 +29,6 @@ export interface BatchStats {
   newTokens: number;
   prefillMs: number;
   decodeMs: number;
-}
-
-type FloatData = Float32Array | Uint16Array;
-
-function floatTensor(type: FloatType, data: Float32Array | FloatData, dims: number[]): Ort.Tensor {
-  const rt = ort();
-  if (type === 'float16') return new rt.Tensor('float16', data instanceof Uint16Array ? data : halfArray(data), dims);
-  return new rt.Tensor('float32', data instanceof Float32Array ? data : floatArray(data), dims);
-}
-
-function int64(values: ArrayLike<number> | BigInt64Array, dims: number[]): Ort.Tensor {
-  if (values instanceof BigInt64Array) return new (ort().Tensor)('int64', values, dims);
-  const data = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
-  return new (ort().Tensor)('int64', data, dims);
-}
-
-function concatFloat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Caches of consecutive row groups as one: [batch, heads, seq, dim] tensors are batch-major, so their data concatenates. */
-function joinCaches(parts: Record<string, Ort.Tensor>[]): Record<string, Ort.Tensor> {
-  const out: Record<string, Ort.Tensor> = {};
-  for (const name of Object.keys(parts[0]!)) {
-    const ts = parts.map((p) => p[name]!);
-    const [, h, s, d] = ts[0]!.dims as [number, number, number, number];
-    const rows = ts.reduce((n, t) => n + t.dims[0]!, 0);
-    const data = ts[0]!.type === 'float16' ? new Uint16Array(rows * h * s * d) : new Float32Array(rows * h * s * d);
-    let at = 0;
-    for (const t of ts) {
-      data.set(t.data as Uint16Array & Float32Array, at);
-      at += t.data.length;
-    }
-    out[name] = new (ort().Tensor)(ts[0]!.type as 'float32', data as Float32Array, [rows, h, s, d]);
-  }
-  return out;
 }
 
 /** Image features for every image of the batch, rows in prompt order. */
@@ -109,20 +67,14 @@ function placeImages(vlm: OnnxVlm, embeds: FloatData, ids: number[], features: O
   if (row !== rows) throw new Error(`the vision encoder gave ${rows} feature rows but the prompts hold ${row} image tokens`);
 }
 
-/** prefillLogitsBytes: how much memory one prefill call's full logits may take (default 1 GB). */
-export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], signal?: AbortSignal, o: { prefillLogitsBytes?: number } = {}): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
-  const rt = ort();
-  const B = reqs.length;
-  const S = Math.max(...reqs.map((r) => r.prompt.inputIds.length));
-  const pad = vlm.exp.padId ?? 0;
-  const t0 = performance.now();
-  // Left padding: every row's last prompt token sits at column S-1.
+/** Left padding: every row's last prompt token sits at column S-1; next[b] is where its reply's positions start. */
+function leftPad(prompts: Encoded[], S: number, pad: number): { ids: number[]; mask: number[]; pos: number[]; next: number[] } {
+  const B = prompts.length;
   const ids = new Array<number>(B * S).fill(pad);
   const mask = new Array<number>(B * S).fill(0);
   const pos = new Array<number>(3 * B * S).fill(1);
   const next = new Array<number>(B).fill(0);
-  reqs.forEach((r, b) => {
-    const p = r.prompt;
+  prompts.forEach((p, b) => {
     const off = S - p.inputIds.length;
     let max = -1;
     p.inputIds.forEach((id, i) => {
@@ -136,6 +88,17 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
     });
     next[b] = max + 1; // text after the prompt continues past its largest position
   });
+  return { ids, mask, pos, next };
+}
+
+/** prefillLogitsBytes: how much memory one prefill call's full logits may take (default 1 GB). */
+export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], signal?: AbortSignal, o: { prefillLogitsBytes?: number } = {}): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
+  const rt = ort();
+  const B = reqs.length;
+  const S = Math.max(...reqs.map((r) => r.prompt.inputIds.length));
+  const pad = vlm.exp.padId ?? 0;
+  const t0 = performance.now();
+  const { ids, mask, pos, next } = leftPad(reqs.map((r) => r.prompt), S, pad);
   const embeds = await embed(vlm, ids, B, S);
   const hidden = embeds.length / (B * S);
   const features = await imageFeatures(vlm, reqs.map((r) => r.prompt));
