@@ -84,9 +84,10 @@ function erf(x: number): number {
 }
 const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
-const silu = (x: number) => x / (1 + Math.exp(-x));
+export const silu = (x: number) => x / (1 + Math.exp(-x));
 
-function rope(v: Float64Array, at: number, hd: number, cos: Float64Array, sin: Float64Array, c0: number): void {
+/** Rotates each head_dim vector in place: v·cos + rotate_half(v)·sin. */
+export function rope(v: Float64Array, at: number, hd: number, cos: Float64Array, sin: Float64Array, c0: number): void {
   const half = hd / 2;
   const orig = v.slice(at, at + hd);
   for (let i = 0; i < hd; i++) {

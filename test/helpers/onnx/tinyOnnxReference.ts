@@ -1,7 +1,7 @@
 // The tiny ONNX network of tinyOnnxModel.ts in plain float64 loops: the
 // answer the ONNX graphs (and the runtime that drives them) are checked
 // against. No cache: every call runs the whole sequence from scratch.
-import { causalGqa, rmsNorm } from '../qwen3vlReference';
+import { causalGqa, rmsNorm, rope, silu } from '../qwen3vlReference';
 import { MERGE, type TinyOnnxNet } from './tinyOnnxModel';
 
 /** y[r, o] = b[o] + Σ x[r, i]·w[i, o] for an [in, out] weight. */
@@ -18,7 +18,6 @@ function linear(x: Float64Array, rows: number, w: Float32Array, inn: number, b?:
 }
 
 const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
-const silu = (x: number) => x / (1 + Math.exp(-x));
 
 function weight(m: TinyOnnxNet, name: string): Float32Array {
   const w = m.weights[name];
@@ -38,15 +37,6 @@ export function refImageFeatures(m: TinyOnnxNet, pixels: Float32Array, grids: [n
   return linear(normed, n / (MERGE * MERGE), weight(m, 'visual.proj.weight'), width, weight(m, 'visual.proj.bias'));
 }
 
-/** Rotates each head_dim vector in place: v·cos + rotate_half(v)·sin. */
-function rope(v: Float64Array, at: number, hd: number, cos: Float64Array, sin: Float64Array, c0: number): void {
-  const half = hd / 2;
-  const orig = v.slice(at, at + hd);
-  for (let i = 0; i < hd; i++) {
-    const rot = i < half ? -orig[i + half]! : orig[i - half]!;
-    v[at + i] = orig[i]! * cos[c0 + i]! + rot * sin[c0 + i]!;
-  }
-}
 
 /**
  * Logits [S, vocab] for one unpadded sequence: ids embedded, the image tokens'
