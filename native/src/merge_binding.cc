@@ -73,7 +73,12 @@ std::vector<int64_t> shape_arg(const Napi::Array& a) {
   return s;
 }
 
-// writeSafetensors(path, [{name, dtype, shape, data}], metadata): complete file or nothing.
+// io: 'buffered' turns direct I/O off (tests use it to cover the fallback path).
+io::Mode io_mode_arg(const Napi::Value& v) {
+  return v.IsString() && v.As<Napi::String>().Utf8Value() == "buffered" ? io::Mode::Buffered : io::Mode::Auto;
+}
+
+// writeSafetensors(path, [{name, dtype, shape, data}], metadata, {io}) → {directIo}: complete file or nothing.
 Napi::Value WriteSafetensors(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   const std::string path = info[0].As<Napi::String>();
@@ -100,14 +105,17 @@ Napi::Value WriteSafetensors(const Napi::CallbackInfo& info) {
     specs.push_back(s);
     bufs.push_back(b);
   }
+  const io::Mode mode = info.Length() > 3 && info[3].IsObject() ? io_mode_arg(info[3].As<Napi::Object>().Get("io")) : io::Mode::Auto;
   try {
-    st::Writer w(path, specs, meta);
+    st::Writer w(path, specs, meta, mode);
     for (auto& b : bufs) w.write(b.Data(), b.Length());
     w.finish();
+    auto r = Napi::Object::New(env);
+    r.Set("directIo", w.direct_io());
+    return r;
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }
-  return env.Undefined();
 }
 
 // ---- merge -----------------------------------------------------------------
@@ -144,7 +152,7 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
       // Throttle: a progress message at most every 32 MB or per tensor.
       uint64_t last = 0;
       size_t last_tensors = 0;
-      merge::run(job_->shards, job_->options,
+      direct_io_ = merge::run(job_->shards, job_->options,
                  [&](const merge::Progress& pr) {
                    if (pr.bytes_done - last >= (32u << 20) || pr.tensors_done != last_tensors || pr.bytes_done == pr.bytes_total) {
                      last = pr.bytes_done;
@@ -152,7 +160,7 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
                      p.Send(&pr, 1);
                    }
                  },
-                 job_->cancel);
+                 job_->cancel).direct_io;
     } catch (const merge::Cancelled&) {
       cancelled_ = true;
     } catch (const std::exception& e) {
@@ -175,6 +183,7 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
   void OnOK() override {
     auto o = Napi::Object::New(Env());
     o.Set("cancelled", cancelled_);
+    o.Set("directIo", direct_io_);
     deferred_.Resolve(o);
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -183,6 +192,7 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
   std::shared_ptr<MergeJob> job_;
   Napi::Promise::Deferred deferred_;
   bool cancelled_ = false;
+  bool direct_io_ = false;
 };
 
 // merge(plan, onProgress) → { promise, cancel }.
@@ -195,6 +205,7 @@ Napi::Value Merge(const Napi::CallbackInfo& info) {
     const std::string rounding = plan.Get("rounding").As<Napi::String>();
     job->options.rounding = rounding == "single" ? merge::Rounding::Single : merge::Rounding::Peft;
     job->options.threads = plan.Get("threads").IsNumber() ? plan.Get("threads").As<Napi::Number>().Int32Value() : 0;
+    job->options.io = io_mode_arg(plan.Get("io"));
     auto shards = plan.Get("shards").As<Napi::Array>();
     for (uint32_t i = 0; i < shards.Length(); i++) {
       auto s = shards.Get(i).As<Napi::Object>();

@@ -45,10 +45,19 @@ export interface MergeShardPlan {
   tensors: MergeTensorPlan[];
 }
 
+/** 'auto': O_DIRECT writes where the filesystem takes them (Linux); 'buffered': through the page cache. */
+export type WriteIo = 'auto' | 'buffered';
+
 export interface NativeMergePlan {
   rounding: 'peft' | 'single';
   threads?: number;
+  io?: WriteIo;
   shards: MergeShardPlan[];
+}
+
+/** directIo: the bytes went to disk without passing through the page cache. */
+export interface WriteResult {
+  directIo: boolean;
 }
 
 export interface MergeProgress {
@@ -62,8 +71,8 @@ export interface MergeProgress {
 interface SafetensorsAddon {
   readSafetensorsHeader(path: string): SafetensorsHeader;
   readTensor(path: string, name: string): TensorData;
-  writeSafetensors(path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): void;
-  merge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void): { promise: Promise<{ cancelled: boolean }>; cancel(): void };
+  writeSafetensors(path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult;
+  merge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void): { promise: Promise<{ cancelled: boolean; directIo: boolean }>; cancel(): void };
 }
 
 function addon(): SafetensorsAddon {
@@ -74,11 +83,11 @@ function addon(): SafetensorsAddon {
 
 export const readHeader = (path: string): SafetensorsHeader => addon().readSafetensorsHeader(path);
 export const readTensor = (path: string, name: string): TensorData => addon().readTensor(path, name);
-export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>): void =>
-  addon().writeSafetensors(path, tensors, metadata);
+export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult =>
+  addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {});
 
 /** Runs a merge plan off the main thread; rejects with CancelledError when signal aborts. */
-export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void, signal?: AbortSignal): Promise<void> {
+export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void, signal?: AbortSignal): Promise<WriteResult> {
   if (signal?.aborted) throw new CancelledError();
   const job = addon().merge(plan, onProgress);
   const abort = (): void => job.cancel();
@@ -86,6 +95,7 @@ export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: Merg
   try {
     const r = await job.promise;
     if (r.cancelled) throw new CancelledError('merge cancelled');
+    return { directIo: r.directIo };
   } finally {
     signal?.removeEventListener('abort', abort);
   }

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <future>
 #include <mutex>
 #include <thread>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -325,7 +324,7 @@ void store_row(uint8_t* p, DType d, uint64_t start, size_t n, const float* src) 
 
 // PEFT order without DoRA works element by element, so columns are processed in
 // blocks: the block of R (rank × kColBlock floats) stays in cache for every row.
-constexpr size_t kColBlock = 512;
+constexpr size_t kColBlock = 128;
 
 void merge_rows_peft_blocked(const OutTensor& t, const std::vector<Factors>& fs, size_t r0, size_t r1, uint8_t* out) {
   const st::TensorInfo& W = *t.info;
@@ -498,7 +497,7 @@ std::vector<uint8_t> merge_tensor(const OutTensor& t, Rounding rounding, int thr
   return out;
 }
 
-void run(const std::vector<OutShard>& shards, const Options& opt, const std::function<void(const Progress&)>& progress, const std::atomic<bool>& cancel) {
+Summary run(const std::vector<OutShard>& shards, const Options& opt, const std::function<void(const Progress&)>& progress, const std::atomic<bool>& cancel) {
   const int threads = resolve_threads(opt.threads);
   Progress pr;
   for (const auto& s : shards)
@@ -507,6 +506,7 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
       pr.tensors_total++;
     }
   constexpr size_t kBlockBytes = 16u << 20;  // rows are merged and written in ~16 MB blocks
+  Summary summary;
   for (const auto& shard : shards) {
     std::vector<st::TensorSpec> specs;
     for (const auto& t : shard.tensors) {
@@ -515,24 +515,17 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
       }
       specs.push_back({t.name, t.out_dtype, t.info->shape});
     }
-    st::Writer writer(shard.path, specs, shard.metadata);
+    // The writer stages blocks and sends each to disk on its own thread while the next is
+    // computed straight into its buffer.
+    st::Writer writer(shard.path, specs, shard.metadata, opt.io);
     for (const auto& t : shard.tensors) {
       if (cancel.load()) throw Cancelled();
       pr.current = t.name;
       const size_t osz = st::dtype_size(t.out_dtype);
       if (t.loras.empty() && t.out_dtype == t.info->dtype) {
-        // Untouched: copied as they are, by the kernel where it can (as cp does), else in blocks.
+        // Untouched: copied as they are, block by block from the mapped base.
         const uint8_t* p = t.src->data(*t.info);
-        uint64_t start = 0;
-        for (uint64_t off = 0; off < t.info->nbytes() && !cancel.load(); off += kBlockBytes) {
-          const uint64_t n = std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off);
-          const uint64_t k = writer.copy_range(t.src->path(), t.src->file_offset(*t.info) + off, n);
-          start = off + k;
-          pr.bytes_done += k;
-          progress(pr);
-          if (k < n) break;
-        }
-        for (uint64_t off = start; off < t.info->nbytes(); off += kBlockBytes) {
+        for (uint64_t off = 0; off < t.info->nbytes(); off += kBlockBytes) {
           if (cancel.load()) throw Cancelled();
           const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlockBytes, t.info->nbytes() - off));
           writer.write(p + off, n);
@@ -545,14 +538,13 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
         const uint8_t* p = t.src->data(*t.info);
         const uint64_t n = t.info->numel();
         const uint64_t per = std::max<uint64_t>(1, kBlockBytes / osz);
-        std::vector<uint8_t> buf;
         for (uint64_t i0 = 0; i0 < n; i0 += per) {
           if (cancel.load()) throw Cancelled();
           const uint64_t cnt = std::min(per, n - i0);
-          buf.resize(cnt * osz);
-          for (uint64_t i = 0; i < cnt; i++) store_f32(buf.data(), t.out_dtype, i, load(p, t.info->dtype, i0 + i));
-          writer.write(buf.data(), buf.size());
-          pr.bytes_done += buf.size();
+          uint8_t* dst = writer.reserve(cnt * osz);
+          for (uint64_t i = 0; i < cnt; i++) store_f32(dst, t.out_dtype, i, load(p, t.info->dtype, i0 + i));
+          writer.commit(cnt * osz);
+          pr.bytes_done += cnt * osz;
           progress(pr);
         }
       } else {
@@ -560,28 +552,17 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
         for (const auto& l : t.loras) fs.push_back(prepare(t, l, opt.rounding == Rounding::Single));
         const size_t rows = static_cast<size_t>(t.info->shape[0]);
         const size_t cols = static_cast<size_t>(t.info->shape[1]);
-        const size_t block_rows = std::max<size_t>(static_cast<size_t>(threads) * 2, kBlockBytes / std::max<size_t>(1, cols * osz));
-        // Double buffering: block i is written by a helper thread while block i+1 is computed.
-        std::vector<uint8_t> bufs[2];
-        std::future<void> writing;
-        int cur = 0;
-        try {
-          for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
-            if (cancel.load()) throw Cancelled();
-            const size_t r1 = std::min(rows, r0 + block_rows);
-            auto& buf = bufs[cur];
-            buf.resize((r1 - r0) * cols * osz);
-            parallel_rows(r1 - r0, threads, [&](size_t a, size_t b) { merge_rows(t, fs, opt.rounding, r0 + a, r0 + b, buf.data() + a * cols * osz); });
-            if (writing.valid()) writing.get();
-            writing = std::async(std::launch::async, [&writer, &buf] { writer.write(buf.data(), buf.size()); });
-            cur ^= 1;
-            pr.bytes_done += buf.size();
-            progress(pr);
-          }
-          if (writing.valid()) writing.get();
-        } catch (...) {
-          if (writing.valid()) writing.wait();
-          throw;
+        const size_t row_bytes = std::max<size_t>(1, cols * osz);
+        if (row_bytes > io::StagedFile::max_span()) throw st::Error("'" + t.name + "': a row of " + std::to_string(row_bytes) + " bytes is larger than the merge's staging buffer");
+        const size_t block_rows = std::clamp<size_t>(std::max<size_t>(static_cast<size_t>(threads) * 2, kBlockBytes / row_bytes), 1, io::StagedFile::max_span() / row_bytes);
+        for (size_t r0 = 0; r0 < rows; r0 += block_rows) {
+          if (cancel.load()) throw Cancelled();
+          const size_t r1 = std::min(rows, r0 + block_rows);
+          uint8_t* dst = writer.reserve((r1 - r0) * row_bytes);
+          parallel_rows(r1 - r0, threads, [&](size_t a, size_t b) { merge_rows(t, fs, opt.rounding, r0 + a, r0 + b, dst + a * row_bytes); });
+          writer.commit((r1 - r0) * row_bytes);
+          pr.bytes_done += (r1 - r0) * row_bytes;
+          progress(pr);
         }
       }
       release_pages(t.src, *t.info);
@@ -589,7 +570,9 @@ void run(const std::vector<OutShard>& shards, const Options& opt, const std::fun
       progress(pr);
     }
     writer.finish();
+    summary.direct_io = summary.direct_io && writer.direct_io();
   }
+  return summary;
 }
 
 }  // namespace studio::merge

@@ -45,6 +45,7 @@ enum class Rounding {
 struct Options {
   Rounding rounding = Rounding::Peft;
   int threads = 0;  // 0: hardware concurrency
+  io::Mode io = io::Mode::Auto;
 };
 
 struct Progress {
@@ -58,9 +59,13 @@ class Cancelled : public std::runtime_error {
   Cancelled() : std::runtime_error("merge cancelled") {}
 };
 
+struct Summary {
+  bool direct_io = true;  // every shard went to disk with direct I/O
+};
+
 // Throws st::Error on bad input, Cancelled when cancel becomes true. Shards
 // already renamed into place stay; the caller writes into a temporary folder.
-void run(const std::vector<OutShard>& shards, const Options& opt, const std::function<void(const Progress&)>& progress, const std::atomic<bool>& cancel);
+Summary run(const std::vector<OutShard>& shards, const Options& opt, const std::function<void(const Progress&)>& progress, const std::atomic<bool>& cancel);
 
 // The merged values of one tensor, for tests and the CPU reference: returns
 // out_dtype bytes of the merged weight.

@@ -232,65 +232,67 @@ std::string header_json(const std::vector<TensorSpec>& tensors, const std::map<s
   return o.str();
 }
 
-Writer::Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata) : path_(path) {
+Writer::Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata, io::Mode mode) : path_(path) {
   std::string json = header_json(tensors, metadata, &data_size_);
   // Pad with spaces so the data section starts 8-byte aligned, as the reference writer does.
   while ((json.size() + 8) % 8 != 0) json.push_back(' ');
   header_len_ = json.size();
   tmp_ = path + ".partial";
-  f_ = std::fopen(tmp_.c_str(), "wb");
-  if (!f_) throw Error(tmp_ + ": cannot create (" + std::strerror(errno) + ")");
+  try {
+    file_ = std::make_unique<io::StagedFile>(tmp_, mode, total_bytes());
+  } catch (const std::exception& e) {
+    throw Error(e.what());
+  }
   uint8_t len[8];
   for (int i = 0; i < 8; i++) len[i] = static_cast<uint8_t>(header_len_ >> (8 * i));
-  if (std::fwrite(len, 1, 8, f_) != 8 || std::fwrite(json.data(), 1, json.size(), f_) != json.size()) throw Error(tmp_ + ": write failed");
+  file_->append(len, 8);
+  file_->append(reinterpret_cast<const uint8_t*>(json.data()), json.size());
+}
+
+void Writer::check_room(size_t n) const {
+  if (written_ + n > data_size_) throw Error(tmp_ + ": more tensor bytes written than the header declares");
 }
 
 void Writer::write(const uint8_t* data, size_t n) {
-  if (written_ + n > data_size_) throw Error(tmp_ + ": more tensor bytes written than the header declares");
-  if (n && std::fwrite(data, 1, n, f_) != n) throw Error(tmp_ + ": write failed (" + std::strerror(errno) + ")");
+  check_room(n);
+  try {
+    file_->append(data, n);
+  } catch (const std::runtime_error& e) {
+    throw Error(e.what());
+  }
   written_ += n;
 }
 
-uint64_t Writer::copy_range(const std::string& src, uint64_t offset, uint64_t n) {
-  if (written_ + n > data_size_) throw Error(tmp_ + ": more tensor bytes written than the header declares");
-#if defined(__linux__)
-  if (std::fflush(f_) != 0) throw Error(tmp_ + ": flush failed");
-  const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return 0;
-  const int out = fileno(f_);
-  loff_t off = static_cast<loff_t>(offset);
-  uint64_t done = 0;
-  while (done < n) {
-    const ssize_t k = ::copy_file_range(in, &off, out, nullptr, static_cast<size_t>(n - done), 0);
-    if (k <= 0) break;  // unsupported here (or an error): the caller copies the rest
-    done += static_cast<uint64_t>(k);
+uint8_t* Writer::reserve(size_t n) {
+  check_room(n);
+  try {
+    return file_->reserve(n);
+  } catch (const std::runtime_error& e) {
+    throw Error(e.what());  // a write error from the block before
   }
-  ::close(in);
-  // The stream appends after what the kernel wrote.
-  if (std::fseek(f_, 0, SEEK_END) != 0) throw Error(tmp_ + ": seek failed");
-  written_ += done;
-  return done;
-#else
-  (void)src;
-  (void)offset;
-  return 0;
-#endif
+}
+
+void Writer::commit(size_t n) {
+  check_room(n);
+  file_->commit(n);
+  written_ += n;
 }
 
 void Writer::finish() {
   if (written_ != data_size_) throw Error(tmp_ + ": " + std::to_string(data_size_ - written_) + " tensor bytes missing");
-  if (std::fflush(f_) != 0) throw Error(tmp_ + ": flush failed");
-#if !defined(_WIN32)
-  fsync(fileno(f_));
-#endif
-  std::fclose(f_);
-  f_ = nullptr;
+  try {
+    file_->close_durably();
+    direct_ = file_->direct();
+  } catch (const std::runtime_error& e) {
+    throw Error(e.what());
+  }
+  file_.reset();
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) throw Error(path_ + ": cannot move the finished file into place");
   done_ = true;
 }
 
 Writer::~Writer() {
-  if (f_) std::fclose(f_);
+  file_.reset();
   if (!done_) std::remove(tmp_.c_str());
 }
 

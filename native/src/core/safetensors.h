@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "staged_file.h"
+
 namespace studio::st {
 
 enum class DType : uint8_t { BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, F8_E4M3, F8_E5M2 };
@@ -82,24 +84,28 @@ struct TensorSpec {
 };
 
 // Writes tensors in the order given; call write() with each tensor's bytes
-// (possibly in several pieces), then finish(). Destroyed unfinished, it
-// removes its temporary file: a failed or cancelled write leaves nothing.
+// (possibly in several pieces), or fill reserve()d space and commit() it, then
+// finish(). Destroyed unfinished, it removes its temporary file: a failed or
+// cancelled write leaves nothing.
 class Writer {
  public:
-  Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata);
+  Writer(const std::string& path, std::vector<TensorSpec> tensors, const std::map<std::string, std::string>& metadata, io::Mode mode = io::Mode::Auto);
   ~Writer();
   void write(const uint8_t* data, size_t n);
-  // Appends n bytes of another file, from offset, inside the kernel (copy_file_range) where the
-  // platform has it. Returns how many bytes it copied: the caller writes the rest itself.
-  uint64_t copy_range(const std::string& src, uint64_t offset, uint64_t n);
+  // Space for the next n bytes, filled in place (no copy), then commit(n).
+  uint8_t* reserve(size_t n);
+  void commit(size_t n);
   void finish();
   uint64_t total_bytes() const { return header_len_ + 8 + data_size_; }
+  // Whether the bytes bypassed the page cache (known for sure once finish() returns).
+  bool direct_io() const { return file_ ? file_->direct() : direct_; }
 
  private:
+  void check_room(size_t n) const;
   std::string path_, tmp_;
-  std::FILE* f_ = nullptr;
+  std::unique_ptr<io::StagedFile> file_;
   uint64_t header_len_ = 0, data_size_ = 0, written_ = 0;
-  bool done_ = false;
+  bool done_ = false, direct_ = false;
 };
 
 std::string header_json(const std::vector<TensorSpec>& tensors, const std::map<std::string, std::string>& metadata, uint64_t* data_size);

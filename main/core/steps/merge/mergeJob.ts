@@ -58,7 +58,7 @@ export const mergeRunJob: JobDefinition<z.output<typeof MergeRunConfig>> = {
     ctx.metric('bytes_written', 0, r.totalBytes);
     await ctx.addOutput({ path: r.outDir, kind: 'merged-model', name, meta: { shards: r.shards, outDtype: ctx.config.outDtype, rounding: ctx.config.rounding, base: base.id, adapter: adapter.id } });
     ctx.progress(1, `${r.shards.length} shard(s), ${gb(r.totalBytes)}`);
-    ctx.log('info', `merged ${r.mergedModules} modules into ${r.outDir}`);
+    ctx.log('info', `merged ${r.mergedModules} modules into ${r.outDir} (${r.directIo ? 'written with direct I/O' : 'written through the page cache'})`);
   },
 };
 

@@ -27,6 +27,8 @@ export interface MergeResult {
   shards: string[];
   totalBytes: number;
   mergedModules: number;
+  /** The shards went to disk with direct I/O (Linux), not through the page cache. */
+  directIo: boolean;
 }
 
 const DTYPE_NAMES: Record<string, string> = { BF16: 'bfloat16', F16: 'float16', F32: 'float32', F64: 'float64' };
@@ -66,10 +68,12 @@ export async function mergeModel(o: MergeOptions): Promise<MergeResult> {
     rounding: o.rounding ?? 'peft',
     maxShardBytes: o.maxShardBytes ?? 5 * 1024 ** 3,
     threads: o.threads,
+    io: o.io,
   });
   mkdirSync(tmp);
+  let directIo = false;
   try {
-    await runNativeMerge(plan.native, (p) => o.onProgress?.(p), o.signal);
+    ({ directIo } = await runNativeMerge(plan.native, (p) => o.onProgress?.(p), o.signal));
     const dtype = plan.outDtype ? (DTYPE_NAMES[plan.outDtype] ?? null) : null;
     writeFileSync(join(tmp, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: plan.totalBytes }, weight_map: sortKeys(plan.weightMap) }, null, 2) + '\n');
     writeFileSync(join(tmp, 'config.json'), JSON.stringify(fixConfig(base.config, dtype, plan.untiedLmHead), null, 2) + '\n');
@@ -99,7 +103,7 @@ export async function mergeModel(o: MergeOptions): Promise<MergeResult> {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return { outDir, shards: plan.native.shards.map((s) => basename(s.path)), totalBytes: plan.totalBytes, mergedModules: plan.mergedModules };
+  return { outDir, shards: plan.native.shards.map((s) => basename(s.path)), totalBytes: plan.totalBytes, mergedModules: plan.mergedModules, directIo };
 }
 
 function sortKeys(m: Record<string, string>): Record<string, string> {

@@ -3,7 +3,7 @@
 // would end up unused. No bytes move here; the native engine executes the plan.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { DTYPE_BYTES, isFloatDType, readHeader, type DType, type MergeTensorPlan, type NativeMergePlan, type TensorHeader } from '../../native/safetensors';
+import { DTYPE_BYTES, isFloatDType, readHeader, type DType, type MergeTensorPlan, type NativeMergePlan, type TensorHeader, type WriteIo } from '../../native/safetensors';
 import { StudioError } from '../../util/errors';
 import { isTargeted, layerAllowed, rankAndAlpha, scalingFor, type AdapterConfig } from './adapterConfig';
 import type { BaseModel } from './baseModel';
@@ -14,6 +14,7 @@ export interface PlanOptions {
   rounding: 'peft' | 'single';
   maxShardBytes: number;
   threads?: number;
+  io?: WriteIo;
 }
 
 export interface MergePlan {
@@ -144,7 +145,7 @@ export function planMerge(base: BaseModel, adapterDir: string, cfg: AdapterConfi
   });
   const floatOut = planned.find((t) => isFloatDType(t.outDtype))?.outDtype ?? null;
   return {
-    native: { rounding: opts.rounding, threads: opts.threads, shards },
+    native: { rounding: opts.rounding, threads: opts.threads, io: opts.io, shards },
     weightMap,
     totalBytes: planned.reduce((s, t) => s + t.bytes, 0),
     mergedModules: groups.size,
