@@ -238,11 +238,8 @@ Writer::Writer(const std::string& path, std::vector<TensorSpec> tensors, const s
   while ((json.size() + 8) % 8 != 0) json.push_back(' ');
   header_len_ = json.size();
   tmp_ = path + ".partial";
-  try {
-    file_ = std::make_unique<io::StagedFile>(tmp_, mode, total_bytes());
-  } catch (const std::exception& e) {
-    throw Error(e.what());
-  }
+  // Its I/O errors (runtime_error, naming the file) pass through as they are.
+  file_ = std::make_unique<io::StagedFile>(tmp_, mode, total_bytes());
   uint8_t len[8];
   for (int i = 0; i < 8; i++) len[i] = static_cast<uint8_t>(header_len_ >> (8 * i));
   file_->append(len, 8);
@@ -255,21 +252,13 @@ void Writer::check_room(size_t n) const {
 
 void Writer::write(const uint8_t* data, size_t n) {
   check_room(n);
-  try {
-    file_->append(data, n);
-  } catch (const std::runtime_error& e) {
-    throw Error(e.what());
-  }
+  file_->append(data, n);
   written_ += n;
 }
 
 uint8_t* Writer::reserve(size_t n) {
   check_room(n);
-  try {
-    return file_->reserve(n);
-  } catch (const std::runtime_error& e) {
-    throw Error(e.what());  // a write error from the block before
-  }
+  return file_->reserve(n);
 }
 
 void Writer::commit(size_t n) {
@@ -280,12 +269,8 @@ void Writer::commit(size_t n) {
 
 void Writer::finish() {
   if (written_ != data_size_) throw Error(tmp_ + ": " + std::to_string(data_size_ - written_) + " tensor bytes missing");
-  try {
-    file_->close_durably();
-    direct_ = file_->direct();
-  } catch (const std::runtime_error& e) {
-    throw Error(e.what());
-  }
+  file_->close_durably();
+  direct_ = file_->direct();
   file_.reset();
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) throw Error(path_ + ": cannot move the finished file into place");
   done_ = true;
