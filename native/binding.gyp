@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "studio_native",
-      "sources": ["src/addon.cc", "src/merge_binding.cc", "src/core/system_report.cc", "src/core/json_lite.cc", "src/core/safetensors.cc", "src/core/merge.cc", "src/core/staged_file.cc"],
+      "sources": ["src/addon.cc", "src/merge_binding.cc", "src/core/system_report.cc", "src/core/json_lite.cc", "src/core/safetensors.cc", "src/core/merge.cc", "src/core/merge_kernels.cc", "src/core/merge_dtype.cc", "src/core/staged_file.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
