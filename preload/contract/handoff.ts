@@ -2,7 +2,7 @@
 // GiGPO launch folder, and the TRL + accelerate training project.
 // Only zod and ./train: jobs.ts imports these schemas for JobStart, so importing from it here would be a cycle.
 import { z } from 'zod';
-import { LORA_TARGETS } from './train';
+import { TrainConfig } from './train';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -161,35 +161,23 @@ export const RlLaunchConfig = z.object({
 export type RlLaunchConfig = z.infer<typeof RlLaunchConfig>;
 
 
+// The Train form's settings without what names this project's inputs: the one config a local run
+// (train.run) and the cluster export (train.export) are both built from.
+export const TrainHyperParams = TrainConfig.omit({ baseArtifactId: true, datasetArtifactId: true, name: true, resumeFrom: true, initAdapterFrom: true });
+export type TrainHyperParams = z.output<typeof TrainHyperParams>;
+
 export const TrainExportConfig = z.object({
   datasetArtifactId: z.string().min(1, 'choose a converted dataset'),
   // A local model folder or a Hub id such as Qwen/Qwen3-VL-4B-Instruct.
-  baseModel: z.string().trim().min(1, 'baseModel is required (a folder or a Hub id)'),
+  baseModel: z.string().trim().min(1, 'give the base model: a folder or a Hub id'),
   name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
   // Where to write the project; inside this project's artifacts when absent.
   dest: z.string().min(1).optional(),
-  lora: z
-    .object({
-      r: positive(1024).default(32),
-      alpha: z.number().gt(0).max(4096).default(32),
-      dropout: z.number().min(0).max(0.9).default(0),
-      targets: z.array(z.string().regex(/^[\w.]+$/, 'a target module is a module name such as q_proj')).min(1).default([...LORA_TARGETS]),
-    })
-    .default({ r: 32, alpha: 32, dropout: 0, targets: [...LORA_TARGETS] }),
-  qlora: z.boolean().default(true),
-  lr: z.number().gt(0).max(1).default(2e-4),
-  epochs: z.number().gt(0).max(1000).default(1),
-  // Overrides epochs when set.
-  maxSteps: positive(10_000_000).optional(),
-  warmupRatio: z.number().min(0).max(1).default(0.03),
-  perDeviceBatchSize: positive(1024).default(2),
-  gradAccum: positive(1024).default(8),
-  // assistant: loss on the assistant replies only; all: the whole sequence.
-  lossOn: z.enum(['assistant', 'all']).default('assistant'),
+  // The run's hyper-parameters, exactly as the Train form sends them for a local run.
+  train: TrainHyperParams.default(() => TrainHyperParams.parse({})),
   strategy: z.enum(['deepspeed-zero2', 'deepspeed-zero3', 'fsdp']).default('deepspeed-zero2'),
   gpus: positive(64).default(8), // per machine
   nodes: positive(1024).default(1),
-  seed: z.number().int().min(0).max(2 ** 31).default(42),
   dataMode: z.enum(['copy', 'link']).default('link'),
 });
 export type TrainExportConfig = z.infer<typeof TrainExportConfig>;

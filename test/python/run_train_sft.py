@@ -81,6 +81,10 @@ def check_train(req, mod):
         "lrs": lrs,
         "losses": losses,
         "warmup": {k: getattr(trainer.args, k, None) for k in ("warmup_ratio", "warmup_steps")},
+        # What TRL / transformers were actually given, to compare with the Train form's settings.
+        "args": {k: str(getattr(getattr(trainer.args, k, None), "value", getattr(trainer.args, k, None))) for k in ("lr_scheduler_type", "weight_decay", "max_grad_norm", "seed", "optim", "bf16", "gradient_checkpointing", "gradient_accumulation_steps", "per_device_train_batch_size", "save_strategy")},
+        "accepts_loss_kwargs": trainer.model_accepts_loss_kwargs,
+        "adapter_config": json.load(open(os.path.join(req["out_dir"], "adapter_config.json"), encoding="utf-8")),
         "files": sorted(os.listdir(req["out_dir"])),
         "transformers": __import__("transformers").__version__,
     }

@@ -58,7 +58,7 @@ describe('export training job', () => {
     const dest = join(p.root, 'cluster-job');
     const run = p.runner.start('train.export', {
       datasetArtifactId: datasetId, baseModel: 'Qwen/Qwen3-VL-4B-Instruct', dest, strategy: 'deepspeed-zero3', gpus: 8, nodes: 2,
-      lora: { r: 16, alpha: 32, dropout: 0.05, targets: ['q_proj', 'v_proj'] }, qlora: true, lr: 1e-4, maxSteps: 500, gradAccum: 4,
+      train: { lora: { r: 16, alpha: 32, dropout: 0.05, rslora: false, targets: ['q_proj', 'v_proj'] }, quant: 'nf4-dq', lr: 1e-4, maxSteps: 500, gradAccum: 4 },
     });
     await p.runner.idle();
     expect(p.runner.summary(run.id)).toMatchObject({ status: 'succeeded', progress: 1 });
@@ -74,11 +74,11 @@ describe('export training job', () => {
     expect(py.stderr).toBe('');
     expect(py.status).toBe(0);
     const script = readFileSync(join(dest, 'train_sft.py'), 'utf8');
-    for (const s of ['from trl import SFTTrainer', 'from peft import LoraConfig', 'BitsAndBytesConfig(', 'bnb_4bit_quant_type="nf4"', 'bnb_4bit_use_double_quant=True', 'AutoModelForImageTextToText', '"skip_prepare_dataset": True']) expect(script).toContain(s);
+    for (const s of ['from trl import SFTTrainer', 'from peft import LoraConfig', 'BitsAndBytesConfig(', 'bnb_4bit_quant_type="nf4"', 'bnb_4bit_use_double_quant=bool(cfg.get("double_quant"', 'AutoModelForImageTextToText', '"skip_prepare_dataset": True']) expect(script).toContain(s);
 
     const cfg = JSON.parse(readFileSync(join(dest, 'train_config.json'), 'utf8'));
     expect(cfg).toMatchObject({
-      base_model: 'Qwen/Qwen3-VL-4B-Instruct', train_file: 'data/train.parquet', validation_file: 'data/validation.parquet', qlora: true, strategy: 'deepspeed-zero3',
+      base_model: 'Qwen/Qwen3-VL-4B-Instruct', train_file: 'data/train.parquet', validation_file: 'data/validation.parquet', qlora: true, double_quant: true, strategy: 'deepspeed-zero3',
       lora: { r: 16, alpha: 32, dropout: 0.05, target_modules: ['q_proj', 'v_proj'] }, learning_rate: 1e-4, max_steps: 500, grad_accum: 4, per_device_batch_size: 2, loss_on: 'assistant',
     });
 
@@ -121,7 +121,7 @@ describe('export training job', () => {
     const dsDir = join(p.root, 'dataset');
     await datasetFolder(dsDir);
     const datasetId = await importDataset(p, dsDir);
-    const run = p.runner.start('train.export', { datasetArtifactId: datasetId, baseModel: join(p.root, 'base'), strategy: 'fsdp', gpus: 4, nodes: 1, qlora: false, dataMode: 'copy' });
+    const run = p.runner.start('train.export', { datasetArtifactId: datasetId, baseModel: join(p.root, 'base'), strategy: 'fsdp', gpus: 4, nodes: 1, train: { quant: 'none', dtype: 'bfloat16' }, dataMode: 'copy' });
     await p.runner.idle();
     expect(p.runner.summary(run.id).status).toBe('succeeded');
     const out = p.project.store.runOutputs(run.id)[0]!;

@@ -8,6 +8,8 @@ export interface TopologyInput {
   strategy: Strategy;
   gpus: number; // per machine
   nodes: number;
+  // The Train form's weights dtype: bf16 mixed precision, or none for float32.
+  bf16?: boolean;
 }
 
 const common = (t: TopologyInput): string => `machine_rank: 0
@@ -43,7 +45,7 @@ fsdp_config:
   fsdp_state_dict_type: SHARDED_STATE_DICT
   fsdp_sync_module_states: true
   fsdp_use_orig_params: false
-mixed_precision: bf16
+mixed_precision: ${t.bf16 === false ? "'no'" : 'bf16'}
 ${common(t)}`;
   }
   return `${head}distributed_type: DEEPSPEED

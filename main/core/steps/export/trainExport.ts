@@ -11,6 +11,7 @@ import { accelerateConfig, deepspeedConfig } from './accelerateConfig';
 import { launchScript } from './launchScript';
 import { exportReadme, requirements } from './exportReadme';
 import { TRAIN_SCRIPT } from './trainScript';
+import { clusterTrainSettings, datasetLabels } from './clusterSettings';
 
 export type ExportConfig = z.output<typeof TrainExportConfig>;
 
@@ -70,6 +71,8 @@ export interface ExportResult {
   outDir: string;
   files: string[];
   data: 'linked' | 'copied';
+  /** Train form settings the cluster script has no counterpart for. */
+  notCarried: string[];
 }
 
 /** The base model as the cluster will see it: a Hub id as given, a folder as an absolute path. */
@@ -88,39 +91,28 @@ export function writeTrainExport(outDir: string, c: ExportConfig, ds: DatasetFac
     const data = place(ds.train.file, join(tmp, 'data', 'train.parquet'), c.dataMode);
     if (ds.validation) place(ds.validation.file, join(tmp, 'data', 'validation.parquet'), c.dataMode);
     if (ds.info) writeFileSync(join(tmp, 'data', INFO), `${JSON.stringify(ds.info, null, 2)}\n`);
+    const mapped = clusterTrainSettings(c.train, datasetLabels(ds.info));
     const trainConfig = {
       base_model: base,
       train_file: 'data/train.parquet',
       validation_file: ds.validation ? 'data/validation.parquet' : null,
       output_dir: 'output',
-      lora: { r: c.lora.r, alpha: c.lora.alpha, dropout: c.lora.dropout, target_modules: c.lora.targets },
-      qlora: c.qlora,
       strategy: c.strategy,
-      loss_on: c.lossOn,
-      learning_rate: c.lr,
-      epochs: c.epochs,
-      max_steps: c.maxSteps ?? null,
-      warmup_ratio: c.warmupRatio,
+      ...mapped.settings,
       // The image limits the dataset was converted (and its lengths counted) with.
       min_pixels: pixelSetting(ds.info, 'minPixels'),
       max_pixels: pixelSetting(ds.info, 'maxPixels'),
-      per_device_batch_size: c.perDeviceBatchSize,
-      grad_accum: c.gradAccum,
-      lr_scheduler: 'cosine',
-      optim: 'adamw_torch',
-      save_steps: 100,
       report_to: 'none',
-      seed: c.seed,
       gpus_per_machine: c.gpus,
       machines: c.nodes,
     };
     const files: Record<string, string> = {
       'train_sft.py': TRAIN_SCRIPT,
       'train_config.json': `${JSON.stringify(trainConfig, null, 2)}\n`,
-      'accelerate_config.yaml': accelerateConfig(c),
+      'accelerate_config.yaml': accelerateConfig({ ...c, bf16: mapped.settings.dtype === 'bfloat16' }),
       'launch.sh': launchScript(c, createdAt),
-      'requirements.txt': requirements(c),
-      'README.md': exportReadme({ config: c, base, dataset: ds, createdAt }),
+      'requirements.txt': requirements(c, mapped.settings),
+      'README.md': exportReadme({ config: c, settings: mapped.settings, notCarried: mapped.notCarried, base, dataset: ds, createdAt }),
     };
     if (c.strategy !== 'fsdp') files['ds_config.json'] = `${JSON.stringify(deepspeedConfig(c.strategy), null, 2)}\n`;
     for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
@@ -128,7 +120,7 @@ export function writeTrainExport(outDir: string, c: ExportConfig, ds: DatasetFac
     chmodSync(join(tmp, 'train_sft.py'), 0o755);
     renameSync(tmp, outDir);
     const dataFiles = ['data/train.parquet', ...(ds.validation ? ['data/validation.parquet'] : []), ...(ds.info ? [`data/${INFO}`] : [])];
-    return { outDir, files: [...Object.keys(files), ...dataFiles].sort(), data };
+    return { outDir, files: [...Object.keys(files), ...dataFiles].sort(), data, notCarried: mapped.notCarried };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -21,12 +21,13 @@ export const trainExportJob: JobDefinition<ExportConfig> = {
     if (dataset.kind !== 'dataset-parquet') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}, not a converted (Parquet) dataset`);
     const ds = readDatasetFolder(dataset.path, dataset.name);
     const name = c.name ?? `${dataset.name}-sft-${c.strategy}`;
-    const outDir = c.dest ? resolve(c.dest) : join(artifactDir(ctx.project.dir, 'file'), `${name.replace(/\s+/g, '-')}-${randomUUID().slice(0, 8)}`);
+    const outDir = ctx.ownOutput(c.dest ? resolve(c.dest) : join(artifactDir(ctx.project.dir, 'file'), `${name.replace(/\s+/g, '-')}-${randomUUID().slice(0, 8)}`));
     ctx.progress(0.1, 'writing the project');
     const r = writeTrainExport(outDir, c, ds, nowIso());
     ctx.log('info', `wrote ${r.files.length} files to ${r.outDir} (data ${r.data})`);
+    if (r.notCarried.length) ctx.log('warn', `not carried over from the Train form (the cluster script has no counterpart): ${r.notCarried.join('; ')}`);
     ctx.progress(0.5, 'hashing the export');
-    await ctx.addOutput({ path: r.outDir, kind: 'file', name, meta: { type: 'trl-accelerate-project', strategy: c.strategy, gpus: c.gpus, nodes: c.nodes, qlora: c.qlora, dataset: dataset.id, baseModel: c.baseModel } });
+    await ctx.addOutput({ path: r.outDir, kind: 'file', name, meta: { type: 'trl-accelerate-project', strategy: c.strategy, gpus: c.gpus, nodes: c.nodes, qlora: c.train.quant !== 'none', r: c.train.lora.r, dataset: dataset.id, baseModel: c.baseModel } });
     ctx.progress(1, `bash ${join(r.outDir, 'launch.sh')}`);
   },
 };

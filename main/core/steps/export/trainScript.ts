@@ -123,16 +123,6 @@ class ChatCollator:
         return batch
 
 
-def warmup_args(fields, ratio):
-    """Warm-up as a fraction of the run: transformers 4.x has warmup_ratio; 5.x dropped it and reads
-    a warmup_steps below 1 as that fraction (1 and more are steps)."""
-    if not ratio:
-        return {}
-    if "warmup_ratio" in fields:
-        return {"warmup_ratio": ratio}
-    return {"warmup_steps": min(float(ratio), 0.999999)}
-
-
 def apply_pixel_limits(processor, min_pixels, max_pixels):
     """The image size limits the dataset was converted with (its token counts assume them)."""
     if not min_pixels and not max_pixels:
@@ -158,6 +148,9 @@ def apply_pixel_limits(processor, min_pixels, max_pixels):
 def build_args(cfg, has_eval):
     from trl import SFTConfig
 
+    save_steps = int(cfg.get("save_steps") or 0)  # 0: the final adapter only
+    eval_steps = int(cfg.get("eval_steps") or 0)  # 0: one evaluation at the end
+    checkpointing = bool(cfg.get("gradient_checkpointing", False))
     wanted = dict(
         output_dir=cfg["output_dir"],
         num_train_epochs=cfg["epochs"],
@@ -166,18 +159,17 @@ def build_args(cfg, has_eval):
         per_device_eval_batch_size=cfg["per_device_batch_size"],
         gradient_accumulation_steps=cfg["grad_accum"],
         learning_rate=cfg["learning_rate"],
-        lr_scheduler_type=cfg.get("lr_scheduler", "cosine"),
-        weight_decay=0.0,
+        lr_scheduler_type=cfg.get("lr_scheduler", "linear"),
+        warmup_steps=int(cfg.get("warmup_steps") or 0),
+        weight_decay=cfg.get("weight_decay", 0.0),
+        max_grad_norm=cfg.get("max_grad_norm", 1.0),
         optim=cfg.get("optim", "adamw_torch"),
-        bf16=True,
-        gradient_checkpointing=True,
-        gradient_checkpointing_kwargs={"use_reentrant": False},
+        bf16=cfg.get("dtype", "bfloat16") == "bfloat16",
+        gradient_checkpointing=checkpointing,
         logging_steps=1,
-        save_strategy="steps",
-        save_steps=cfg.get("save_steps", 100),
+        save_strategy="steps" if save_steps > 0 else "no",
         save_total_limit=3,
-        eval_strategy="steps" if has_eval else "no",
-        eval_steps=cfg.get("save_steps", 100) if has_eval else None,
+        eval_strategy="steps" if has_eval and eval_steps > 0 else "no",
         report_to=cfg.get("report_to", "none"),
         seed=cfg["seed"],
         # The collator reads the raw messages and images: keep them, and let TRL skip its own tokenizing.
@@ -186,8 +178,13 @@ def build_args(cfg, has_eval):
         max_length=None,
         ddp_find_unused_parameters=False,
     )
+    if save_steps > 0:
+        wanted["save_steps"] = save_steps
+    if has_eval and eval_steps > 0:
+        wanted["eval_steps"] = eval_steps
+    if checkpointing:
+        wanted["gradient_checkpointing_kwargs"] = {"use_reentrant": False}
     fields = {f.name for f in dataclasses.fields(SFTConfig)}
-    wanted.update(warmup_args(fields, cfg.get("warmup_ratio")))
     if "eval_strategy" not in fields:  # transformers < 4.41
         wanted["evaluation_strategy"] = wanted.pop("eval_strategy")
     unknown = sorted(k for k in wanted if k not in fields)
@@ -205,7 +202,8 @@ def load_model(cfg):
 
     kwargs = {}
     dtype_key = "dtype" if version.parse(transformers.__version__) >= version.parse("4.56.0") else "torch_dtype"
-    kwargs[dtype_key] = torch.bfloat16
+    dtype = torch.bfloat16 if cfg.get("dtype", "bfloat16") == "bfloat16" else torch.float32
+    kwargs[dtype_key] = dtype
     sharded = cfg["strategy"] in ("deepspeed-zero3", "fsdp")
     if cfg["qlora"]:
         from transformers import BitsAndBytesConfig
@@ -213,8 +211,8 @@ def load_model(cfg):
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True,
             bnb_4bit_quant_type="nf4",
-            bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.bfloat16,
+            bnb_4bit_use_double_quant=bool(cfg.get("double_quant", True)),
+            bnb_4bit_compute_dtype=dtype,
             # ZeRO-3 and FSDP shard parameters of one dtype: store the 4-bit weights as bf16 words.
             bnb_4bit_quant_storage=torch.bfloat16 if sharded else torch.uint8,
         )
@@ -247,6 +245,7 @@ def main():
         lora_alpha=lora["alpha"],
         lora_dropout=lora["dropout"],
         target_modules=lora["target_modules"],
+        use_rslora=bool(lora.get("use_rslora", False)),
         bias="none",
         task_type="CAUSAL_LM",
     )
@@ -261,7 +260,13 @@ def main():
     params = inspect.signature(SFTTrainer.__init__).parameters
     kwargs["processing_class" if "processing_class" in params else "tokenizer"] = processor
     trainer = SFTTrainer(**kwargs)
+    # Loss over an accumulated batch: "tokens" counts the target tokens of all its micro-batches (and GPUs) and
+    # divides once; "micro-batch" averages each micro-batch's mean, what the Trainer does for Qwen3-VL by itself
+    # (its accepts_loss_kwargs is False).
+    trainer.model_accepts_loss_kwargs = cfg.get("loss_average", "tokens") == "tokens"
     trainer.train(resume_from_checkpoint=args.resume_from_checkpoint)
+    if val is not None and not int(cfg.get("eval_steps") or 0):
+        trainer.evaluate()
     if getattr(trainer, "is_fsdp_enabled", False):
         trainer.accelerator.state.fsdp_plugin.set_state_dict_type("FULL_STATE_DICT")
     trainer.save_model(training_args.output_dir)

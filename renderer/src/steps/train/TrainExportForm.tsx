@@ -1,16 +1,18 @@
-// Export training job: a converted (TRL) dataset → a TRL + accelerate project
-// folder to copy to a GPU cluster (train.export), for runs too big for this machine.
-import { useState, type FormEvent } from 'react';
+// Export training job: the Train form's run (its dataset, base model and every setting, built by
+// the same trainSettings) as a TRL + accelerate project folder to copy to a GPU cluster
+// (train.export), for runs too big for this machine. Only the cluster's own choices live here.
+import { useEffect, useState, type FormEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
-import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import { TrainExportConfig, type Params } from '../../../../preload/contract';
-import { ArtifactSelect } from '../../wizard/ArtifactSelect';
+import { fieldError } from '../../wizard/fieldError';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
+import { useTrainSettings } from './TrainSettingsContext';
+import { num, trainSettings } from './trainSettings';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'train.export' }>['config'];
 type Strategy = NonNullable<Config['strategy']>;
@@ -18,66 +20,67 @@ type Strategy = NonNullable<Config['strategy']>;
 const native = (testId: string) => ({ select: { native: true }, htmlInput: { 'data-testid': testId }, inputLabel: { shrink: true } });
 const DEFAULTS = TrainExportConfig.parse({ datasetArtifactId: '-', baseModel: '-' });
 
-/** A whole number within the schema's bounds for `key`, or a sentence naming the field. */
-function wholeNumber(key: 'gpus' | 'nodes', label: string, text: string): { value: number } | { error: string } {
-  const n = Number(text);
-  const ok = text.trim() !== '' && Number.isInteger(n) && TrainExportConfig.shape[key].safeParse(n).success;
-  if (ok) return { value: n };
-  const inner = TrainExportConfig.shape[key].unwrap();
-  return { error: `${label} must be a whole number from ${String(inner.minValue)} to ${String(inner.maxValue)}` };
+/** The base model as the cluster should load it: its Hub id when the project knows one, else its folder. */
+function clusterRef(a: { path: string; meta: unknown } | undefined): string {
+  const hubId = (a?.meta as { hubId?: unknown } | undefined)?.hubId;
+  return typeof hubId === 'string' && hubId ? hubId : a?.path ?? '';
 }
 
 export function TrainExportForm() {
-  const datasets = useArtifacts(['dataset-parquet']).artifacts.filter((a) => (a.meta as { target?: string }).target !== 'arlarena' && (a.meta as { target?: string }).target !== 'verl');
-  const bases = useArtifacts(['base-model']).artifacts;
-  const [dataset, setDataset] = useState('');
-  const [fillFrom, setFillFrom] = useState('');
+  const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
+  const datasets = useArtifacts(['dataset-parquet']).artifacts;
+  const train = useTrainSettings();
+  const f = train.fields;
   const [baseModel, setBaseModel] = useState('');
-  const [qlora, setQlora] = useState(DEFAULTS.qlora);
   const [strategy, setStrategy] = useState<Strategy>(DEFAULTS.strategy);
   const [gpus, setGpus] = useState(String(DEFAULTS.gpus));
   const [nodes, setNodes] = useState(String(DEFAULTS.nodes));
-  const { busy, error, setError, start } = useStartJob();
+  const { busy, error, fieldErrors, start } = useStartJob();
 
-  // The cluster may hold the model elsewhere, so the path stays editable after filling it in.
-  const fill = (id: string) => {
-    setFillFrom(id);
-    const a = bases.find((b) => b.id === id);
-    if (a) setBaseModel(a.path);
-  };
+  // The Train form's base model fills the path; the cluster may hold it elsewhere, so it stays editable.
+  const chosenBase = bases.find((b) => b.id === train.base);
+  useEffect(() => {
+    if (chosenBase) setBaseModel(clusterRef(chosenBase));
+  }, [chosenBase?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A refused export marks the Train form's fields for its train.* settings.
+  const { setExportErrors } = train;
+  useEffect(() => {
+    setExportErrors(Object.fromEntries(Object.entries(fieldErrors).filter(([k]) => k.startsWith('train.')).map(([k, v]) => [k.slice('train.'.length), v])));
+  }, [fieldErrors, setExportErrors]);
 
+  const dataset = datasets.find((d) => d.id === train.dataset);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const g = wholeNumber('gpus', 'GPUs per machine', gpus);
-    if ('error' in g) return setError(g.error);
-    const n = wholeNumber('nodes', 'Machines', nodes);
-    if ('error' in n) return setError(n.error);
-    start({ kind: 'train.export', step: 'train', config: { datasetArtifactId: dataset, baseModel: baseModel.trim(), qlora, strategy, gpus: g.value, nodes: n.value } });
+    start({ kind: 'train.export', step: 'train', config: { datasetArtifactId: train.dataset, baseModel: baseModel.trim(), train: trainSettings(f), strategy, gpus: num(gpus), nodes: num(nodes) } });
   };
 
+  const quant = f.quant === 'none' ? 'LoRA' : f.quant === 'nf4' ? 'QLoRA (NF4)' : 'QLoRA (NF4 + double quant)';
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
-      <ArtifactSelect id="train-export-dataset" label="Converted dataset (TRL Parquet)" artifacts={datasets} value={dataset} onChange={setDataset} testId="train-export-dataset-select" />
-      <ArtifactSelect id="train-export-fill" label="Fill the base model from this project (optional)" artifacts={bases} value={fillFrom} onChange={fill} testId="train-export-base-select" />
-      <TextField id="train-export-base" label="Base model (a folder or a Hub id)" placeholder="Qwen/Qwen3-VL-4B-Instruct" size="small" value={baseModel}
-        onChange={(e) => setBaseModel(e.target.value)} sx={{ gridColumn: '1 / -1' }}
+      <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }} data-testid="train-export-summary">
+        Uses the Train form above: {dataset ? `dataset ${dataset.name}` : 'no dataset chosen yet'}; {quant} r={f.r}, α={f.alpha}, lr {f.lr}, {f.warmupSteps} warm-up steps,
+        batch {f.batchSize} × {f.gradAccum} per GPU, {f.maxSteps.trim() ? `${f.maxSteps} steps` : `${f.epochs} epoch(s)`}, {f.dtype === 'bfloat16' ? 'bf16' : 'fp32'}, loss {f.lossAverage === 'tokens' ? 'per target token' : 'per micro-batch'}, seed {f.seed}.
+      </Typography>
+      <TextField id="train-export-base" label="Base model on the cluster (a folder or a Hub id)" placeholder="Qwen/Qwen3-VL-4B-Instruct" size="small" value={baseModel}
+        onChange={(e) => setBaseModel(e.target.value)} sx={{ gridColumn: '1 / -1' }} {...fieldError(fieldErrors, 'baseModel')}
         slotProps={{ htmlInput: { 'data-testid': 'train-export-base-input', spellCheck: false }, inputLabel: { shrink: true } }} />
       <TextField select label="Strategy" size="small" value={strategy} onChange={(e) => setStrategy(e.target.value as Strategy)} slotProps={native('train-export-strategy-select')}>
         <option value="deepspeed-zero2">DeepSpeed ZeRO-2</option>
         <option value="deepspeed-zero3">DeepSpeed ZeRO-3</option>
         <option value="fsdp">FSDP</option>
       </TextField>
-      <FormControlLabel label="QLoRA (4-bit base weights)"
-        control={<Checkbox checked={qlora} onChange={(e) => setQlora(e.target.checked)} slotProps={{ input: { 'data-testid': 'train-export-qlora-checkbox' } as object }} />} />
-      <TextField label="GPUs per machine" size="small" value={gpus} onChange={(e) => setGpus(e.target.value)}
-        slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-gpus-input' } }} />
-      <TextField label="Machines" size="small" value={nodes} onChange={(e) => setNodes(e.target.value)}
-        slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-nodes-input' } }} />
+      <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1.5 }}>
+        <TextField label="GPUs per machine" size="small" value={gpus} onChange={(e) => setGpus(e.target.value)} {...fieldError(fieldErrors, 'gpus')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-gpus-input' } }} />
+        <TextField label="Machines" size="small" value={nodes} onChange={(e) => setNodes(e.target.value)} {...fieldError(fieldErrors, 'nodes')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-nodes-input' } }} />
+      </Box>
       {error && <Alert severity="error" data-testid="train-export-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
-        <Button type="submit" variant="outlined" disabled={busy || !dataset || !baseModel.trim()} data-testid="train-export-submit">
+        <Button type="submit" variant="outlined" disabled={busy || !train.dataset || !baseModel.trim()} data-testid="train-export-submit">
           Export training job
         </Button>
+        {!train.dataset && <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1.5 }}>Choose the converted dataset in the Train form above.</Typography>}
       </Box>
     </Box>
   );

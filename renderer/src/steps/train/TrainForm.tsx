@@ -13,7 +13,10 @@ import { ModelPicker } from '../../wizard/ModelPicker';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
 import { MemoryEstimate } from './MemoryEstimate';
-import { PRESETS, type TrainPreset } from './presets';
+import { PRESETS } from './presets';
+import { useTrainSettings } from './TrainSettingsContext';
+import { fieldsOf, trainSettings, type TrainFields } from './trainSettings';
+import { fieldError } from '../../wizard/fieldError';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'train.run' }>['config'];
 
@@ -23,18 +26,18 @@ export function TrainForm() {
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
   const adapters = useArtifacts(['adapter']).artifacts;
   const datasets = useArtifacts(['dataset-parquet']).artifacts.filter((a) => (a.meta as { target?: string }).target !== 'arlarena' && (a.meta as { target?: string }).target !== 'verl');
-  const [base, setBase] = useState('');
-  const [dataset, setDataset] = useState('');
-  const [preset, setPreset] = useState<TrainPreset>(PRESETS[0]!);
-  const [f, setF] = useState(() => fieldsOf(PRESETS[0]!));
+  // Held by the Train step: the cluster export below sends these same settings.
+  const { base, setBase, dataset, setDataset, preset, setPreset, fields: f, setFields: setF, exportErrors } = useTrainSettings();
   const [name, setName] = useState('');
   const [initAdapter, setInitAdapter] = useState('');
-  const { busy, error, setError, start } = useStartJob();
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const { busy, error, fieldErrors, start } = useStartJob();
+  const set = (k: keyof TrainFields) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  // A field is marked by this form's refused run, else by a refused cluster export (its train.* paths).
+  const err = (path: string, helper?: string | null) => fieldError({ ...exportErrors, ...fieldErrors }, path, helper ?? undefined);
   // The device comes from what this machine has: a preset's cuda becomes cpu where libtorch sees no CUDA, saying why.
   const devices = useStudioQuery('train.devices', {}).data;
   const [deviceNote, setDeviceNote] = useState<string | null>(null);
-  const fit = (fields: ReturnType<typeof fieldsOf>): ReturnType<typeof fieldsOf> => {
+  const fit = (fields: TrainFields): TrainFields => {
     const replace = !!devices && !devices.cuda && fields.device.startsWith('cuda');
     setDeviceNote(replace ? `Device set to cpu: ${devices!.reason}.` : null);
     return replace ? { ...fields, device: 'cpu' } : fields;
@@ -53,64 +56,37 @@ export function TrainForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const nums: Record<string, number> = {};
-    for (const [k, label, min] of [['r', 'Rank', 1], ['alpha', 'Alpha', 0], ['lr', 'Learning rate', 0], ['warmupSteps', 'Warmup steps', 0], ['batchSize', 'Batch size', 1], ['gradAccum', 'Accumulation', 1], ['epochs', 'Epochs', 1], ['saveEvery', 'Save every', 0], ['evalEvery', 'Evaluate every', 0], ['samples', 'Sample answers', 0]] as const) {
-      const n = Number(f[k]);
-      if (f[k].trim() === '' || !Number.isFinite(n) || n < min) return setError(`${label} must be a number ≥ ${min}`);
-      nums[k] = n;
-    }
-    const maxSteps = f.maxSteps.trim() ? Number(f.maxSteps) : undefined;
-    const packTokens = Number(f.packTokens);
-    if (f.packing === 'on' && (!Number.isInteger(packTokens) || packTokens < 64)) return setError('Tokens per packed row must be a whole number ≥ 64');
-    if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) return setError('Max steps must be a whole number ≥ 1 (or empty)');
+    // Every number goes as typed: the contract refuses what is out of range, naming the field (marked below).
     const config: Config = {
       baseArtifactId: base,
       datasetArtifactId: dataset,
       ...(name.trim() ? { name: name.trim() } : {}),
-      lora: { r: Math.round(nums.r!), alpha: nums.alpha!, dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
-      lr: nums.lr!,
-      warmupSteps: Math.round(nums.warmupSteps!),
-      batchSize: Math.round(nums.batchSize!),
-      gradAccum: Math.round(nums.gradAccum!),
-      epochs: Math.round(nums.epochs!),
-      ...(maxSteps ? { maxSteps } : {}),
-      saveEvery: Math.round(nums.saveEvery!),
-      evalEvery: Math.round(nums.evalEvery!),
-      samples: Math.min(16, Math.round(nums.samples!)),
-      onNonFinite: f.onNonFinite as 'fail' | 'continue',
-      dtype: f.dtype as 'float32' | 'bfloat16',
-      quant: f.quant as 'none' | 'nf4' | 'nf4-dq',
-      optimizer: f.optimizer as 'adamw' | 'adamw-8bit',
-      device: f.device,
-      gradientCheckpointing: f.checkpointing === 'on',
-      lossAverage: f.lossAverage as 'tokens' | 'micro-batch',
+      ...trainSettings(f),
       ...(initAdapter ? { initAdapterFrom: initAdapter } : {}),
-      packing: f.packing === 'on',
-      ...(f.packing === 'on' ? { packTokens } : {}),
     };
     start({ kind: 'train.run', step: 'train', config });
   };
 
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
-      <ModelPicker id="train-base" label="Base model" artifacts={bases} value={base} onChange={setBase} testId="train-base-select" />
-      <ArtifactSelect id="train-dataset" label="Converted dataset (TRL Parquet)" artifacts={datasets} value={dataset} onChange={setDataset} testId="train-dataset-select" />
+      <ModelPicker id="train-base" label="Base model" artifacts={bases} value={base} onChange={setBase} testId="train-base-select" error={fieldErrors.baseArtifactId} />
+      <ArtifactSelect id="train-dataset" label="Converted dataset (TRL Parquet)" artifacts={datasets} value={dataset} onChange={setDataset} testId="train-dataset-select" error={fieldErrors.datasetArtifactId} />
       <TextField select label="Preset" size="small" value={preset.id} onChange={(e) => choose(e.target.value)} sx={{ gridColumn: '1 / -1' }}
         slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-preset-select' }, inputLabel: { shrink: true } }}>
         {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
       </TextField>
       <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>{preset.note}</Typography>
-      <TextField label="LoRA rank r" size="small" value={f.r} onChange={set('r')} slotProps={numeric('train-r-input')} />
-      <TextField label="LoRA alpha" size="small" value={f.alpha} onChange={set('alpha')} slotProps={numeric('train-alpha-input')} />
-      <TextField label="Learning rate" size="small" value={f.lr} onChange={set('lr')} slotProps={numeric('train-lr-input')} />
-      <TextField label="Warmup steps" size="small" value={f.warmupSteps} onChange={set('warmupSteps')} slotProps={numeric('train-warmup-input')} />
-      <TextField label="Batch size" size="small" value={f.batchSize} onChange={set('batchSize')} slotProps={numeric('train-batch-input')} />
-      <TextField label="Gradient accumulation" size="small" value={f.gradAccum} onChange={set('gradAccum')} slotProps={numeric('train-accum-input')} />
-      <TextField label="Epochs" size="small" value={f.epochs} onChange={set('epochs')} slotProps={numeric('train-epochs-input')} />
-      <TextField label="Max steps (optional)" size="small" value={f.maxSteps} onChange={set('maxSteps')} slotProps={numeric('train-max-steps-input')} />
-      <TextField label="Checkpoint every N steps (0: end only)" size="small" value={f.saveEvery} onChange={set('saveEvery')} slotProps={numeric('train-save-every-input')} />
-      <TextField label="Validation loss every N steps (0: end only)" size="small" value={f.evalEvery} onChange={set('evalEvery')} slotProps={numeric('train-eval-every-input')} />
-      <TextField label="Sample answers at each evaluation (0: none)" size="small" value={f.samples} onChange={set('samples')} slotProps={numeric('train-samples-input')} />
+      <TextField label="LoRA rank r" size="small" value={f.r} onChange={set('r')} {...err('lora.r')} slotProps={numeric('train-r-input')} />
+      <TextField label="LoRA alpha" size="small" value={f.alpha} onChange={set('alpha')} {...err('lora.alpha')} slotProps={numeric('train-alpha-input')} />
+      <TextField label="Learning rate" size="small" value={f.lr} onChange={set('lr')} {...err('lr')} slotProps={numeric('train-lr-input')} />
+      <TextField label="Warmup steps" size="small" value={f.warmupSteps} onChange={set('warmupSteps')} {...err('warmupSteps')} slotProps={numeric('train-warmup-input')} />
+      <TextField label="Batch size" size="small" value={f.batchSize} onChange={set('batchSize')} {...err('batchSize')} slotProps={numeric('train-batch-input')} />
+      <TextField label="Gradient accumulation" size="small" value={f.gradAccum} onChange={set('gradAccum')} {...err('gradAccum')} slotProps={numeric('train-accum-input')} />
+      <TextField label="Epochs" size="small" value={f.epochs} onChange={set('epochs')} {...err('epochs')} slotProps={numeric('train-epochs-input')} />
+      <TextField label="Max steps (optional)" size="small" value={f.maxSteps} onChange={set('maxSteps')} {...err('maxSteps')} slotProps={numeric('train-max-steps-input')} />
+      <TextField label="Checkpoint every N steps (0: end only)" size="small" value={f.saveEvery} onChange={set('saveEvery')} {...err('saveEvery')} slotProps={numeric('train-save-every-input')} />
+      <TextField label="Validation loss every N steps (0: end only)" size="small" value={f.evalEvery} onChange={set('evalEvery')} {...err('evalEvery')} slotProps={numeric('train-eval-every-input')} />
+      <TextField label="Sample answers at each evaluation (0: none)" size="small" value={f.samples} onChange={set('samples')} {...err('samples')} slotProps={numeric('train-samples-input')} />
       <TextField select label="If the loss becomes NaN or inf" size="small" value={f.onNonFinite} onChange={set('onNonFinite')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-nonfinite-select' }, inputLabel: { shrink: true } }}>
         <option value="fail">fail the run (at that step)</option>
         <option value="continue">keep training (warn)</option>
@@ -136,16 +112,17 @@ export function TrainForm() {
         <option value="off">off (padded batches)</option>
         <option value="on">on (no padding)</option>
       </TextField>
-      {f.packing === 'on' && <TextField label="Tokens per packed row" size="small" value={f.packTokens} onChange={set('packTokens')} slotProps={numeric('train-pack-tokens-input')} />}
+      {f.packing === 'on' && <TextField label="Tokens per packed row" size="small" value={f.packTokens} onChange={set('packTokens')} {...err('packTokens')} slotProps={numeric('train-pack-tokens-input')} />}
       <TextField select label="Loss over an accumulated batch" size="small" value={f.lossAverage} onChange={set('lossAverage')} slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-loss-average-select' }, inputLabel: { shrink: true } }}>
         <option value="tokens">per target token</option>
         <option value="micro-batch">per micro-batch (HF Trainer)</option>
       </TextField>
-      <ArtifactSelect id="train-init-adapter" label="Start from adapter (optional)" artifacts={adapters} value={initAdapter} onChange={setInitAdapter} testId="train-init-adapter-select" optional />
+      <ArtifactSelect id="train-init-adapter" label="Start from adapter (optional)" artifacts={adapters} value={initAdapter} onChange={setInitAdapter} testId="train-init-adapter-select" optional error={fieldErrors.initAdapterFrom} />
       {initAdapter && <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }} data-testid="train-init-adapter-note">The LoRA rank, alpha and target modules come from this adapter&apos;s adapter_config.json; its weights are where training starts (a new optimizer and schedule).</Typography>}
-      <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} helperText={deviceNote ?? undefined}
+      <TextField label="Seed" size="small" value={f.seed} onChange={set('seed')} {...err('seed')} slotProps={numeric('train-seed-input')} />
+      <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} {...err('device', deviceNote)}
         slotProps={{ htmlInput: { 'data-testid': 'train-device-input' }, formHelperText: { 'data-testid': 'train-device-note' } as object }} />
-      <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
+      <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} {...err('name')} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
       <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1), gradientCheckpointing: f.checkpointing === 'on' } : null} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
@@ -153,12 +130,4 @@ export function TrainForm() {
       </Box>
     </Box>
   );
-}
-
-function fieldsOf(p: TrainPreset) {
-  return {
-    r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
-    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', samples: '3', onNonFinite: 'fail', dtype: p.dtype as string, quant: p.quant as string, optimizer: p.optimizer as string, device: p.device,
-    checkpointing: p.gradientCheckpointing ? 'on' : 'off', packing: 'off', packTokens: '4096', lossAverage: p.lossAverage as string,
-  };
 }

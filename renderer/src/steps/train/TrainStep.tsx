@@ -6,13 +6,15 @@ import { StepPage, type StepPageProps } from '../../wizard/StepPage';
 import { TrainExportForm } from './TrainExportForm';
 import { TrainForm } from './TrainForm';
 import { TrainRuns } from './TrainRuns';
+import { TrainSettingsProvider } from './TrainSettingsContext';
 
 export function TrainStep(props: StepPageProps) {
   return (
     <StepPage
       {...props}
       actions={
-        <>
+        // One settings state for the Train form and the cluster export (which sends those same settings).
+        <TrainSettingsProvider>
           <Typography variant="subtitle2">Train a LoRA adapter</Typography>
           <TrainForm />
           <Divider />
@@ -21,7 +23,7 @@ export function TrainStep(props: StepPageProps) {
           <Divider />
           <Typography variant="subtitle2">Export training job for a cluster</Typography>
           <TrainExportForm />
-        </>
+        </TrainSettingsProvider>
       }
     />
   );
