@@ -2,6 +2,8 @@
 // cancellation through AbortSignal, throttled progress, and every state change
 // persisted so a restart can tell what happened.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { RunSummary, StepId } from '../../../preload/contract';
 import { describeZodError } from '../../../preload/contract';
 import { isTerminal } from '../db/store';
@@ -10,6 +12,7 @@ import { registerArtifact } from '../lineage/artifacts';
 import type { Project } from '../project/project';
 import { CancelledError, StudioError, errorMessage } from '../util/errors';
 import { nowIso } from '../util/time';
+import { removeUnregisteredOutputs } from './failedOutputs';
 import { toRunSummary } from './summary';
 import type { JobContext, JobDefinition } from './types';
 
@@ -168,6 +171,14 @@ export class JobRunner {
       }
     }
     if (status === 'interrupted') error = 'the studio closed while this job was running';
+    // Interrupted and paused runs keep their folders: a resume (or the next open's sweep) picks them up.
+    if (status === 'failed' || status === 'cancelled') {
+      try {
+        removeUnregisteredOutputs(this.project, ctx.owned, (m) => ctx.log('info', m));
+      } catch (err) {
+        ctx.log('warn', `could not remove what the run left: ${errorMessage(err)}`);
+      }
+    }
     this.project.store.finishRun(id, status, error, nowIso());
     this.active.delete(id);
     this.emitRun(id);
@@ -179,8 +190,9 @@ export class JobRunner {
     return entry.reason === 'shutdown' ? 'interrupted' : entry.reason === 'pause' ? 'paused' : 'cancelled';
   }
 
-  private context(runId: string, config: unknown, signal: AbortSignal): JobContext<any> & { flush(): void } {
+  private context(runId: string, config: unknown, signal: AbortSignal): JobContext<any> & { flush(): void; owned: string[] } {
     const { store } = this.project;
+    const owned: string[] = [];
     let lastEmit = 0;
     let lastPersist = 0;
     let pending: { fraction: number; message: string | null } | null = null;
@@ -225,6 +237,13 @@ export class JobRunner {
       throwIfCancelled: () => {
         if (signal.aborted) throw new CancelledError();
       },
+      ownOutput: (path: string) => {
+        const abs = resolve(path);
+        // Only what this run creates is its to remove: a folder that was there already is not.
+        if (!existsSync(abs) && !owned.includes(abs)) owned.push(abs);
+        return path;
+      },
+      owned,
       flush: persist,
     };
     return ctx;

@@ -28,6 +28,11 @@ export interface JobContext<C> {
   /** Registers a file or folder this run produced (lineage, size, sha256). */
   addOutput(spec: OutputSpec): Promise<Artifact>;
   throwIfCancelled(): void;
+  /**
+   * A file or folder this run is about to write (not there yet): if the run fails or is cancelled while no
+   * registered output lives in it, it is removed then, and the log says so. Returns the path.
+   */
+  ownOutput(path: string): string;
 }
 
 export interface JobDefinition<C = unknown> {

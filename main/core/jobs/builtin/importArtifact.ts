@@ -42,7 +42,7 @@ export const importArtifactJob: JobDefinition<Config> = {
     const files = await listFiles(src);
     const total = files.reduce((s, f) => s + f.size, 0);
     ctx.log('info', `${ctx.config.mode === 'copy' ? 'copying' : 'hashing'} ${files.length} file(s), ${formatBytes(total)} from ${src}`);
-    const dest = ctx.config.mode === 'copy' ? join(artifactDir(ctx.project.dir, ctx.config.kind), `${name}-${randomUUID().slice(0, 8)}`) : null;
+    const dest = ctx.config.mode === 'copy' ? ctx.ownOutput(join(artifactDir(ctx.project.dir, ctx.config.kind), `${name}-${randomUUID().slice(0, 8)}`)) : null;
     const result = await hashPath(src, {
       signal: ctx.signal,
       copyTo: dest ?? undefined,

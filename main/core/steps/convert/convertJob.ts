@@ -31,7 +31,7 @@ export const convertJob: JobDefinition<Config> = {
     if (model && model.kind !== 'base-model' && model.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${model.name}' is a ${model.kind}, not a model folder`);
     const text = withPixelLimits(loadTextSide(model?.path ?? null), c);
     const name = c.name ?? `${dataset.name}-${c.target}`;
-    const outDir = join(artifactDir(ctx.project.dir, 'dataset-parquet'), `${name}-${randomUUID().slice(0, 8)}`);
+    const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'dataset-parquet'), `${name}-${randomUUID().slice(0, 8)}`));
     ctx.log('info', `converting ${dataset.path} → ${c.target} Parquet (history ${c.history}, labels ${c.labels}, template ${text.templateSource}${text.exact ? '' : ', estimated text tokens'})`);
     const r = await convertDataset({
       source: dataset.path,

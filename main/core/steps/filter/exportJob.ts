@@ -33,7 +33,7 @@ export const exportDatasetJob: JobDefinition<Config> = {
     const ids = review.acceptedIds(rules);
     if (!ids.length) throw new StudioError('empty', 'no trajectory is accepted by these rules and decisions; nothing to export');
     const store = new TrajectoryStore(ctx.project.db);
-    const dir = join(artifactDir(ctx.project.dir, 'dataset-json'), `${ctx.config.name}-${randomUUID().slice(0, 8)}`);
+    const dir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'dataset-json'), `${ctx.config.name}-${randomUUID().slice(0, 8)}`));
     mkdirSync(dir, { recursive: true });
     const rollouts = new Set<string>();
     const file = join(dir, ctx.config.format === 'jsonl' ? 'trajectories.jsonl' : `high_score_multiturn_texts_${ctx.config.name.replace(/\s+/g, '_')}.json`);

@@ -39,7 +39,7 @@ export const mergeRunJob: JobDefinition<z.output<typeof MergeRunConfig>> = {
     const checked = checkAdapterBase(ctx.project, base, adapter);
     if (checked.length) ctx.log('info', `the adapter fits the base: ${checked.join(', ')}`);
     const name = ctx.config.name ?? `${adapter.name}-merged`;
-    const outDir = join(artifactDir(ctx.project.dir, 'merged-model'), `${name}-${randomUUID().slice(0, 8)}`);
+    const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'merged-model'), `${name}-${randomUUID().slice(0, 8)}`));
     const lineage = [...lineageLines(lineageOf(ctx.project, adapter.id)), ...lineageLines(lineageOf(ctx.project, base.id))];
     ctx.log('info', `merging ${adapter.path} into ${base.path} (${ctx.config.outDtype}, ${ctx.config.rounding} rounding)`);
     let lastTensors = -1;
@@ -80,6 +80,7 @@ export const exportMergedJob: JobDefinition<z.output<typeof ExportMergedConfig>>
     if (existsSync(dest)) throw new StudioError('exists', `${dest} already exists; choose a new folder`);
     const files = await listFiles(src.path);
     const total = files.reduce((s, f) => s + f.size, 0);
+    ctx.ownOutput(dest);
     const tmp = `${dest}.partial-${randomUUID().slice(0, 8)}`;
     let done = 0;
     let linked = 0;

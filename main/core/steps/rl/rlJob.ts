@@ -22,7 +22,7 @@ export const rlHandoffJob: JobDefinition<z.output<typeof RlHandoffConfig>> = {
     if (model.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${model.name}' is a ${model.kind}, not a merged model`);
     if (!existsSync(join(model.path, 'config.json'))) throw new StudioError('bad_input', `${model.path} has no config.json; is the merged model still there?`);
     const name = ctx.config.name ?? `${model.name}-gigpo-${ctx.config.game}`;
-    const outDir = join(artifactDir(ctx.project.dir, 'rl-launch'), `${folderSlug(name)}-${randomUUID().slice(0, 8)}`);
+    const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'rl-launch'), `${folderSlug(name)}-${randomUUID().slice(0, 8)}`));
     ctx.log('info', `writing a GiGPO launch folder for ${model.path} (${ctx.config.game}, ${ctx.config.trainDataSize}×${ctx.config.groupSize} episodes per step)`);
     const r = await writeLaunchFolder({
       outDir,
