@@ -57,6 +57,25 @@ export interface StepResult {
   optimizerStateBytes: number;
 }
 
+/**
+ * What a rejected engine call's Error carries in `code` (native/engine/src/binding_task.h): out of memory on
+ * the device or host, our own checks refusing the input, libtorch raising, or anything else.
+ */
+export type EngineErrorCode = 'ENGINE_OUT_OF_MEMORY' | 'ENGINE_BAD_INPUT' | 'ENGINE_TORCH' | 'ENGINE_ERROR';
+
+export function engineErrorCode(err: unknown): EngineErrorCode | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ENGINE_') ? (code as EngineErrorCode) : null;
+}
+
+/** An engine failure in words a user can act on (the code decides, not the message text). */
+export function describeEngineFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (engineErrorCode(err) === 'ENGINE_OUT_OF_MEMORY')
+    return `out of memory: ${message.split('\n')[0]} — lower the micro-batch size or the maximum length, or turn on gradient checkpointing or QLoRA`;
+  return message;
+}
+
 export interface GenerateOptions {
   maxNewTokens: number;
   stopIds: number[];
@@ -64,6 +83,8 @@ export interface GenerateOptions {
   temperature?: number;
   topP?: number;
   seed?: number;
+  /** One seed per prompt row (each row samples from its own generator, whatever else shares the batch). */
+  seeds?: number[];
   useCache?: boolean;
   padId?: number;
 }

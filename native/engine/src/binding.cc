@@ -1,19 +1,21 @@
-// The engine's Node-API face: load a model folder and run forward passes on a
-// worker thread (never the JS thread), with typed arrays in and out.
+// The engine's Node-API face: typed arrays in and out, every call run on a
+// worker thread with failures carried as coded JS errors (binding_task.h).
 #include <napi.h>
-
-#include <cstring>
 #include <torch/torch.h>
 
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "binding_task.h"
 #include "model.h"
 #include "trainer.h"
 
-#include <functional>
-
 namespace {
+
+using studio::engine::js::on_js_thread;
+using studio::engine::js::run_task;
 
 using studio::engine::Batch;
 using studio::engine::LoraConfig;
@@ -33,39 +35,6 @@ torch::ScalarType parse_dtype(const std::string& s) {
   throw studio::engine::EngineError("dtype must be float32, bfloat16 or float16, got \"" + s + "\"");
 }
 
-class LoadWorker : public Napi::AsyncWorker {
- public:
-  LoadWorker(Napi::Env env, std::string dir, studio::engine::LoadOptions opts) : Napi::AsyncWorker(env), dir_(std::move(dir)), opts_(opts), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      model_ = Qwen3VL::load(dir_, opts_);
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override {
-    auto env = Env();
-    auto h = new Handle{std::shared_ptr<Qwen3VL>(std::move(model_))};
-    auto ext = Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
-    auto out = Napi::Object::New(env);
-    out.Set("handle", ext);
-    const auto& c = h->model->config();
-    out.Set("parameters", Napi::Number::New(env, static_cast<double>(h->model->num_parameters())));
-    out.Set("weightBytes", Napi::Number::New(env, static_cast<double>(h->model->weight_bytes())));
-    out.Set("vocab", Napi::Number::New(env, static_cast<double>(c.text.vocab)));
-    out.Set("imageTokenId", Napi::Number::New(env, static_cast<double>(c.image_token_id)));
-    deferred_.Resolve(out);
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::string dir_;
-  studio::engine::LoadOptions opts_;
-  std::unique_ptr<Qwen3VL> model_;
-  Napi::Promise::Deferred deferred_;
-};
-
 // Copies a JS typed array into a new int64 tensor of the given shape.
 torch::Tensor int_tensor(const Napi::Value& v, std::vector<int64_t> shape, const char* name) {
   if (!v.IsTypedArray()) throw studio::engine::EngineError(std::string(name) + ": expected an Int32Array");
@@ -78,45 +47,20 @@ torch::Tensor int_tensor(const Napi::Value& v, std::vector<int64_t> shape, const
   return torch::from_blob(arr.Data(), shape, torch::kInt32).to(torch::kInt64);
 }
 
-class ForwardWorker : public Napi::AsyncWorker {
- public:
-  ForwardWorker(Napi::Env env, std::shared_ptr<Qwen3VL> model, Batch batch, bool logits)
-      : Napi::AsyncWorker(env), model_(std::move(model)), batch_(std::move(batch)), want_logits_(logits), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      torch::NoGradGuard no_grad;
-      auto out = model_->forward(batch_);
-      if (want_logits_) logits_ = out.logits.to(torch::kCPU, torch::kFloat32).contiguous();
-      if (out.loss.defined()) loss_ = out.loss.item<double>();
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
+// {logits, logitsShape, loss} from a forward pass (logits already float32 on the CPU, or undefined).
+Napi::Object forward_result(Napi::Env env, const torch::Tensor& logits, double loss) {
+  auto out = Napi::Object::New(env);
+  if (logits.defined()) {
+    auto arr = Napi::Float32Array::New(env, logits.numel());
+    std::memcpy(arr.Data(), logits.data_ptr<float>(), logits.numel() * sizeof(float));
+    out.Set("logits", arr);
+    auto shape = Napi::Array::New(env);
+    for (int64_t i = 0; i < logits.dim(); i++) shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(logits.size(i))));
+    out.Set("logitsShape", shape);
   }
-  void OnOK() override {
-    auto env = Env();
-    auto out = Napi::Object::New(env);
-    if (logits_.defined()) {
-      auto arr = Napi::Float32Array::New(env, logits_.numel());
-      std::memcpy(arr.Data(), logits_.data_ptr<float>(), logits_.numel() * sizeof(float));
-      out.Set("logits", arr);
-      auto shape = Napi::Array::New(env);
-      for (int64_t i = 0; i < logits_.dim(); i++) shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(logits_.size(i))));
-      out.Set("logitsShape", shape);
-    }
-    out.Set("loss", loss_ == loss_ ? Napi::Number::New(env, loss_) : env.Null());
-    deferred_.Resolve(out);
-  }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::shared_ptr<Qwen3VL> model_;
-  Batch batch_;
-  bool want_logits_;
-  torch::Tensor logits_;
-  double loss_ = std::nan("");
-  Napi::Promise::Deferred deferred_;
-};
+  out.Set("loss", loss == loss ? Napi::Number::New(env, loss) : env.Null());
+  return out;
+}
 
 Napi::Value Load(const Napi::CallbackInfo& info) {
   auto env = info.Env();
@@ -124,18 +68,26 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
   studio::engine::LoadOptions opts;
   if (info.Length() > 1 && info[1].IsObject()) {
     auto o = info[1].As<Napi::Object>();
-    try {
+    on_js_thread(env, [&] {
       if (o.Has("dtype")) opts.dtype = parse_dtype(o.Get("dtype").As<Napi::String>().Utf8Value());
       if (o.Has("device")) opts.device = torch::Device(o.Get("device").As<Napi::String>().Utf8Value());
       if (o.Has("quant")) opts.quant = o.Get("quant").As<Napi::String>().Utf8Value();
-    } catch (const std::exception& e) {
-      throw Napi::Error::New(env, e.what());
-    }
+    });
   }
-  auto* w = new LoadWorker(env, info[0].As<Napi::String>().Utf8Value(), opts);
-  auto p = w->Promise();
-  w->Queue();
-  return p;
+  const std::string dir = info[0].As<Napi::String>().Utf8Value();
+  return run_task<std::shared_ptr<Qwen3VL>>(
+      env, [dir, opts]() { return std::shared_ptr<Qwen3VL>(Qwen3VL::load(dir, opts)); },
+      [](Napi::Env env, std::shared_ptr<Qwen3VL>& model) -> Napi::Value {
+        auto h = new Handle{model};
+        auto out = Napi::Object::New(env);
+        out.Set("handle", Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; }));
+        const auto& c = model->config();
+        out.Set("parameters", Napi::Number::New(env, static_cast<double>(model->num_parameters())));
+        out.Set("weightBytes", Napi::Number::New(env, static_cast<double>(model->weight_bytes())));
+        out.Set("vocab", Napi::Number::New(env, static_cast<double>(c.text.vocab)));
+        out.Set("imageTokenId", Napi::Number::New(env, static_cast<double>(c.image_token_id)));
+        return out;
+      });
 }
 
 // {batch, seq, inputIds, attentionMask?, positionIds?, pixelValues?, imageGrids?, labels?} → Batch (copied).
@@ -174,19 +126,19 @@ std::vector<Batch> parse_batches(const Napi::Value& v) {
 Napi::Value Forward(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   if (info.Length() < 2 || !info[0].IsExternal() || !info[1].IsObject()) throw Napi::TypeError::New(env, "forward(handle, batch)");
-  auto* h = info[0].As<Napi::External<Handle>>().Data();
-  Batch b;
-  try {
-    b = parse_batch(info[1].As<Napi::Object>());
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
-  bool logits = true;
-  if (info.Length() > 2 && info[2].IsObject()) logits = info[2].As<Napi::Object>().Get("logits").ToBoolean();
-  auto* w = new ForwardWorker(env, h->model, std::move(b), logits);
-  auto p = w->Promise();
-  w->Queue();
-  return p;
+  auto model = info[0].As<Napi::External<Handle>>().Data()->model;
+  Batch b = on_js_thread(env, [&] { return parse_batch(info[1].As<Napi::Object>()); });
+  bool want_logits = true;
+  if (info.Length() > 2 && info[2].IsObject()) want_logits = info[2].As<Napi::Object>().Get("logits").ToBoolean();
+  using Out = std::pair<torch::Tensor, double>;
+  return run_task<Out>(
+      env,
+      [model, b, want_logits]() {
+        torch::NoGradGuard no_grad;
+        auto out = model->forward(b);
+        return Out{want_logits ? out.logits.to(torch::kCPU, torch::kFloat32).contiguous() : torch::Tensor(), out.loss.defined() ? out.loss.item<double>() : std::nan("")};
+      },
+      [](Napi::Env env, Out& r) -> Napi::Value { return forward_result(env, r.first, r.second); });
 }
 
 // ---- training -------------------------------------------------------------
@@ -194,38 +146,6 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
 struct TrainerHandle {
   std::shared_ptr<Trainer> trainer;
 };
-
-// Runs fn on a worker thread; resolves with what make() builds from its result.
-template <typename R>
-class TaskWorker : public Napi::AsyncWorker {
- public:
-  TaskWorker(Napi::Env env, std::function<R()> fn, std::function<Napi::Value(Napi::Env, const R&)> make)
-      : Napi::AsyncWorker(env), fn_(std::move(fn)), make_(std::move(make)), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      result_ = fn_();
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override { deferred_.Resolve(make_(Env(), result_)); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::function<R()> fn_;
-  std::function<Napi::Value(Napi::Env, const R&)> make_;
-  R result_{};
-  Napi::Promise::Deferred deferred_;
-};
-
-template <typename R>
-Napi::Value run_task(Napi::Env env, std::function<R()> fn, std::function<Napi::Value(Napi::Env, const R&)> make) {
-  auto* w = new TaskWorker<R>(env, std::move(fn), std::move(make));
-  auto p = w->Promise();
-  w->Queue();
-  return p;
-}
 
 std::shared_ptr<Trainer> trainer_of(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "expected a trainer handle");
@@ -270,29 +190,22 @@ Napi::Value CreateTrainer(const Napi::CallbackInfo& info) {
     oc.states_8bit = o.Has("states8bit") && o.Get("states8bit").ToBoolean();
     if (o.Has("lossAverage")) oc.loss_average = o.Get("lossAverage").As<Napi::String>().Utf8Value() == "micro-batch" ? "micro_batch" : o.Get("lossAverage").As<Napi::String>().Utf8Value();
   }
-  try {
+  return on_js_thread(env, [&]() -> Napi::Value {
     auto t = std::make_shared<Trainer>(h->model, lc, oc);
     t->set_gradient_checkpointing(cfg.Has("gradientCheckpointing") && cfg.Get("gradientCheckpointing").ToBoolean());
     if (cfg.Has("initAdapter") && cfg.Get("initAdapter").IsString()) t->load_adapter(cfg.Get("initAdapter").As<Napi::String>().Utf8Value());
     return Napi::External<TrainerHandle>::New(env, new TrainerHandle{t}, [](Napi::Env, TrainerHandle* p) { delete p; });
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  });
 }
 
 // trainStep(trainer, [microBatch, ...]) → {loss, gradNorm, lr, tokens, step}
 Napi::Value TrainStep(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto t = trainer_of(info);
-  std::vector<Batch> micro;
-  try {
-    micro = parse_batches(info[1]);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  auto micro = on_js_thread(env, [&] { return parse_batches(info[1]); });
   return run_task<StepResult>(
       env, [t, micro]() { return t->step(micro); },
-      [](Napi::Env env, const StepResult& r) {
+      [](Napi::Env env, StepResult& r) -> Napi::Value {
         auto o = Napi::Object::New(env);
         o.Set("loss", r.loss);
         o.Set("gradNorm", r.grad_norm);
@@ -308,15 +221,10 @@ Napi::Value TrainStep(const Napi::CallbackInfo& info) {
 Napi::Value Evaluate(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto t = trainer_of(info);
-  std::vector<Batch> batches;
-  try {
-    batches = parse_batches(info[1]);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  auto batches = on_js_thread(env, [&] { return parse_batches(info[1]); });
   return run_task<std::pair<double, int64_t>>(
       env, [t, batches]() { return t->evaluate(batches); },
-      [](Napi::Env env, const std::pair<double, int64_t>& r) {
+      [](Napi::Env env, std::pair<double, int64_t>& r) -> Napi::Value {
         auto o = Napi::Object::New(env);
         o.Set("loss", r.first == r.first ? Napi::Number::New(env, r.first) : env.Null());
         o.Set("tokens", static_cast<double>(r.second));
@@ -328,12 +236,7 @@ Napi::Value Evaluate(const Napi::CallbackInfo& info) {
 Napi::Value Gradients(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto t = trainer_of(info);
-  std::vector<Batch> micro;
-  try {
-    micro = parse_batches(info[1]);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  auto micro = on_js_thread(env, [&] { return parse_batches(info[1]); });
   using Grads = std::pair<double, std::vector<std::pair<std::string, torch::Tensor>>>;
   return run_task<Grads>(
       env,
@@ -343,7 +246,7 @@ Napi::Value Gradients(const Napi::CallbackInfo& info) {
         for (auto& [_, g] : r.second) g = g.to(torch::kCPU, torch::kFloat32).contiguous();
         return r;
       },
-      [](Napi::Env env, const Grads& r) {
+      [](Napi::Env env, Grads& r) -> Napi::Value {
         auto o = Napi::Object::New(env);
         o.Set("loss", r.first);
         auto grads = Napi::Object::New(env);
@@ -371,18 +274,13 @@ Napi::Value FileTask(const Napi::CallbackInfo& info, int which) {
         else t->load_state(file);
         return true;
       },
-      [t](Napi::Env env, const bool&) { return Napi::Number::New(env, static_cast<double>(t->steps_done())); });
+      [t](Napi::Env env, bool&) -> Napi::Value { return Napi::Number::New(env, static_cast<double>(t->steps_done())); });
 }
 // trainerForward(trainer, batch) → {logits, logitsShape, loss}: the base model with the current adapter.
 Napi::Value TrainerForward(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto t = trainer_of(info);
-  Batch b;
-  try {
-    b = parse_batch(info[1].As<Napi::Object>());
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  Batch b = on_js_thread(env, [&] { return parse_batch(info[1].As<Napi::Object>()); });
   using Pair = std::pair<torch::Tensor, double>;
   return run_task<Pair>(
       env,
@@ -391,27 +289,17 @@ Napi::Value TrainerForward(const Napi::CallbackInfo& info) {
         auto out = t->forward(b);
         return Pair{out.logits.to(torch::kCPU, torch::kFloat32).contiguous(), out.loss.defined() ? out.loss.item<double>() : std::nan("")};
       },
-      [](Napi::Env env, const Pair& r) {
-        auto o = Napi::Object::New(env);
-        auto arr = Napi::Float32Array::New(env, r.first.numel());
-        std::memcpy(arr.Data(), r.first.data_ptr<float>(), r.first.numel() * sizeof(float));
-        o.Set("logits", arr);
-        auto shape = Napi::Array::New(env);
-        for (int64_t i = 0; i < r.first.dim(); i++) shape.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(r.first.size(i))));
-        o.Set("logitsShape", shape);
-        o.Set("loss", r.second == r.second ? Napi::Number::New(env, r.second) : env.Null());
-        return o;
-      });
+      [](Napi::Env env, Pair& r) -> Napi::Value { return forward_result(env, r.first, r.second); });
 }
 
-// generate(trainer, batch, {maxNewTokens, stopIds, bannedIds, temperature, topP, seed, useCache, padId})
+// generate(trainer, batch, {maxNewTokens, stopIds, bannedIds, temperature, topP, seed, seeds, useCache, padId})
 // → one Int32Array of new token ids per prompt row (generate.h)
 Napi::Value Generate(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   auto t = trainer_of(info);
   Batch b;
   studio::engine::GenerateOptions o;
-  try {
+  on_js_thread(env, [&] {
     b = parse_batch(info[1].As<Napi::Object>());
     if (info.Length() > 2 && info[2].IsObject()) {
       auto opts = info[2].As<Napi::Object>();
@@ -428,14 +316,16 @@ Napi::Value Generate(const Napi::CallbackInfo& info) {
       };
       ids("stopIds", o.stop);
       ids("bannedIds", o.banned);
+      if (opts.Has("seeds") && opts.Get("seeds").IsArray()) {
+        auto a = opts.Get("seeds").As<Napi::Array>();
+        for (uint32_t i = 0; i < a.Length(); i++) o.seeds.push_back(static_cast<uint64_t>(a.Get(i).As<Napi::Number>().Int64Value()));
+      }
     }
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
-  }
+  });
   using Rows = std::vector<std::vector<int64_t>>;
   return run_task<Rows>(
       env, [t, b, o]() { return t->generate(b, o); },
-      [](Napi::Env env, const Rows& rows) {
+      [](Napi::Env env, Rows& rows) -> Napi::Value {
         auto out = Napi::Array::New(env, rows.size());
         for (size_t r = 0; r < rows.size(); r++) {
           auto arr = Napi::Int32Array::New(env, rows[r].size());

@@ -5,6 +5,7 @@
 // Orphaned (the parent died: the IPC channel closed) it stops after the current
 // step, saves its stop checkpoint and exits 0; nothing it sends then can throw.
 import { type LoopInput, trainLoop } from './loop';
+import { describeEngineFailure } from '../../native/engine';
 
 type In = { type: 'start'; input: LoopInput } | { type: 'stop' };
 
@@ -45,7 +46,7 @@ process.on('message', (msg: In) => {
       if (process.connected) process.disconnect();
     })
     .catch((err: unknown) => {
-      send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      send({ type: 'error', message: describeEngineFailure(err) });
       process.exitCode = 1;
       if (process.connected) process.disconnect();
     });
