@@ -14,8 +14,10 @@ import { nowIso } from '../../util/time';
 import { writeTrajectoriesJsonl } from './exportJsonl';
 import { getGame } from './games';
 import { chatCompletion, userMessage } from './openai/chatClient';
-import type { GameDefinition, HistoryEntry } from './types';
+import type { GameDefinition } from './types';
 import type { Act } from './policies/types';
+import { GamePool, WorkerEnv } from './worker/gamePool';
+import { WorkerDiedError } from '../../util/workerThread';
 import { openOnnxPolicy } from './policies/onnxPolicy';
 
 type Config = z.output<typeof RolloutConfig>;
@@ -31,10 +33,10 @@ async function openPolicy(ctx: JobContext<Config>): Promise<PolicyHandle> {
   const c = ctx.config;
   const p = c.policy;
   if (p.type === 'expert') {
-    const act: Act = async (game, env) => {
-      const t0 = Date.now();
-      const move = game.expertMove(env);
-      return { text: game.formatAnswer(move), promptTokens: null, completionTokens: null, latencyMs: Date.now() - t0 };
+    // The solver runs in the game worker that owns the env (never on the UI's thread).
+    const act: Act = (_game, env, _prompt, _frame, signal) => {
+      if (!(env instanceof WorkerEnv)) throw new Error('the expert plays envs of the game worker');
+      return env.expert(signal);
     };
     return { act, close: async () => {} };
   }
@@ -83,29 +85,27 @@ async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { 
   };
 }
 
-async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: GameDefinition, act: Act, rolloutId: string, task: number, sample: number): Promise<boolean> {
+async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, games: GamePool, game: GameDefinition, act: Act, rolloutId: string, task: number, sample: number): Promise<boolean> {
   const c = ctx.config;
   const seed = c.seed + task; // samples of one task share its level, as GRPO/GiGPO groups do
-  const env = game.create(c.settings, seed);
   const id = store.begin({ rollout_id: rolloutId, run_id: ctx.runId, source: 'rollout', source_file: null, source_index: null, game: game.id, seed, task_index: task, sample_index: sample, created_at: nowIso() });
-  const history: HistoryEntry[] = [];
+  let env: WorkerEnv | null = null;
   try {
-    let obs = env.reset();
+    // The env (stepping, drawing, PNG encoding) lives in a game worker thread; this thread records.
+    env = await games.open({ game: game.id, settings: c.settings, seed, historyTurns: c.historyTurns }, ctx.signal);
     while (!env.done) {
       ctx.throwIfCancelled();
-      const prompt = game.buildPrompt(env, { historyTurns: c.historyTurns, history });
-      const reply = await act(game, env, prompt, obs.png, ctx.signal, { task, sample, turn: env.turn });
-      const parsed = game.parseReply(reply.text);
-      const frameId = store.putFrame(obs.png, obs.width, obs.height);
+      const obs = env.observe();
+      const prompt = env.prompt!;
       const turn = env.turn;
-      const r = env.step(parsed.action);
+      const reply = await act(game, env, prompt, obs.png, ctx.signal, { task, sample, turn });
+      const { parsed, result: r } = await env.play(reply.text, ctx.signal);
+      const frameId = store.putFrame(obs.png, obs.width, obs.height);
       store.addTurn({
         trajectory_id: id, idx: turn, prompt, text_obs: obs.text, frame_id: frameId, reply: reply.text, think: parsed.think, action: r.action,
         action_valid: parsed.actionValid ? 1 : 0, format_valid: parsed.formatValid ? 1 : 0, reward: r.reward, done: r.done ? 1 : 0, won: r.won ? 1 : 0,
         effective: r.effective ? 1 : 0, prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, latency_ms: reply.latencyMs,
       });
-      history.push({ turn, action: r.action, reward: r.reward, effective: r.effective });
-      obs = r.observation;
     }
     store.finish(id, 'complete', env.won);
     return env.won;
@@ -113,6 +113,8 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, game: Ga
     if (err instanceof CancelledError || ctx.signal.aborted) throw err; // stays 'running': a resume replays it
     store.finish(id, 'error', false, errorMessage(err));
     throw err;
+  } finally {
+    await env?.close();
   }
 }
 
@@ -139,7 +141,14 @@ export const rolloutJob: JobDefinition<Config> = {
     for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) remaining.push([t, s]);
     const total = c.tasks * c.samplesPerTask;
     ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${remaining.length} trajectories to play with ${c.concurrency} in parallel`);
-    const policy = await openPolicy(ctx);
+    const games = new GamePool(c.concurrency);
+    let policy: PolicyHandle;
+    try {
+      policy = await openPolicy(ctx);
+    } catch (err) {
+      await games.close();
+      throw err;
+    }
     const act = policy.act;
     let finished = done.size;
     let wins = 0;
@@ -154,10 +163,11 @@ export const rolloutJob: JobDefinition<Config> = {
       for (let item = next(); item; item = next()) {
         if (ctx.signal.aborted) return;
         try {
-          if (await playOne(ctx, store, game, act, rolloutId, item[0], item[1])) wins++;
+          if (await playOne(ctx, store, games, game, act, rolloutId, item[0], item[1])) wins++;
           played++;
         } catch (err) {
           if (err instanceof CancelledError || ctx.signal.aborted) return;
+          if (err instanceof WorkerDiedError) throw err; // the job fails with why, not one episode after another
           errors++;
           firstError ??= errorMessage(err);
           ctx.log('warn', `task ${item[0]} sample ${item[1]}: ${errorMessage(err)}`);
@@ -171,6 +181,7 @@ export const rolloutJob: JobDefinition<Config> = {
     try {
       await Promise.all(Array.from({ length: Math.min(c.concurrency, Math.max(1, remaining.length)) }, worker));
     } finally {
+      await games.close(); // terminates a thread still busy with a cancelled episode
       await policy.close();
     }
     ctx.throwIfCancelled();
