@@ -55,6 +55,8 @@ export const TrainConfig = z.object({
   device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N').default('cpu'),
   // Continue from a checkpoint artifact of an earlier run with the same settings.
   resumeFrom: z.string().min(1).optional(),
+  // Continue a stopped run from its newest complete checkpoint (found and checked by the job; half-written ones skipped).
+  resumeRunId: z.string().min(1).optional(),
   // Start the LoRA weights from an existing PEFT adapter artifact (its r, alpha and targets are used);
   // a new run with its own optimizer and schedule, unlike resumeFrom.
   initAdapterFrom: z.string().min(1).optional(),

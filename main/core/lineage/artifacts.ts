@@ -31,7 +31,7 @@ export function toArtifact(project: Project, row: ArtifactRow): Artifact {
   };
 }
 
-function storedPath(project: Project, abs: string): { path: string; inProject: boolean } {
+export function storedPath(project: Project, abs: string): { path: string; inProject: boolean } {
   const rel = relative(project.dir, abs);
   const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   return inside ? { path: rel.split(sep).join('/'), inProject: true } : { path: abs, inProject: false };

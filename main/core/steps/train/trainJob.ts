@@ -11,7 +11,7 @@ import { TrainConfig } from '../../../../preload/contract/train';
 import type { JobContext, JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
 import { hubIdOfModel } from '../../lineage/hubId';
-import { artifactDir } from '../../project/layout';
+import { artifactDir, folderSlug } from '../../project/layout';
 import { StudioError, errorMessage } from '../../util/errors';
 import { hashPath } from '../../util/hash';
 import { appRoot } from '../../util/paths';
@@ -19,6 +19,7 @@ import { nowIso } from '../../util/time';
 import { deviceProblem } from './device';
 import { loraOfAdapter } from './initAdapter';
 import { type LoopInput, STATE_FILE, STATE_JSON, type TrainSettings } from './loop';
+import { type ResumePoint, resolveResumeRun, writeRunMarker } from './resumeRun';
 
 type WorkerMessage =
   | { type: 'metric'; name: string; step: number; value: number }
@@ -52,8 +53,7 @@ function startWorker(): ChildProcess {
   return fork(file, [], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
 }
 
-function resolveInputs(ctx: JobContext<TrainSettings>): LoopInput & { baseName: string; datasetName: string } {
-  const c = ctx.config;
+function resolveInputs(ctx: JobContext<TrainSettings>, c: TrainSettings): LoopInput & { baseName: string; datasetName: string } {
   const noDevice = deviceProblem(c.device);
   if (noDevice) throw new StudioError('bad_input', noDevice);
   const base = toArtifact(ctx.project, ctx.useInput(c.baseArtifactId, 'base'));
@@ -81,8 +81,10 @@ function resolveInputs(ctx: JobContext<TrainSettings>): LoopInput & { baseName: 
   if (hub) ctx.log('info', `adapters record their base as ${hub.id} (${hub.source === 'hf-cache' ? 'the Hugging Face cache it was loaded from' : hub.source === 'upload' ? 'the repo this merged model was uploaded to' : 'the Hub id given for it'})`);
   else ctx.log('warn', `no Hub id is known for '${base.name}': its adapters record the local folder, and Upload will ask for the base's Hub id before anything leaves this machine`);
   const name = c.name ?? `${base.name}-lora`;
-  const outDir = join(artifactDir(ctx.project.dir, 'adapter'), `${name}-${randomUUID().slice(0, 8)}`);
+  // Named after the run, with a marker inside: a resume finds the checkpoints a kill kept it from registering.
+  const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'adapter'), `${folderSlug(name)}-${ctx.runId.slice(0, 8)}`));
   mkdirSync(outDir, { recursive: true });
+  writeRunMarker(outDir, ctx.runId);
   return { modelDir: base.path, baseModelId: hub?.id ?? null, datasetDir: dataset.path, outDir, settings, resumeDir, initAdapterDir, baseName: base.name, datasetName: dataset.name };
 }
 
@@ -91,12 +93,20 @@ export const trainJob: JobDefinition<TrainSettings> = {
   step: 'train',
   schema: TrainConfig,
   pausable: true,
-  title: (c) => `Train LoRA r=${c.lora.r}${c.name ? ` '${c.name}'` : ''}${c.resumeFrom ? ' (resumed)' : ''}`,
+  title: (c) => `Train LoRA r=${c.lora.r}${c.name ? ` '${c.name}'` : ''}${c.resumeFrom || c.resumeRunId ? ' (resumed)' : ''}`,
   async run(ctx) {
-    const input = resolveInputs(ctx);
+    // A run to resume: its newest complete checkpoint, chosen here so the CLI and the UI resume alike.
+    let point: ResumePoint | null = null;
+    if (ctx.config.resumeRunId && !ctx.config.resumeFrom) {
+      point = await resolveResumeRun(ctx.project, ctx.config.resumeRunId, (level, m) => ctx.log(level, m));
+      ctx.log('info', `resuming run ${ctx.config.resumeRunId.slice(0, 8)} from its newest complete checkpoint, step ${point.step} (${point.dir})`);
+    }
+    const config = point ? { ...ctx.config, resumeFrom: point.artifactId } : ctx.config;
+    const input = resolveInputs(ctx, config);
     const { baseName, datasetName, ...loop } = input;
     ctx.log('info', `training on '${datasetName}' from '${baseName}' into ${input.outDir}`);
-    if (ctx.config.resumeFrom) continueCharts(ctx, ctx.config.resumeFrom);
+    if (point) continueCharts(ctx, point.artifactId, point.chartsFrom, point.step);
+    else if (config.resumeFrom) continueCharts(ctx, config.resumeFrom);
     const child = startWorker();
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -150,11 +160,11 @@ async function registerCheckpoint(ctx: JobContext<TrainSettings>, m: Extract<Wor
 }
 
 /** A resumed run's charts continue: the earlier run's metrics up to the checkpoint's step are this run's too. */
-function continueCharts(ctx: JobContext<TrainSettings>, checkpointId: string): void {
+function continueCharts(ctx: JobContext<TrainSettings>, checkpointId: string, run?: string, step?: number): void {
   const cp = ctx.project.store.getArtifact(checkpointId);
-  const from = cp?.produced_by_run_id;
+  const from = run ?? cp?.produced_by_run_id;
   if (!cp || !from) return;
-  const upTo = (JSON.parse(cp.meta_json) as { step?: number }).step ?? 0;
+  const upTo = step ?? (JSON.parse(cp.meta_json) as { step?: number }).step ?? 0;
   let n = 0;
   for (const m of ctx.project.store.listMetrics(from)) {
     if (m.step > upTo || m.step === 0) continue;

@@ -1,6 +1,6 @@
 // The runs of this step: pick one to chart; a running one can be paused (it
 // stops after the current step and saves a checkpoint); stopped runs
-// (paused/cancelled, failed, interrupted) resume from their last checkpoint.
+// (paused/cancelled, failed, interrupted) resume from their newest complete checkpoint.
 import { useEffect, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -25,13 +25,13 @@ export function TrainRuns() {
   useEffect(() => {
     if (newest) setChosen(newest);
   }, [newest]);
-  const { busy, error, setError, start } = useStartJob();
+  const { busy, error, start } = useStartJob();
+  // The job picks the run's newest complete checkpoint (adopting one a kill left unregistered, skipping
+  // half-written ones) or fails saying why there is none: the same resume as `studio train --resume-run`.
   const resume = async (runId: string): Promise<void> => {
     const d = await studio.call('jobs.get', { runId });
-    const last = [...d.outputs].sort((a, b) => ((b.meta as { step?: number }).step ?? 0) - ((a.meta as { step?: number }).step ?? 0))[0];
-    // Never a silent no-op: say why there is nothing to resume from.
-    if (!last) return setError(`run ${runId.slice(0, 8)} saved no checkpoint to resume from; start a new run`);
-    start({ kind: 'train.run', step: 'train', config: { ...(d.config as Config), resumeFrom: last.id } });
+    const { resumeFrom: _from, ...cfg } = d.config as Config;
+    start({ kind: 'train.run', step: 'train', config: { ...cfg, resumeRunId: runId } });
   };
   if (!train.length) return null;
   const current = train.find((r) => r.id === chosen);
@@ -49,7 +49,7 @@ export function TrainRuns() {
       )}
       {current && ['paused', 'cancelled', 'failed', 'interrupted'].includes(current.status) && (
         <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-          <Typography variant="body2" sx={{ flex: 1 }}>This run stopped; it continues from its last checkpoint.</Typography>
+          <Typography variant="body2" sx={{ flex: 1 }}>This run stopped; it continues from its newest complete checkpoint.</Typography>
           <Button size="small" variant="outlined" disabled={busy} onClick={() => void resume(current.id)} data-testid="train-resume">Resume</Button>
         </Box>
       )}
