@@ -1,17 +1,14 @@
 // Step 1's job: N tasks × M samples of a game, played turn by turn by a policy
 // (the built-in expert or an OpenAI-compatible endpoint), every turn written as
 // it happens. A cancelled or crashed rollout resumes where it stopped.
-import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import { RolloutConfig } from '../../../../preload/contract';
 import { TrajectoryStore } from '../../db/trajectories';
 import type { JobContext, JobDefinition } from '../../jobs/types';
-import { artifactDir } from '../../project/layout';
 import { CancelledError, StudioError, errorMessage } from '../../util/errors';
 import { nowIso } from '../../util/time';
-import { writeTrajectoriesJsonl } from './exportJsonl';
+import { rolloutFolderName, writeRolloutOutput } from './rolloutOutput';
 import { getGame } from './games';
 import { chatCompletion, userMessage } from './openai/chatClient';
 import type { GameDefinition } from './types';
@@ -193,11 +190,12 @@ export const rolloutJob: JobDefinition<Config> = {
     ctx.metric('success_rate', 0, complete.length ? complete.filter((r) => r.success).length / complete.length : 0);
     ctx.metric('errors', 0, rows.filter((r) => r.status === 'error').length);
     // The rollout as a portable file (JSON lines, frames embedded): the artifact later steps trace back to.
-    const dir = join(artifactDir(ctx.project.dir, 'trajectories'), `${c.name ?? c.game}-${randomUUID().slice(0, 8)}`);
-    mkdirSync(dir, { recursive: true });
+    // One folder per rollout id, written atomically; a resume reuses the complete one an interrupted run left.
     // Only finished trajectories go into the artifact: a failed one is not training data.
-    writeTrajectoriesJsonl(join(dir, 'trajectories.jsonl'), store, complete.map((r) => r.id));
-    await ctx.addOutput({ path: dir, kind: 'trajectories', name: c.name ?? `${c.game} rollout`, meta: { rolloutId, game: c.game, trajectories: complete.length, errors: rows.length - complete.length } });
+    await writeRolloutOutput(ctx, store, {
+      rolloutId, folderName: rolloutFolderName(c.name ?? c.game, rolloutId), name: c.name ?? `${c.game} rollout`, ids: complete.map((r) => r.id),
+      meta: { rolloutId, game: c.game, trajectories: complete.length, errors: rows.length - complete.length },
+    });
     ctx.log(rows.length > complete.length ? 'warn' : 'info', `${complete.length} trajectories (${complete.filter((r) => r.success).length} won), ${rows.length - complete.length} failed and left out`);
     if (rows.length > complete.length) ctx.progress(1, `${complete.length}/${total} trajectories, ${rows.length - complete.length} failed: ${firstError ?? 'see the log'}`);
   },
