@@ -17,6 +17,7 @@ import { importTrajectoriesJob } from './steps/rollout/importJob';
 import { JobRunner } from './jobs/jobRunner';
 import { convertJob } from './steps/convert/convertJob';
 import { trainJob } from './steps/train/trainJob';
+import { evaluateJob } from './steps/evaluate/evaluateJob';
 import { makeUploadJob } from './steps/upload/uploadJob';
 import { defaultTokenStore, type SafeStorageLike, type TokenStore } from './steps/upload/tokenStore';
 import { rlHandoffJob } from './steps/rl/rlJob';
@@ -96,6 +97,7 @@ export class Studio {
     runner.register(exportMergedJob);
     runner.register(convertJob);
     runner.register(trainJob);
+    runner.register(evaluateJob);
     runner.register(makeUploadJob(this.tokenStore));
     runner.register(rlHandoffJob);
     runner.register(makeRlLaunchJob());

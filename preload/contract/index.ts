@@ -2,6 +2,7 @@ export * from './models';
 export * from './jobs';
 export * from './convert';
 export * from './train';
+export * from './evaluate';
 export * from './handoff';
 export * from './localModels';
 export * from './review';

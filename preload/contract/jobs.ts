@@ -5,6 +5,12 @@ import { ArtifactKind, FilterRules, OnnxProviderChoice, StepId } from './models'
 import { ConvertConfig } from './convert';
 import { TrainConfig } from './train';
 import { HubModelId, RlHandoffConfig, RlLaunchConfig, TrainExportConfig, UploadConfig } from './handoff';
+import { EnginePolicy } from './enginePolicy';
+import { EvaluateConfig } from './evaluate';
+import { GAME_IDS } from './games';
+
+export { GAME_IDS } from './games';
+export { EnginePolicy } from './enginePolicy';
 
 export const ImportArtifactConfig = z.object({
   path: z.string().min(1, 'path is required'),
@@ -35,8 +41,6 @@ export const ExportMergedConfig = z.object({
   dest: z.string().min(1, 'a destination folder is required'),
   mode: z.enum(['copy', 'link']).default('link'),
 });
-
-export const GAME_IDS = ['sokoban', 'frozenlake', 'points24', 'ezpoints', 'numberline', 'blackjack'] as const;
 
 export const EndpointPolicy = z.object({
   type: z.literal('openai'),
@@ -78,7 +82,7 @@ export const RolloutConfig = z.object({
   seed: z.number().int().min(0).max(2 ** 31).default(0),
   historyTurns: z.number().int().min(0).max(50).default(0),
   concurrency: z.number().int().min(1).max(256).default(4),
-  policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy, OnnxPolicy]).default({ type: 'expert' }),
+  policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy, OnnxPolicy, EnginePolicy]).default({ type: 'expert' }),
   // Continue a stopped rollout: finished (task, sample) pairs are kept, the rest are played.
   resumeRolloutId: z.string().optional(),
 });
@@ -117,6 +121,7 @@ export const JobStart = z.discriminatedUnion('kind', [
   start('rl.handoff', RlHandoffConfig),
   start('rl.launch', RlLaunchConfig),
   start('train.export', TrainExportConfig),
+  start('evaluate.run', EvaluateConfig),
 ]);
 export type JobStart = z.infer<typeof JobStart>;
 export type JobKind = JobStart['kind'];

@@ -68,7 +68,10 @@ std::vector<std::vector<int64_t>> generate(const Qwen3VL& model, const Batch& pr
   auto ban = torch::zeros({cfg.text.vocab}, torch::kBool);
   for (auto id : banned) ban[id] = true;
   ban = ban.to(model.device());
-  auto gen = at::detail::createCPUGenerator(o.seed);
+  if (!o.seeds.empty() && static_cast<int64_t>(o.seeds.size()) != B) throw EngineError("generate: seeds must hold one seed per prompt row");
+  std::vector<torch::Generator> gens;
+  if (o.seeds.empty()) gens.push_back(at::detail::createCPUGenerator(o.seed));
+  for (auto s : o.seeds) gens.push_back(at::detail::createCPUGenerator(s));
   // Text after the prompt continues from each row's largest position, on all three axes.
   auto next_pos = std::get<0>(std::get<0>(b.position_ids.max(0)).max(1)) + 1;  // [B]
   std::vector<std::vector<int64_t>> out(B);
@@ -87,7 +90,7 @@ std::vector<std::vector<int64_t>> generate(const Qwen3VL& model, const Batch& pr
     auto ids = torch::full({B, 1}, o.pad_id, torch::kInt64), real = torch::zeros({B, 1}, torch::kInt64);
     for (int64_t r = 0; r < B; r++) {
       if (done[r]) continue;
-      const int64_t next = choose(logits[r], o, gen);
+      const int64_t next = choose(logits[r], o, gens[o.seeds.empty() ? 0 : r]);
       out[r].push_back(next);
       ids[r][0] = next;
       real[r][0] = 1;

@@ -19,6 +19,8 @@ struct GenerateOptions {
   double temperature = 0;       // 0: greedy (argmax)
   double top_p = 1;
   uint64_t seed = 0;            // sampling draws from a generator seeded with this
+  std::vector<uint64_t> seeds;  // one per row: each row draws from its own generator, so a row's sample does not
+                                // depend on which other rows share the batch (rollouts replay); empty: seed for all
   bool use_cache = true;        // false: the whole sequence is re-run per token (the reference for tests)
   int64_t pad_id = 0;
 };

@@ -16,6 +16,7 @@ import type { Act } from './policies/types';
 import { GamePool, WorkerEnv } from './worker/gamePool';
 import { WorkerDiedError } from '../../util/workerThread';
 import { openOnnxPolicy } from './policies/onnxPolicy';
+import { openEngineRolloutPolicy } from './policies/engineRollout';
 
 type Config = z.output<typeof RolloutConfig>;
 
@@ -38,6 +39,7 @@ async function openPolicy(ctx: JobContext<Config>): Promise<PolicyHandle> {
     return { act, close: async () => {} };
   }
   if (p.type === 'onnx') return openOnnx(ctx, p);
+  if (p.type === 'engine') return openEngineRolloutPolicy(ctx, p);
   const act: Act = (_game, _env, prompt, frame, signal) =>
     chatCompletion(
       { baseUrl: p.baseUrl, model: p.model, apiKey: p.apiKey, temperature: p.temperature, topP: p.topP, maxTokens: p.maxTokens, timeoutMs: p.timeoutMs, retries: p.retries },
@@ -117,6 +119,7 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, games: G
 
 function policyName(p: Config['policy']): string {
   if (p.type === 'expert') return 'expert';
+  if (p.type === 'engine') return `engine ${p.modelDir ? basename(p.modelDir) : 'model'}${p.adapterArtifactId || p.adapterDir ? ' + adapter' : ''}`;
   return p.type === 'onnx' ? `ONNX ${basename(p.modelDir)}` : p.model;
 }
 

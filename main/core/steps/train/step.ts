@@ -9,7 +9,7 @@ export const trainStep: StepDefinition = {
     { kind: 'dataset-parquet', label: 'Converted dataset (TRL Parquet)', required: true },
   ],
   outputs: ['adapter'],
-  jobKinds: ['artifact.import', 'train.run', 'train.export'],
+  jobKinds: ['artifact.import', 'train.run', 'train.export', 'evaluate.run'],
   pending: null,
   settings: [
     { name: 'QLoRA', value: 'NF4 4-bit base projections + double quant, bf16 compute', note: 'dequantised on the fly in forward and backward; or LoRA over full-precision weights' },

@@ -10,7 +10,8 @@ import { GenerationBatcher } from '../../../onnx/batcher';
 import { generateBatch, type BatchStats } from '../../../onnx/generate';
 import { OnnxVlm } from '../../../onnx/vlmModel';
 import { StudioError } from '../../../util/errors';
-import type { Act, TurnKey } from './types';
+import type { Act } from './types';
+import { turnSeed } from './turnSeed';
 
 type Config = z.output<typeof OnnxPolicy>;
 
@@ -67,12 +68,6 @@ export async function openOnnxPolicy(c: Config, o: { concurrency: number; seed: 
     }),
     close: () => vlm.release(),
   };
-}
-
-function turnSeed(seed: number, at: TurnKey): number {
-  let h = seed >>> 0;
-  for (const v of [at.task, at.sample, at.turn]) h = Math.imul(h ^ v, 0x9e3779b1) >>> 0;
-  return h;
 }
 
 /** A rollout that leaves the provider to the System page gets that choice written into its config (so the run records it). */
