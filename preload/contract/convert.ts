@@ -21,7 +21,7 @@ export const ConvertSettings = z.object({
   // assistant: loss on assistant turns only; all: the whole sequence (the old notebook's behaviour).
   labels: z.enum(['assistant', 'all']).default('assistant'),
   split: ConvertSplit.default({ by: 'ratio', validation: 0.05, values: [], seed: 0 }),
-  maxTokens: z.number().int().min(64, 'maxTokens must be at least 64').max(1_048_576).default(8192),
+  maxTokens: z.number().int().min(64, 'must be at least 64').max(1_048_576).default(8192),
   // Samples over maxTokens are never truncated: dropped (and listed) or kept (and flagged).
   overLength: z.enum(['drop', 'keep']).default('drop'),
   minPixels: z.number().int().min(1).optional(),

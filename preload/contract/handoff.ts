@@ -132,7 +132,7 @@ export const GigpoHyperParams = z.object({
   seed: z.number().int().min(0).max(2 ** 31).default(0),
   // wandb needs a login on the cluster; console always works.
   loggers: z.array(z.enum(['console', 'wandb', 'tensorboard'])).min(1).default(['console']),
-  projectName: z.string().trim().regex(/^[\w.-]{1,100}$/, 'projectName: letters, digits, ".", "-" or "_"').optional(),
+  projectName: z.string().trim().regex(/^[\w.-]{1,100}$/, 'use letters, digits, ".", "-" or "_"').optional(),
 });
 
 export const RlHandoffConfig = GigpoHyperParams.extend({
@@ -143,11 +143,11 @@ export const RlHandoffConfig = GigpoHyperParams.extend({
   name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
 }).superRefine((c, ctx) => {
   if (c.tensorParallelSize > c.gpusPerNode)
-    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `tensorParallelSize (${c.tensorParallelSize}) cannot exceed gpusPerNode (${c.gpusPerNode})` });
+    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `cannot be more than the GPUs per node (${c.gpusPerNode})` });
   else if ((c.gpusPerNode * c.nodes) % c.tensorParallelSize !== 0)
     ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `the ${c.gpusPerNode * c.nodes} GPUs must split evenly into tensor-parallel groups of ${c.tensorParallelSize}` });
   if (c.ppoMicroBatchSizePerGpu > c.ppoMiniBatchSize)
-    ctx.addIssue({ code: 'custom', path: ['ppoMicroBatchSizePerGpu'], message: 'ppoMicroBatchSizePerGpu cannot exceed ppoMiniBatchSize' });
+    ctx.addIssue({ code: 'custom', path: ['ppoMicroBatchSizePerGpu'], message: 'the micro-batch per GPU cannot be larger than the PPO mini-batch size' });
 });
 export type RlHandoffConfig = z.infer<typeof RlHandoffConfig>;
 

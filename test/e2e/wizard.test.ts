@@ -220,7 +220,7 @@ describe('studio wizard in Chromium', () => {
     // A bad number is named before anything is started.
     await page.getByTestId('convert-max-tokens-input').fill('12');
     await page.getByTestId('convert-submit').click();
-    await expect.poll(() => page.getByTestId('convert-error').textContent()).toContain('Max tokens must be a number ≥ 64');
+    await expect.poll(() => page.getByTestId('convert-error').textContent()).toContain('Max tokens: must be at least 64');
     await page.getByTestId('convert-max-tokens-input').fill('8192');
     await page.getByTestId('convert-name-input').fill('sokoban-trl');
     await page.getByTestId('convert-submit').click();
@@ -372,7 +372,7 @@ describe('studio wizard in Chromium', () => {
     // A bad number is named before anything is started.
     await page.getByTestId('rl-group-size-input').fill('0');
     await page.getByTestId('rl-submit').click();
-    await expect.poll(() => page.getByTestId('rl-error').textContent()).toContain('Group size must be ≥ 1');
+    await expect.poll(() => page.getByTestId('rl-error').textContent()).toContain('Group size: must be at least 1');
     await page.getByTestId('rl-group-size-input').fill('8');
     await page.getByTestId('rl-gpus-per-node-input').fill('2');
     await page.getByTestId('rl-submit').click();

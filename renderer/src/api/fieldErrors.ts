@@ -8,10 +8,15 @@ export interface FieldError {
   message: string;
 }
 
-const PREFIX = /^invalid params for [\w.]+: /;
+// The contract's check of a request, or the job runner's check of a job's config (paths without config.).
+const PREFIX = /^invalid (?:params|config) for [\w.]+: /;
 
 // The artifact ids the forms pick, by the names their fields carry.
-const NAMED: Record<string, string> = { baseArtifactId: 'Base model', mergedArtifactId: 'Merged model', adapterArtifactId: 'LoRA adapter', datasetArtifactId: 'Dataset', modelArtifactId: 'Model', initAdapterArtifactId: 'Start-from adapter', artifactId: 'Artifact' };
+const NAMED: Record<string, string> = {
+  // The Train settings the cluster export carries, and a few short names the forms spell out.
+  train: 'Train form', lora: 'LoRA', r: 'rank r', lr: 'Learning rate', gradAccum: 'Gradient accumulation', baseUrl: 'Endpoint URL', topP: 'Top-p',
+  gpus: 'GPUs per machine', nodes: 'Machines', repoId: 'Repository', baseModel: 'Base model',
+  baseArtifactId: 'Base model', mergedArtifactId: 'Merged model', adapterArtifactId: 'LoRA adapter', datasetArtifactId: 'Dataset', modelArtifactId: 'Model', initAdapterArtifactId: 'Start-from adapter', artifactId: 'Artifact' };
 
 function words(segment: string): string {
   if (NAMED[segment]) return NAMED[segment]!;
@@ -22,16 +27,27 @@ function words(segment: string): string {
 
 function plain(message: string): string {
   if (/received undefined/.test(message)) return 'required';
-  let m = /^Too small: expected (?:number|string|array) to (?:be|have) >=?\s*(\S+)/.exec(message);
-  if (m) return `must be at least ${m[1]}`;
-  m = /^Too big: expected (?:number|string|array) to (?:be|have) <=?\s*(\S+)/.exec(message);
-  if (m) return `must be at most ${m[1]}`;
+  if (/^Invalid input: expected number, received NaN/.test(message)) return 'must be a number';
+  if (/^Invalid input: expected int, received number/.test(message)) return 'must be a whole number';
+  let m = /^Too small: expected (?:number|string|array) to (?:be|have) (>=?)\s*(\S+)/.exec(message);
+  if (m) return m[1] === '>' ? `must be more than ${m[2]}` : `must be at least ${m[2]}`;
+  m = /^Too big: expected (?:number|string|array) to (?:be|have) (<=?)\s*(\S+)/.exec(message);
+  if (m) return m[1] === '<' ? `must be less than ${m[2]}` : `must be at most ${m[2]}`;
   m = /^Invalid input: expected (\w+), received (\w+)/.exec(message);
   if (m) return `must be a ${m[1]}, not a ${m[2]}`;
   m = /^Invalid option: expected one of (.+)$/.exec(message);
   if (m) return `must be one of ${m[1]!.replace(/"/g, '')}`;
   if (/^Unrecognized key/.test(message)) return message.replace(/^Unrecognized keys?/, 'unknown setting');
   return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+// A schema message that starts with the field's own code name ("baseUrl must be a URL …", "model is
+// required") reads, under that field, without it.
+function withoutOwnName(message: string, path: string): string {
+  const own = path.split('.').pop() ?? '';
+  if (!own || !message.toLowerCase().startsWith(`${own.toLowerCase()} `)) return message;
+  const rest = message.slice(own.length + 1);
+  return /^is required\b/.test(rest) ? 'required' : rest;
 }
 
 /** Null when the message is not a validation error (then it is shown as it is). */
@@ -45,7 +61,7 @@ export function parseFieldErrors(message: string): FieldError[] | null {
       const raw = i < 0 ? '' : part.slice(0, i);
       const path = raw === '(root)' ? '' : raw.replace(/^(config|params)\./, '');
       const label = path ? path.split('.').map(words).join(' › ') : 'Request';
-      return { path, label, message: plain(i < 0 ? part : part.slice(i + 2)) };
+      return { path, label, message: withoutOwnName(plain(i < 0 ? part : part.slice(i + 2)), path) };
     });
 }
 

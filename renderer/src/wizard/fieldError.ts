@@ -7,3 +7,8 @@ export function fieldError(errors: Record<string, string>, path: string, helper?
   if (message) return { error: true, helperText: message };
   return helper === undefined || helper === null ? { error: false } : { error: false, helperText: helper };
 }
+
+/** A number as typed; NaN for empty or non-numeric text, so the contract's check names the field. */
+export function num(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}

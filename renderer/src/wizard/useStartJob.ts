@@ -26,5 +26,10 @@ export function useStartJob() {
       })
       .finally(() => setBusy(false));
   };
-  return { busy, error, setError, fieldErrors, start };
+  /** A form's own check refused a field (before anything is sent): marked and said as the core's refusals are. */
+  const refuse = (path: string, label: string, message: string): void => {
+    setFieldErrors({ [path]: message });
+    setError(`Check this field: ${label}: ${message}.`);
+  };
+  return { busy, error, setError, fieldErrors, start, refuse };
 }

@@ -12,6 +12,7 @@ import { ModelPicker } from '../../wizard/ModelPicker';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
 import { ConvertPreviewPanel } from './ConvertPreviewPanel';
+import { fieldError, num } from '../../wizard/fieldError';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'convert.run' }>['config'];
 type Target = NonNullable<Config['target']>;
@@ -41,32 +42,26 @@ export function ConvertForm() {
   const [overLength, setOverLength] = useState<'drop' | 'keep'>('drop');
   const [name, setName] = useState('');
   const [previewOf, setPreviewOf] = useState<Params<'convert.preview'> | null>(null);
-  const { busy, error, setError, start } = useStartJob();
+  const { busy, error, setError, fieldErrors, start, refuse } = useStartJob();
+  const err = (path: string) => fieldError(fieldErrors, path);
 
   const config = (): Config | null => {
-    const num = (label: string, v: string, min: number): number | null => {
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < min) {
-        setError(`${label} must be a number ≥ ${min}`);
-        return null;
-      }
-      return n;
-    };
-    const v = num('Validation %', validation, 0);
-    const mt = num('Max tokens', maxTokens, 64);
-    const kk = num('k', k, 1);
-    const sd = num('Split seed', seed, 0);
-    if (v === null || mt === null || kk === null || sd === null) return null;
+    // The share is typed in %: checked here so the message speaks in % (the contract holds a fraction).
+    const v = num(validation);
+    if (!(v >= 0 && v <= 90)) {
+      refuse('split.validation', 'Validation %', 'must be a number from 0 to 90');
+      return null;
+    }
     setError(null);
     return {
       datasetArtifactId: dataset,
       ...(model ? { modelArtifactId: model } : {}),
       target,
       history,
-      historyTurns: Math.round(kk),
+      historyTurns: num(k),
       labels,
-      split: { by: splitBy, validation: v / 100, values: values.split(',').map((s) => s.trim()).filter(Boolean), seed: Math.round(sd) },
-      maxTokens: Math.round(mt),
+      split: { by: splitBy, validation: v / 100, values: values.split(',').map((s) => s.trim()).filter(Boolean), seed: num(seed) },
+      maxTokens: num(maxTokens),
       overLength,
       ...(name.trim() ? { name: name.trim() } : {}),
     };
@@ -87,19 +82,19 @@ export function ConvertForm() {
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
-        <ArtifactSelect id="convert-dataset" label="Accepted dataset" artifacts={datasets} value={dataset} onChange={setDataset} testId="convert-dataset-select" />
+        <ArtifactSelect id="convert-dataset" label="Accepted dataset" artifacts={datasets} value={dataset} onChange={setDataset} testId="convert-dataset-select" error={fieldErrors.datasetArtifactId} />
         <ModelPicker id="convert-model" label="Base model for template & tokens (optional)" artifacts={models} value={model} onChange={setModel} testId="convert-model-select" optional />
         <TextField select label="Target" size="small" value={target} onChange={(e) => setTarget(e.target.value as Target)} slotProps={native('convert-target-select')}>
-          <option value="trl">TRL / Hugging Face datasets (messages + images)</option>
-          <option value="verl">verl (prompt, images, reward_model, extra_info)</option>
-          <option value="arlarena">ARLArena combined.parquet (old notebook)</option>
+          <option value="trl">TRL: messages + images</option>
+          <option value="verl">verl: prompt, images, reward</option>
+          <option value="arlarena">ARLArena combined.parquet</option>
         </TextField>
         <TextField select label="History" size="small" value={history} onChange={(e) => setHistory(e.target.value as History)} disabled={target === 'arlarena'} slotProps={native('convert-history-select')}>
-          <option value="turn">One sample per turn, as the policy saw it</option>
+          <option value="turn">Each turn as the policy saw it</option>
           <option value="full">Whole episodes (multi-turn)</option>
-          <option value="last-k">Each turn with the k turns before it</option>
+          <option value="last-k">Each turn + its k earlier turns</option>
         </TextField>
-        <TextField label="k (earlier turns)" size="small" value={k} onChange={(e) => setK(e.target.value)} disabled={history !== 'last-k'} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-k-input' } }} />
+        <TextField label="k (earlier turns)" size="small" value={k} onChange={(e) => setK(e.target.value)} disabled={history !== 'last-k'} {...err('historyTurns')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-k-input' } }} />
         <TextField select label="Loss on" size="small" value={labels} onChange={(e) => setLabels(e.target.value as 'assistant' | 'all')} slotProps={native('convert-labels-select')}>
           <option value="assistant">Assistant turns only</option>
           <option value="all">The full sequence (old notebook)</option>
@@ -109,15 +104,15 @@ export function ConvertForm() {
           <option value="game">Game</option>
           <option value="seed">Seed</option>
         </TextField>
-        <TextField label="Validation %" size="small" value={validation} onChange={(e) => setValidation(e.target.value)} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'convert-validation-input' } }} />
-        <TextField label="Validation games/seeds (comma-separated, optional)" size="small" value={values} onChange={(e) => setValues(e.target.value)} disabled={splitBy === 'ratio'} />
-        <TextField label="Split seed" size="small" value={seed} onChange={(e) => setSeed(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric' } }} />
-        <TextField label="Max tokens per sample" size="small" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-max-tokens-input' } }} />
+        <TextField label="Validation %" size="small" value={validation} onChange={(e) => setValidation(e.target.value)} {...err('split.validation')} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'convert-validation-input' } }} />
+        <TextField label="Validation games or seeds (optional)" placeholder="comma-separated, e.g. 3, 7" size="small" value={values} onChange={(e) => setValues(e.target.value)} disabled={splitBy === 'ratio'} />
+        <TextField label="Split seed" size="small" value={seed} onChange={(e) => setSeed(e.target.value)} {...err('split.seed')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-seed-input' } }} />
+        <TextField label="Max tokens per sample" size="small" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} {...err('maxTokens')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-max-tokens-input' } }} />
         <TextField select label="Longer samples" size="small" value={overLength} onChange={(e) => setOverLength(e.target.value as 'drop' | 'keep')} slotProps={native('convert-over-select')}>
           <option value="drop">Drop (listed in dataset_info.json)</option>
           <option value="keep">Keep and flag</option>
         </TextField>
-        <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'convert-name-input' } }} />
+        <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} {...err('name')} slotProps={{ htmlInput: { 'data-testid': 'convert-name-input' } }} />
         {error && <Alert severity="error" data-testid="convert-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
         <Box sx={{ gridColumn: '1 / -1', display: 'flex', gap: 1 }}>
           <Button variant="outlined" onClick={preview} disabled={!dataset} data-testid="convert-preview">Preview</Button>

@@ -35,10 +35,10 @@ export function RulesEditor({ rules, onChange }: { rules: FilterRules; onChange:
         label="Drop duplicates (same actions, same level)"
       />
       {NUMBERS.map(([k, label]) => (
-        <TextField key={k} label={label} size="small" type="number" sx={{ width: 150 }} value={rules[k] ?? ''} onChange={(e) => setNum(k, e.target.value)}
+        <TextField key={k} label={label} size="small" type="number" sx={{ width: 190 }} value={rules[k] ?? ''} onChange={(e) => setNum(k, e.target.value)}
           slotProps={{ htmlInput: { 'data-testid': `rule-${k}`, step: k === 'minFormatValidRatio' ? 0.05 : 1 } }} />
       ))}
-      <TextField label="Games (comma-separated)" size="small" sx={{ width: 220 }} value={(rules.games ?? []).join(', ')}
+      <TextField label="Games (comma-separated)" size="small" sx={{ width: 270 }} value={(rules.games ?? []).join(', ')}
         onChange={(e) => {
           const games = e.target.value.split(',').map((g) => g.trim()).filter(Boolean);
           onChange({ ...rules, games: games.length ? games : undefined });

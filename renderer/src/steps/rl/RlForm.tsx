@@ -7,12 +7,13 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { RL_GAMES, RlHandoffConfig, type Params } from '../../../../preload/contract';
+import { RL_GAMES, type Params } from '../../../../preload/contract';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
-import { GIGPO_DEFAULTS, NUMBER_FIELDS, checkNumber, type NumberKey } from './gigpoFields';
+import { fieldError, num } from '../../wizard/fieldError';
+import { GIGPO_DEFAULTS, NUMBER_FIELDS, type NumberKey } from './gigpoFields';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'rl.handoff' }>['config'];
 type Game = (typeof RL_GAMES)[number];
@@ -28,31 +29,21 @@ export function RlForm() {
   const [game, setGame] = useState<Game>('sokoban');
   const [engine, setEngine] = useState<Engine>(GIGPO_DEFAULTS.rolloutEngine);
   const [numbers, setNumbers] = useState(initialNumbers);
-  const { busy, error, setError, start } = useStartJob();
+  const { busy, error, fieldErrors, start } = useStartJob();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const values: Partial<Record<NumberKey, number>> = {};
-    for (const { key } of NUMBER_FIELDS) {
-      const r = checkNumber(key, numbers[key]);
-      if ('error' in r) return setError(r.error);
-      values[key] = r.value;
-    }
+    // Numbers go as typed: the contract refuses what is out of range (or fails with another setting, as
+    // tensor parallelism with the GPUs), naming the field, which is marked below.
+    const values = Object.fromEntries(NUMBER_FIELDS.map(({ key }) => [key, num(numbers[key])])) as Record<NumberKey, number>;
     const config: Config = { mergedArtifactId: model, game, rolloutEngine: engine, ...values };
-    // Settings that only fail together (tensor parallelism vs GPUs) are named here too, before a job exists.
-    const whole = RlHandoffConfig.safeParse(config);
-    if (!whole.success) {
-      const issue = whole.error.issues[0]!;
-      const field = NUMBER_FIELDS.find((f) => f.key === issue.path[0]);
-      return setError(field ? `${field.label}: ${issue.message}` : issue.message);
-    }
     start({ kind: 'rl.handoff', step: 'rl', config });
   };
 
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: '1fr 1fr 1fr' }, gap: 1.5 }}>
       <Box sx={{ gridColumn: { xs: '1 / -1', md: 'span 2' } }}>
-        <ModelPicker id="rl-model" label="Merged model" artifacts={merged} value={model} onChange={setModel} testId="rl-model-select" importKind="merged-model" />
+        <ModelPicker id="rl-model" label="Merged model" artifacts={merged} value={model} onChange={setModel} testId="rl-model-select" importKind="merged-model" error={fieldErrors.mergedArtifactId} />
       </Box>
       <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as Game)} slotProps={native('rl-game-select')}>
         {RL_GAMES.map((g) => <option key={g} value={g}>{g}</option>)}
@@ -63,7 +54,7 @@ export function RlForm() {
       </Typography>
       {NUMBER_FIELDS.map(({ key, label }) => (
         <TextField key={key} label={label} size="small" value={numbers[key]} onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })}
-          slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': testIdOf(key) } }} />
+          {...fieldError(fieldErrors, key)} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': testIdOf(key) } }} />
       ))}
       <TextField select label="Rollout engine" size="small" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} slotProps={native('rl-engine-select')}>
         <option value="vllm">vLLM</option>

@@ -23,17 +23,3 @@ export const NUMBER_FIELDS: readonly { key: NumberKey; label: string }[] = [
 ];
 
 export const labelOf = (key: string): string => NUMBER_FIELDS.find((f) => f.key === key)?.label ?? key;
-
-/** The number in `text`, or a sentence naming the field and what it accepts. */
-export function checkNumber(key: NumberKey, text: string): { value: number } | { error: string } {
-  const label = labelOf(key);
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) return { error: `${label} must be a number` };
-  const r = GigpoHyperParams.shape[key].safeParse(n);
-  if (r.success) return { value: n };
-  const issue = r.error.issues[0]!;
-  if (issue.code === 'too_small') return { error: `${label} must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}` };
-  if (issue.code === 'too_big') return { error: `${label} must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}` };
-  if (issue.code === 'invalid_type') return { error: `${label} must be a whole number` };
-  return { error: `${label}: ${issue.message}` };
-}

@@ -15,15 +15,17 @@ const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
   sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
 };
 
-function NumberField({ label, value, onChange, testId, min = 0, step = 1 }: { label: string; value: number; onChange: (v: number) => void; testId: string; min?: number; step?: number }) {
+function NumberField({ label, value, onChange, testId, min = 0, step = 1, error }: { label: string; value: number; onChange: (v: number) => void; testId: string; min?: number; step?: number; error?: string }) {
   return (
-    <TextField label={label} type="number" size="small" value={value} onChange={(e) => onChange(Number(e.target.value))}
+    <TextField label={label} type="number" size="small" value={value} onChange={(e) => onChange(Number(e.target.value))} error={Boolean(error)} helperText={error}
       slotProps={{ htmlInput: { min, step, 'data-testid': testId } }} />
   );
 }
 
 export function RolloutForm() {
-  const { busy, error, start } = useStartJob();
+  const { busy, error, fieldErrors, start } = useStartJob();
+  // The contract's refusal by field path (tasks, policy.baseUrl, …): that field is drawn red with the reason under it.
+  const fe = (path: string) => fieldErrors[path];
   const [game, setGame] = useState<(typeof GAME_IDS)[number]>('sokoban');
   const [tasks, setTasks] = useState(16);
   const [samples, setSamples] = useState(1);
@@ -42,6 +44,7 @@ export function RolloutForm() {
   const [timeoutS, setTimeoutS] = useState(120);
   const [settingsText, setSettingsText] = useState('');
   const [settingsError, setSettingsError] = useState<string | null>(null);
+  const [jsonError, setJsonError] = useState<string | null>(null);
   const [probe, setProbe] = useState<{ ok: boolean; message: string } | null>(null);
   const [probing, setProbing] = useState(false);
   // "Test connection": is anything listening, does it serve the model, does it answer (core: rollout.testEndpoint).
@@ -64,10 +67,12 @@ export function RolloutForm() {
         if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('must be a JSON object');
       } catch (err) {
         setSettingsError(`Game settings: ${(err as Error).message}`);
+        setJsonError(`must be a JSON object: ${(err as Error).message}`);
         return;
       }
     }
     setSettingsError(null);
+    setJsonError(null);
     start({
       kind: 'rollout.run',
       step: 'rollout',
@@ -89,17 +94,17 @@ export function RolloutForm() {
           slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-game-select' } }} sx={{ minWidth: 200 }}>
           {GAME_IDS.map((g) => <option key={g} value={g}>{GAME_LABEL[g]}</option>)}
         </TextField>
-        <NumberField label="Tasks (levels)" value={tasks} onChange={setTasks} testId="rollout-tasks" min={1} />
-        <NumberField label="Samples per task" value={samples} onChange={setSamples} testId="rollout-samples" min={1} />
-        <NumberField label="Seed" value={seed} onChange={setSeed} testId="rollout-seed" />
-        <NumberField label="In parallel" value={concurrency} onChange={setConcurrency} testId="rollout-concurrency" min={1} />
-        <NumberField label="History turns in prompt" value={history} onChange={setHistory} testId="rollout-history" />
+        <NumberField label="Tasks (levels)" value={tasks} onChange={setTasks} testId="rollout-tasks" min={1} error={fe('tasks')} />
+        <NumberField label="Samples per task" value={samples} onChange={setSamples} testId="rollout-samples" min={1} error={fe('samplesPerTask')} />
+        <NumberField label="Seed" value={seed} onChange={setSeed} testId="rollout-seed" error={fe('seed')} />
+        <NumberField label="In parallel" value={concurrency} onChange={setConcurrency} testId="rollout-concurrency" min={1} error={fe('concurrency')} />
+        <NumberField label="History turns in prompt" value={history} onChange={setHistory} testId="rollout-history" error={fe('historyTurns')} />
       </Box>
       <TextField label="Game settings (JSON, optional)" size="small" value={settingsText} onChange={(e) => setSettingsText(e.target.value)}
         placeholder={game === 'sokoban' ? '{"rows": 6, "cols": 6, "boxes": 1, "maxTurns": 15}' : '{"maxTurns": 15}'}
-        helperText="Empty: the game's defaults (Sokoban: 6×6 room, 1 box, 15 turns, search depth 30)." slotProps={{ htmlInput: { 'data-testid': 'rollout-settings' } }} />
+        error={Boolean(jsonError ?? fe('settings'))} helperText={jsonError ?? fe('settings') ?? "Empty: the game's defaults (Sokoban: 6×6 room, 1 box, 15 turns, search depth 30)."} slotProps={{ htmlInput: { 'data-testid': 'rollout-settings' } }} />
       <TextField select label="Who plays" size="small" value={policy} onChange={(e) => setPolicy(e.target.value as typeof policy)}
-        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ maxWidth: 420 }}>
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ alignSelf: 'flex-start', maxWidth: '100%' }}>
         <option value="expert">Built-in expert (optimal play, no model needed)</option>
         <option value="openai">A model behind an OpenAI-compatible endpoint</option>
         <option value="onnx">A local ONNX model (runs in the app, no server)</option>
@@ -108,22 +113,22 @@ export function RolloutForm() {
         <>
           <OnnxPolicyFields value={onnx} onChange={setOnnx} onError={setSettingsError} />
           <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-            <NumberField label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} />
-            <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} />
-            <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} />
+            <NumberField label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} error={fe('policy.temperature')} />
+            <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} error={fe('policy.topP')} />
+            <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} error={fe('policy.maxTokens')} />
           </Box>
         </>
       )}
       {policy === 'openai' && (
         <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-          <TextField label="Base URL" size="small" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} sx={{ minWidth: 280 }} slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }} />
-          <TextField label="Model" size="small" value={model} onChange={(e) => setModel(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'rollout-model' } }} />
+          <TextField label="Base URL" size="small" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} sx={{ minWidth: 280 }} error={Boolean(fe('policy.baseUrl'))} helperText={fe('policy.baseUrl')} slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }} />
+          <TextField label="Model" size="small" value={model} onChange={(e) => setModel(e.target.value)} error={Boolean(fe('policy.model'))} helperText={fe('policy.model')} slotProps={{ htmlInput: { 'data-testid': 'rollout-model' } }} />
           <TextField label="API key (not stored)" size="small" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
-          <NumberField label="Temperature" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} />
-          <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} />
-          <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} />
-          <NumberField label="Retries" value={retries} onChange={setRetries} testId="rollout-retries" />
-          <NumberField label="Timeout (s)" value={timeoutS} onChange={setTimeoutS} testId="rollout-timeout" min={1} />
+          <NumberField label="Temperature" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} error={fe('policy.temperature')} />
+          <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} error={fe('policy.topP')} />
+          <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} error={fe('policy.maxTokens')} />
+          <NumberField label="Retries" value={retries} onChange={setRetries} testId="rollout-retries" error={fe('policy.retries')} />
+          <NumberField label="Timeout (s)" value={timeoutS} onChange={setTimeoutS} testId="rollout-timeout" min={1} error={fe('policy.timeoutMs') && 'must be from 1 to 3600 seconds'} />
           <Button variant="outlined" size="small" onClick={testConnection} disabled={probing || !baseUrl.trim() || !model.trim()} data-testid="rollout-test-connection">
             {probing ? 'Testing…' : 'Test connection'}
           </Button>

@@ -8,11 +8,11 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { TrainExportConfig, type Params } from '../../../../preload/contract';
-import { fieldError } from '../../wizard/fieldError';
+import { fieldError, num } from '../../wizard/fieldError';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
 import { useTrainSettings } from './TrainSettingsContext';
-import { num, trainSettings } from './trainSettings';
+import { trainSettings } from './trainSettings';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'train.export' }>['config'];
 type Strategy = NonNullable<Config['strategy']>;

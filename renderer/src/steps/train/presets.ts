@@ -22,7 +22,7 @@ export interface TrainPreset {
 export const PRESETS: TrainPreset[] = [
   {
     id: 'notebook',
-    label: 'QLoRA as in the notebook (NF4 + double quant, r=32, α=32, lr 2e-4, 5 warmup, batch 2 × 8)',
+    label: 'Notebook QLoRA (NF4 + double quant, r=32, α=32, lr 2e-4, batch 2 × 8)',
     r: 32, alpha: 32, lr: 2e-4, warmupSteps: 5, batchSize: 2, gradAccum: 8, dtype: 'bfloat16', quant: 'nf4-dq', optimizer: 'adamw-8bit', device: 'cuda', gradientCheckpointing: true, lossAverage: 'micro-batch', maxSteps: '',
     note: 'The setup of the ARLArena notebook on Qwen3-VL-4B-Instruct: 4-bit NF4 base projections with double quantisation, bf16 compute, LoRA on all seven projections, 8-bit AdamW, gradient checkpointing (TRL\'s SFTConfig default), and the loss averaged per micro-batch as the Trainer does, so its losses and gradients match the notebook\'s.',
   },

@@ -4,6 +4,7 @@
 // the refusal comes back mapped to the field's path (lora.r, lr, …).
 import type { z } from 'zod';
 import { LORA_TARGETS, type TrainHyperParams } from '../../../../preload/contract';
+import { num } from '../../wizard/fieldError';
 import type { TrainPreset } from './presets';
 
 export type TrainSettingsInput = z.input<typeof TrainHyperParams>;
@@ -20,11 +21,6 @@ export function fieldsOf(p: TrainPreset): TrainFields {
     epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', samples: '3', seed: '0', onNonFinite: 'fail', dtype: p.dtype, quant: p.quant, optimizer: p.optimizer, device: p.device,
     checkpointing: p.gradientCheckpointing ? 'on' : 'off', packing: 'off', packTokens: '4096', lossAverage: p.lossAverage,
   };
-}
-
-/** A number as typed; NaN for empty or non-numeric text, so the schema names the field. */
-export function num(text: string): number {
-  return text.trim() === '' ? Number.NaN : Number(text);
 }
 
 export function trainSettings(f: TrainFields): TrainSettingsInput {

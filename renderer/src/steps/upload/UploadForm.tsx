@@ -11,6 +11,7 @@ import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { useStartJob } from '../../wizard/useStartJob';
 import { studio } from '../../api/client';
+import { fieldError } from '../../wizard/fieldError';
 
 interface BaseInfo {
   hubId: string | null;
@@ -26,7 +27,8 @@ export function UploadForm({ signedIn }: { signedIn: boolean }) {
   const [message, setMessage] = useState('');
   const [base, setBase] = useState<BaseInfo | null>(null);
   const [baseId, setBaseId] = useState('');
-  const { busy, error, start } = useStartJob();
+  const { busy, error, fieldErrors, start } = useStartJob();
+  const err = (path: string, helper?: string) => fieldError(fieldErrors, path, helper);
   const chosen = artifacts.find((a) => a.id === artifact);
   // An adapter names its base by Hub id in what is uploaded; when the project does not know it, ask first.
   useEffect(() => {
@@ -52,17 +54,17 @@ export function UploadForm({ signedIn }: { signedIn: boolean }) {
 
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 1.5 }}>
-      <ArtifactSelect id="upload-artifact" label="Adapter or merged model" artifacts={artifacts} value={artifact} onChange={setArtifact} testId="upload-artifact-select" />
-      <TextField id="upload-repo" label="Repo (name or namespace/name)" size="small" value={repo} onChange={(e) => setRepo(e.target.value)}
+      <ArtifactSelect id="upload-artifact" label="Adapter or merged model" artifacts={artifacts} value={artifact} onChange={setArtifact} testId="upload-artifact-select" error={fieldErrors.artifactId} />
+      <TextField id="upload-repo" label="Repo (name or namespace/name)" size="small" value={repo} onChange={(e) => setRepo(e.target.value)} {...err('repo')}
         slotProps={{ htmlInput: { 'data-testid': 'upload-repo-input', spellCheck: false } }} />
       {askBase && (
         <TextField id="upload-base-id" label="Base model on the Hub" size="small" value={baseId} onChange={(e) => setBaseId(e.target.value)} required sx={{ gridColumn: '1 / -1' }}
-          helperText={`The project does not know the Hub id of ${base?.baseName ? `'${base.baseName}'` : 'this adapter’s base'}; the uploaded adapter_config.json names it by this id (e.g. Qwen/Qwen3-VL-4B-Instruct), never by its local folder.`}
+          {...err('baseModelId', `The project does not know the Hub id of ${base?.baseName ? `'${base.baseName}'` : 'this adapter’s base'}; the uploaded adapter_config.json names it by this id (e.g. Qwen/Qwen3-VL-4B-Instruct), never by its local folder.`)}
           slotProps={{ htmlInput: { 'data-testid': 'upload-base-id-input', spellCheck: false } }} />
       )}
       {chosen?.kind === 'adapter' && base?.hubId && <Alert severity="info" data-testid="upload-base-id" sx={{ gridColumn: '1 / -1' }}>Base model: {base.hubId}</Alert>}
       <TextField id="upload-message" label="Commit message (optional)" size="small" value={message} onChange={(e) => setMessage(e.target.value)}
-        sx={{ gridColumn: '1 / -1' }} slotProps={{ htmlInput: { 'data-testid': 'upload-message-input', maxLength: 500 } }} />
+        sx={{ gridColumn: '1 / -1' }} {...err('commitMessage')} slotProps={{ htmlInput: { 'data-testid': 'upload-message-input', maxLength: 500 } }} />
       <Box sx={{ gridColumn: '1 / -1', display: 'flex', flexWrap: 'wrap', columnGap: 2 }}>
         <FormControlLabel label="Private repo"
           control={<Checkbox checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} slotProps={{ input: { 'data-testid': 'upload-private-checkbox' } as object }} />} />
