@@ -9,7 +9,8 @@ export function wilson(k: number, n: number, z = 1.959963984540054): { low: numb
   const centre = p + z2 / (2 * n);
   const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   const d = 1 + z2 / n;
-  return { low: Math.max(0, (centre - spread) / d), high: Math.min(1, (centre + spread) / d) };
+  // At k = 0 (k = n) the bound is exactly 0 (1); floating point would leave ~1e-17 there.
+  return { low: k === 0 ? 0 : Math.max(0, (centre - spread) / d), high: k === n ? 1 : Math.min(1, (centre + spread) / d) };
 }
 
 export interface Scores {
