@@ -66,6 +66,7 @@ describe('a rollout killed at 100 %', () => {
     expect(trajectoriesFolders(dir)).toEqual([`killed-roll-${rolloutId.slice(0, 8)}`]);
     const log = await resumeAndCheck(dir, home, rolloutId, { waitForSweep: true });
     expect(log).toMatch(/registered the finished trajectories .*killed-roll-/);
+    expect(log).toContain(`was written for rollout run ${rolloutId.slice(0, 8)}`);
     expect(log).toMatch(/is complete and registered already .*: kept, not written again/);
   }, 60_000);
 
