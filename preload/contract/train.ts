@@ -3,13 +3,23 @@ import { z } from 'zod';
 
 export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
 
-export const TrainLora = z.object({
-  r: z.number().int().min(1, 'rank must be at least 1').max(512).default(32),
-  alpha: z.number().positive('alpha must be positive').default(32),
-  dropout: z.number().min(0).max(0.9).default(0),
-  rslora: z.boolean().default(false),
-  targets: z.array(z.enum(LORA_TARGETS)).min(1, 'choose at least one projection').default([...LORA_TARGETS]),
-});
+// Real adapters scale their update by alpha/r (alpha/√r with rsLoRA) of about 0.1–64; far beyond
+// that training diverges and a merge overflows (the merge refuses the same bound).
+export const MAX_LORA_SCALE = 1000;
+
+export const TrainLora = z
+  .object({
+    r: z.number().int().min(1, 'rank must be at least 1').max(512).default(32),
+    alpha: z.number().positive('alpha must be positive').default(32),
+    dropout: z.number().min(0).max(0.9).default(0),
+    rslora: z.boolean().default(false),
+    targets: z.array(z.enum(LORA_TARGETS)).min(1, 'choose at least one projection').default([...LORA_TARGETS]),
+  })
+  .superRefine((l, ctx) => {
+    const scale = l.rslora ? l.alpha / Math.sqrt(l.r) : l.alpha / l.r;
+    if (!Number.isFinite(scale) || scale > MAX_LORA_SCALE)
+      ctx.addIssue({ code: 'custom', path: ['alpha'], message: `alpha ${l.alpha} with r=${l.r}${l.rslora ? ' (rsLoRA)' : ''} gives a LoRA scale of ${scale}; at most ${MAX_LORA_SCALE} trains` });
+  });
 
 export const TrainConfig = z.object({
   baseArtifactId: z.string().min(1, 'choose a base model'),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { describeZodError } from '../../../../preload/contract';
 import { StudioError } from '../../util/errors';
 import { RegexError, pythonToJsRegex, safeRegexTest } from '../../util/safeRegex';
+import { MAX_LORA_SCALE } from '../../../../preload/contract/train';
 
 const AdapterConfigSchema = z
   .object({
@@ -103,8 +104,8 @@ export function rankAndAlpha(cfg: AdapterConfig, module: string): { r: number; a
   return { r: patternFor(cfg, 'rank_pattern', cfg.rank_pattern, module) ?? cfg.r, alpha: patternFor(cfg, 'alpha_pattern', cfg.alpha_pattern, module) ?? cfg.lora_alpha };
 }
 
-// Real adapters scale by alpha/r of about 0.1–64; far beyond that the merge only overflows.
-export const MAX_LORA_SCALE = 1000;
+// Real adapters scale by alpha/r of about 0.1–64; far beyond that the merge only overflows (the Train form refuses the same bound).
+export { MAX_LORA_SCALE };
 
 /** lora_alpha / r, or lora_alpha / sqrt(r) with rsLoRA; an absurd or non-finite scale is refused by file and field. */
 export function scalingFor(cfg: AdapterConfig, module: string): number {

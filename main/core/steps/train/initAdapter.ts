@@ -3,7 +3,7 @@
 // Only what the engine trains can be started from: LoRA on the text decoder's projections.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LORA_TARGETS } from '../../../../preload/contract/train';
+import { LORA_TARGETS, MAX_LORA_SCALE } from '../../../../preload/contract/train';
 import { StudioError } from '../../util/errors';
 
 type Target = (typeof LORA_TARGETS)[number];
@@ -36,6 +36,9 @@ export function loraOfAdapter(dir: string): AdapterLora {
   if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) throw bad('r', 'must be a positive integer');
   const alpha = cfg.lora_alpha ?? r;
   if (typeof alpha !== 'number' || !(alpha > 0)) throw bad('lora_alpha', 'must be a positive number');
+  // JSON reads 1e400 as Infinity: a scale nothing can train with is refused here, naming the field.
+  const scale = cfg.use_rslora === true ? alpha / Math.sqrt(r) : alpha / r;
+  if (!Number.isFinite(scale) || scale > MAX_LORA_SCALE) throw bad('lora_alpha', `${alpha} with r=${r} gives a LoRA scale of ${scale}; at most ${MAX_LORA_SCALE} trains`);
   const raw = cfg.target_modules;
   // PEFT writes a list (saved as a JSON array, sometimes a set's order) or a regex string.
   if (!Array.isArray(raw)) throw bad('target_modules', `is ${JSON.stringify(raw)}; a list of projection names (q_proj … down_proj) is needed`);

@@ -16,6 +16,7 @@ import { StudioError, errorMessage } from '../../util/errors';
 import { hashPath } from '../../util/hash';
 import { appRoot } from '../../util/paths';
 import { nowIso } from '../../util/time';
+import { checkModelLayers } from '../../models/layerCheck';
 import { deviceProblem } from './device';
 import { loraOfAdapter } from './initAdapter';
 import { type LoopInput, STATE_FILE, STATE_JSON, type TrainSettings } from './loop';
@@ -58,6 +59,7 @@ function resolveInputs(ctx: JobContext<TrainSettings>, c: TrainSettings): LoopIn
   if (noDevice) throw new StudioError('bad_input', noDevice);
   const base = toArtifact(ctx.project, ctx.useInput(c.baseArtifactId, 'base'));
   if (base.kind !== 'base-model' && base.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${base.name}' is a ${base.kind}, not a model folder`);
+  checkModelLayers(base.path); // config.json and the weights must agree on the layers, before a worker loads anything
   const dataset = toArtifact(ctx.project, ctx.useInput(c.datasetArtifactId, 'dataset'));
   if (dataset.kind !== 'dataset-parquet') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}; train on a Parquet dataset from the Convert step`);
   let resumeDir: string | undefined;
