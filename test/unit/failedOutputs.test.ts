@@ -125,6 +125,7 @@ describe('failed runs leave no empty or half-written folders', () => {
         made.push(p);
         mkdirSync(p, { recursive: true });
         writeFileSync(join(p, 'half.bin'), 'x');
+        mkdirSync(`${p}.partial-1a2b`); // a writer's temporary twin it did not get to remove
         await new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
       },
     });
@@ -135,6 +136,8 @@ describe('failed runs leave no empty or half-written folders', () => {
     expect(runner.summary(a.id).status).toBe('cancelled');
     expect(existsSync(made[0]!)).toBe(false);
     expect(logOf(a.id)).toContain(`removed ${made[0]}`);
+    expect(existsSync(`${made[0]}.partial-1a2b`)).toBe(false);
+    expect(logOf(a.id)).toContain(`removed the half-written ${made[0]}.partial-1a2b`);
     const b = runner.start('test.writer', {});
     await new Promise((r) => setTimeout(r, 100));
     runner.pause(b.id);

@@ -3,7 +3,7 @@
 // `.partial` leftovers beside the outputs it did register (a failed training
 // run keeps its registered checkpoints).
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { toArtifact } from '../lineage/artifacts';
 import type { Project } from '../project/project';
 
@@ -14,11 +14,16 @@ export function removeUnregisteredOutputs(project: Project, owned: readonly stri
   const registered = project.store.listArtifacts().map((a) => toArtifact(project, a).path);
   const holdsRegistered = (p: string): boolean => registered.some((r) => r === p || r.startsWith(`${p}${sep}`));
   for (const p of [...owned].reverse()) {
-    for (const side of [`${p}.partial`]) {
-      if (existsSync(side)) {
-        rmSync(side, { recursive: true, force: true });
-        log(`removed the half-written ${side}`);
-      }
+    // Its half-written twin (`<path>.partial`, `<path>.partial-<id>`), if the writer did not remove it.
+    let siblings: string[] = [];
+    try {
+      siblings = readdirSync(dirname(p)).filter((n) => n.startsWith(`${basename(p)}.partial`) && PARTIAL.test(n));
+    } catch {
+      /* the parent is gone too */
+    }
+    for (const n of siblings) {
+      rmSync(join(dirname(p), n), { recursive: true, force: true });
+      log(`removed the half-written ${join(dirname(p), n)}`);
     }
     if (!existsSync(p)) continue;
     if (!holdsRegistered(p)) {
