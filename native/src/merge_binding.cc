@@ -8,6 +8,7 @@
 
 #include "core/merge.h"
 #include "core/safetensors.h"
+#include "js_errors.h"
 
 namespace {
 
@@ -40,7 +41,7 @@ Napi::Value ReadHeader(const Napi::CallbackInfo& info) {
     out.Set("fileSize", static_cast<double>(f->file_size()));
     return out;
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
+    throw js::coded_error(env, e);
   }
 }
 
@@ -59,7 +60,7 @@ Napi::Value ReadTensor(const Napi::CallbackInfo& info) {
     o.Set("data", data);
     return o;
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
+    throw js::coded_error(env, e);
   }
 }
 
@@ -116,7 +117,7 @@ Napi::Value WriteSafetensors(const Napi::CallbackInfo& info) {
     r.Set("directIo", w.direct_io());
     return r;
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
+    throw js::coded_error(env, e);
   }
 }
 
@@ -166,6 +167,7 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
     } catch (const merge::Cancelled&) {
       cancelled_ = true;
     } catch (const std::exception& e) {
+      code_ = js::error_code(e);
       SetError(e.what());
     }
   }
@@ -188,13 +190,17 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
     o.Set("directIo", direct_io_);
     deferred_.Resolve(o);
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    e.Value().Set("code", Napi::String::New(Env(), code_));
+    deferred_.Reject(e.Value());
+  }
 
  private:
   std::shared_ptr<MergeJob> job_;
   Napi::Promise::Deferred deferred_;
   bool cancelled_ = false;
   bool direct_io_ = false;
+  const char* code_ = "NATIVE_ERROR";
 };
 
 // merge(plan, onProgress) → { promise, cancel }.
@@ -250,7 +256,7 @@ Napi::Value Merge(const Napi::CallbackInfo& info) {
   } catch (const Napi::Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
+    throw js::coded_error(env, e);
   }
   auto* w = new MergeWorker(env, job, on_progress);
   auto result = Napi::Object::New(env);

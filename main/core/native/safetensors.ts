@@ -86,6 +86,17 @@ export const readTensor = (path: string, name: string): TensorData => addon().re
 export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult =>
   addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {});
 
+/**
+ * What a rejected addon call's Error carries in `code` (native/src/js_errors.h): a safetensors file or plan that
+ * is malformed, changed or does not fit; a write the operating system refused; out of memory; anything else.
+ */
+export type NativeErrorCode = 'NATIVE_INVALID_FILE' | 'NATIVE_IO' | 'NATIVE_OUT_OF_MEMORY' | 'NATIVE_ERROR';
+
+export function nativeErrorCode(err: unknown): NativeErrorCode | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('NATIVE_') ? (code as NativeErrorCode) : null;
+}
+
 /** Runs a merge plan off the main thread; rejects with CancelledError when signal aborts. */
 export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void, signal?: AbortSignal): Promise<WriteResult> {
   if (signal?.aborted) throw new CancelledError();
@@ -93,7 +104,11 @@ export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: Merg
   const abort = (): void => job.cancel();
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    const r = await job.promise;
+    const r = await job.promise.catch((err: unknown) => {
+      // The output side failing is the disk's fault, not the model's: say where and what to check.
+      if (nativeErrorCode(err) === 'NATIVE_IO') throw new StudioError('io', `writing the merged model failed: ${(err as Error).message}; check the free space and permissions of that folder`);
+      throw err;
+    });
     if (r.cancelled) throw new CancelledError('merge cancelled');
     return { directIo: r.directIo };
   } finally {

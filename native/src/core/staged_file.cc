@@ -45,8 +45,8 @@ void free_buffer(uint8_t* p) {
 #endif
 }
 
-std::runtime_error io_error(const std::string& path, const char* what) {
-  return std::runtime_error(path + ": " + what + " (" + std::strerror(errno) + ")");
+IoError io_error(const std::string& path, const char* what) {
+  return IoError(path + ": " + what + " (" + std::strerror(errno) + ")");
 }
 }  // namespace
 

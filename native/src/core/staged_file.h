@@ -11,9 +11,16 @@
 #pragma once
 #include <cstdint>
 #include <future>
+#include <stdexcept>
 #include <string>
 
 namespace studio::io {
+
+// A write, sync or create that the operating system refused (disk full, permissions, …).
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 enum class Mode : uint8_t {
   Auto,      // O_DIRECT where the platform and filesystem take it
