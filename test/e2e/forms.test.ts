@@ -193,6 +193,7 @@ describe('form errors mapped to their fields', () => {
     await page.getByTestId('rl-submit').click();
     await expectMarked('rl-tensor-parallel-size-input', 'cannot be more than the GPUs per node (4)');
     await expectAlert('rl-error', 'Tensor parallel size: cannot be more than the GPUs per node (4)');
+    await page.getByTestId('rl-tensor-parallel-size-input').scrollIntoViewIfNeeded();
     await shot('forms-06-rl-error');
   });
 });

@@ -44,7 +44,7 @@ describe('cluster export from the Train form', () => {
       // The notebook preset: NF4 with double quantisation, bf16, 8-bit AdamW, checkpointing, loss per micro-batch.
       qlora: true, double_quant: true, dtype: 'bfloat16', optim: 'adamw_bnb_8bit', gradient_checkpointing: true, loss_average: 'micro-batch',
       learning_rate: 5e-5, lr_scheduler: 'linear', warmup_steps: 7, weight_decay: 0, max_grad_norm: 1,
-      epochs: 2, max_steps: 40, per_device_batch_size: 3, grad_accum: 5, save_steps: 20, eval_steps: 10, seed: 9,
+      epochs: 2, max_steps: 40, per_device_batch_size: 3, grad_accum: 5, save_steps: 20, eval_steps: 10, seed: 9, on_non_finite: 'fail',
       // Where the loss applies comes from the dataset's Convert setting, as for a local run; so do the pixel limits.
       loss_on: 'all', min_pixels: 3136, max_pixels: 65536,
     });

@@ -27,6 +27,8 @@ export interface ClusterTrainSettings {
   // 0: only at the end (the final adapter is always saved; validation runs once at the end).
   save_steps: number;
   eval_steps: number;
+  // fail: stop the run at a logged NaN/inf loss, naming the step; continue: train on (the Trainer's own way).
+  on_non_finite: 'fail' | 'continue';
   seed: number;
 }
 
@@ -44,7 +46,6 @@ export function clusterTrainSettings(t: TrainHyperParams, labels: 'assistant' | 
   // The Trainer's length grouping needs token counts in the dataset; the collator tokenizes on the fly.
   if (t.groupByLength) notCarried.push('similar lengths grouped into the same micro-batch');
   if (t.samples > 0) notCarried.push(`sample answers at each evaluation (${t.samples})`);
-  if (t.onNonFinite === 'continue') notCarried.push('keep training after a NaN/inf loss (the Trainer does not stop on one)');
   if (t.device !== 'cpu' && t.device !== 'cuda') notCarried.push(`device ${t.device} (accelerate places one process per GPU)`);
   return {
     settings: {
@@ -67,6 +68,7 @@ export function clusterTrainSettings(t: TrainHyperParams, labels: 'assistant' | 
       gradient_checkpointing: t.gradientCheckpointing,
       save_steps: t.saveEvery,
       eval_steps: t.evalEvery,
+      on_non_finite: t.onNonFinite,
       seed: t.seed,
     },
     notCarried,

@@ -61,6 +61,7 @@ ${r.dataset.validation ? `| \`data/validation.parquet\` | ${rows(r.dataset.valid
 | length | ${t.max_steps ? `${t.max_steps} steps` : `${t.epochs} epoch(s)`} |
 | batch | ${t.per_device_batch_size} per GPU × ${t.grad_accum} accumulation × ${procs} GPUs = ${effective} samples per step |
 | checkpoints | ${t.save_steps > 0 ? `every ${t.save_steps} steps` : 'the final adapter only'} |
+| NaN / inf loss | ${t.on_non_finite === 'fail' ? 'fails the run at that step' : 'training goes on'} |
 | seed | ${t.seed} |
 ${r.notCarried.length ? `\nNot carried over from the Train form (the cluster script has no counterpart): ${r.notCarried.join('; ')}.\n` : ''}
 ${r.base.startsWith('/') ? `The base model is the folder \`${r.base}\`: put it at that path on every machine, or set \`base_model\` in train_config.json to its path there (or to a Hub id).\n` : ''}

@@ -193,6 +193,21 @@ def build_args(cfg, has_eval):
     return SFTConfig(**{k: v for k, v in wanted.items() if k in fields})
 
 
+def stop_on_non_finite():
+    """A callback that fails the run at a logged NaN/inf training loss (on_non_finite=fail), as the studio does."""
+    import math
+
+    from transformers import TrainerCallback
+
+    class StopOnNonFinite(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(loss):
+                raise RuntimeError(f"train_sft.py: the loss became {loss} at step {state.global_step}")
+
+    return StopOnNonFinite()
+
+
 def load_model(cfg):
     import torch
     import transformers
@@ -257,6 +272,8 @@ def main():
         data_collator=ChatCollator(processor, cfg["loss_on"] == "assistant"),
         peft_config=peft_config,
     )
+    if cfg.get("on_non_finite", "fail") == "fail":
+        kwargs["callbacks"] = [stop_on_non_finite()]
     params = inspect.signature(SFTTrainer.__init__).parameters
     kwargs["processing_class" if "processing_class" in params else "tokenizer"] = processor
     trainer = SFTTrainer(**kwargs)
