@@ -12,6 +12,7 @@ import { useStudioApp } from '../app/AppContext';
 import { STEP_PAGES } from '../steps';
 import { SystemPage } from '../system/SystemPage';
 import { StepNav } from './StepNav';
+import { GO_STEP } from '../steps/evaluate/mergeHandoff';
 
 interface Props {
   showSystem: boolean;
@@ -59,6 +60,13 @@ export function Wizard({ showSystem, onStepChosen }: Props) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [steps, active]);
+
+  // A step asks for another (Evaluate's "Merge the best checkpoint").
+  useEffect(() => {
+    const on = (e: Event) => selectRef.current((e as CustomEvent<StepId>).detail);
+    window.addEventListener(GO_STEP, on);
+    return () => window.removeEventListener(GO_STEP, on);
+  }, []);
 
   useEffect(() => {
     if (focusHeading.current) heading.current?.focus();

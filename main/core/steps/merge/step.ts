@@ -9,7 +9,7 @@ export const mergeStep: StepDefinition = {
     { kind: 'adapter', label: 'PEFT LoRA adapter folder', required: true },
   ],
   outputs: ['merged-model'],
-  jobKinds: ['artifact.import', 'merge.run', 'merge.export'],
+  jobKinds: ['artifact.import', 'merge.run', 'merge.export', 'evaluate.run'],
   pending: null,
   settings: [
     { name: 'output dtype', value: 'bf16', note: 'shards with an index' },

@@ -10,12 +10,14 @@ import { useStartJob } from '../../wizard/useStartJob';
 import { useArtifacts } from '../../wizard/useArtifacts';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
+import { takeMergeAdapter } from '../evaluate/mergeHandoff';
 
 export function MergeForm() {
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
   const adapters = useArtifacts(['adapter']).artifacts;
   const [base, setBase] = useState('');
-  const [adapter, setAdapter] = useState('');
+  // An evaluation's "Merge the best checkpoint" preselects it here.
+  const [adapter, setAdapter] = useState(() => takeMergeAdapter() ?? '');
   const [name, setName] = useState('');
   const [outDtype, setOutDtype] = useState<'bf16' | 'keep'>('bf16');
   const [rounding, setRounding] = useState<'peft' | 'single'>('peft');

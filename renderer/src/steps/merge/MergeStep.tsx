@@ -4,6 +4,7 @@ import Typography from '@mui/material/Typography';
 import { StepPage, type StepPageProps } from '../../wizard/StepPage';
 import { ExportForm } from './ExportForm';
 import { MergeForm } from './MergeForm';
+import { EvaluateCard } from '../evaluate/EvaluateCard';
 
 export function MergeStep(props: StepPageProps) {
   return (
@@ -16,6 +17,9 @@ export function MergeStep(props: StepPageProps) {
           <Divider />
           <Typography variant="subtitle2">Export a merged model</Typography>
           <ExportForm />
+          <Divider />
+          <Typography variant="subtitle2">Evaluate checkpoints on the games</Typography>
+          <EvaluateCard step="merge" />
         </>
       }
     />

@@ -7,6 +7,7 @@ import { TrainExportForm } from './TrainExportForm';
 import { TrainForm } from './TrainForm';
 import { TrainRuns } from './TrainRuns';
 import { TrainSettingsProvider } from './TrainSettingsContext';
+import { EvaluateCard } from '../evaluate/EvaluateCard';
 
 export function TrainStep(props: StepPageProps) {
   return (
@@ -20,6 +21,9 @@ export function TrainStep(props: StepPageProps) {
           <Divider />
           <Typography variant="subtitle2">Runs</Typography>
           <TrainRuns />
+          <Divider />
+          <Typography variant="subtitle2">Evaluate checkpoints on the games</Typography>
+          <EvaluateCard step="train" />
           <Divider />
           <Typography variant="subtitle2">Export training job for a cluster</Typography>
           <TrainExportForm />
