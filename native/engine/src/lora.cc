@@ -113,41 +113,48 @@ LoraConfig peft_lora_config(const std::string& dir) {
   return c;
 }
 
-void load_peft_adapter(Lora& lora, const std::string& dir) {
-  const std::string path = dir + "/adapter_model.safetensors";
+namespace {
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); i++) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+}  // namespace
+
+void load_lora_weights(Lora& lora, const std::string& file) {
   std::unique_ptr<st::File> f;
   try {
-    f = st::File::open(path);
+    f = st::File::open(file);
   } catch (const std::exception& e) {
     throw EngineError(e.what());
   }
-  std::set<std::string> expected;
   torch::NoGradGuard no_grad;
+  std::set<std::string> used;
   for (auto& [module, p] : lora.pairs()) {
     for (char which : {'A', 'B'}) {
       const std::string key = Lora::peft_key(module, which);
-      expected.insert(key);
       const auto* info = f->find(key);
-      if (!info) throw EngineError(path + ": tensor " + key + " is missing");
+      if (!info) throw EngineError(file + ": tensor " + key + " is missing (the adapter does not train " + module + " with these LoRA targets)");
       torch::Tensor& into = which == 'A' ? p.a : p.b;
-      if (info->shape != into.sizes().vec()) {
-        std::ostringstream os;
-        os << path << ": tensor " << key << " has shape " << torch::IntArrayRef(info->shape) << ", the LoRA expects " << into.sizes();
-        throw EngineError(os.str());
-      }
+      if (info->shape != into.sizes().vec())
+        throw EngineError(file + ": tensor " + key + " has shape " + shape_text(info->shape) + ", this LoRA (r = " + std::to_string(lora.config().r) + ") needs " + shape_text(into.sizes().vec()));
       torch::ScalarType dt;
       switch (info->dtype) {
         case st::DType::F32: dt = torch::kFloat32; break;
         case st::DType::BF16: dt = torch::kBFloat16; break;
         case st::DType::F16: dt = torch::kFloat16; break;
-        default: throw EngineError(path + ": tensor " + key + " is " + st::dtype_name(info->dtype) + ", not a float");
+        default: throw EngineError(file + ": tensor " + key + " has dtype " + std::string(st::dtype_name(info->dtype)) + "; an adapter's weights are floating point");
       }
+      // bf16/fp16 adapters are widened to the LoRA's fp32.
       into.copy_(torch::from_blob(const_cast<uint8_t*>(f->data(*info)), info->shape, dt));
+      used.insert(key);
     }
   }
-  // A LoRA tensor this LoRA has no module for means the adapter and the settings disagree.
+  // A tensor this LoRA has no module for means the adapter and the settings disagree.
   for (const auto& t : f->header().tensors)
-    if (t.name.find(".lora_") != std::string::npos && !expected.count(t.name)) throw EngineError(path + ": tensor " + t.name + " is not one of the configured LoRA targets");
+    if (!used.count(t.name)) throw EngineError(file + ": tensor " + t.name + " is not one of the configured LoRA targets (only LoRA A/B of the text decoder's projections can be loaded)");
 }
+
+void load_peft_adapter(Lora& lora, const std::string& dir) { load_lora_weights(lora, dir + "/adapter_model.safetensors"); }
 
 }  // namespace studio::engine

@@ -52,5 +52,7 @@ class Lora : public LinearHook {
 // adapted modules must be exactly the file's (shapes checked, any float dtype, converted to fp32).
 LoraConfig peft_lora_config(const std::string& dir);
 void load_peft_adapter(Lora& lora, const std::string& dir);
+// The same from the safetensors file itself (a trainer starting from an adapter).
+void load_lora_weights(Lora& lora, const std::string& file);
 
 }  // namespace studio::engine

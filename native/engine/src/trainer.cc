@@ -34,24 +34,6 @@ torch::Tensor q8_decode(const Q8State& s, const torch::Tensor& like) {
   return f.view(like.sizes());
 }
 
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); i++) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
-
-// An adapter tensor as float32 (PEFT saves fp32; bf16/fp16 adapters are widened).
-torch::Tensor adapter_tensor(const st::File& f, const st::TensorInfo& info) {
-  torch::ScalarType type;
-  switch (info.dtype) {
-    case st::DType::F32: type = torch::kFloat32; break;
-    case st::DType::BF16: type = torch::kBFloat16; break;
-    case st::DType::F16: type = torch::kFloat16; break;
-    default: throw EngineError(f.path() + ": tensor " + info.name + " has dtype " + std::string(st::dtype_name(info.dtype)) + "; an adapter's weights are floating point");
-  }
-  return torch::from_blob(const_cast<uint8_t*>(f.data(info)), info.shape, type).to(torch::kFloat32);
-}
-
 }  // namespace
 
 Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim), seed_(lora.seed) {
@@ -246,25 +228,7 @@ void Trainer::save_state(const std::string& file) const {
   write_tensors(file, out, {{"step", std::to_string(step_)}, {"format", "vlm-sft-studio.trainer-state"}});
 }
 
-void Trainer::load_adapter(const std::string& file) {
-  auto f = st::File::open(file);
-  torch::NoGradGuard no_grad;
-  std::set<std::string> used;
-  for (auto& [module, p] : lora_->pairs()) {
-    for (char which : {'A', 'B'}) {
-      const auto key = Lora::peft_key(module, which);
-      const auto* info = f->find(key);
-      if (!info) throw EngineError(file + ": tensor " + key + " is missing (the adapter does not train " + module + " with these LoRA targets)");
-      auto& into = which == 'A' ? p.a : p.b;
-      if (info->shape != into.sizes().vec())
-        throw EngineError(file + ": tensor " + key + " has shape " + shape_text(info->shape) + ", this run's LoRA (r = " + std::to_string(lora_->config().r) + ") needs " + shape_text(into.sizes().vec()));
-      into.copy_(adapter_tensor(*f, *info));
-      used.insert(key);
-    }
-  }
-  for (const auto& t : f->header().tensors)
-    if (!used.count(t.name)) throw EngineError(file + ": tensor " + t.name + " is not one this run trains (only LoRA A/B of the text decoder's projections can be started from)");
-}
+void Trainer::load_adapter(const std::string& file) { load_lora_weights(*lora_, file); }
 
 void Trainer::load_state(const std::string& file) {
   auto f = st::File::open(file);
