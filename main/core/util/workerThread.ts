@@ -1,14 +1,15 @@
 // Finds and starts the core's worker threads (CPU-heavy job work kept off the
-// thread that answers the UI). The built app runs out/main/<name>.js (entries
-// in electron.vite.config.ts); running from TypeScript sources (vitest) there
-// is no such file that matches the sources, so the entry is bundled on the fly
+// thread that answers the UI). The built app (this code in out/main) runs
+// out/main/<name>.js (entries in electron.vite.config.ts). Anywhere else, i.e.
+// TypeScript sources under vitest or a test's own esbuild bundle, a built file
+// may be missing or older than the sources, so the entry is bundled on the fly
 // with esbuild (a dev dependency, loaded only then) into node_modules/.cache,
 // where its packages (zod, …) still resolve. STUDIO_<NAME>_WORKER overrides
 // the file (tests start a worker that dies).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { appRoot } from './paths';
@@ -21,7 +22,11 @@ const SOURCES: Record<WorkerName, string> = {
   importWorker: 'main/core/steps/rollout/worker/importWorker.ts',
 };
 
-const fromSources = (): boolean => fileURLToPath(import.meta.url).endsWith('.ts');
+/** This code runs from the app's build (out/main, also inside a packaged app.asar). */
+const inBuiltApp = (): boolean => {
+  const here = fileURLToPath(import.meta.url);
+  return here.startsWith(join(appRoot(), 'out', 'main') + sep) || here.includes(`app.asar${sep}`);
+};
 const bundled = new Map<WorkerName, string>();
 
 function bundleFromSources(name: WorkerName): string {
@@ -35,7 +40,12 @@ function bundleFromSources(name: WorkerName): string {
   mkdirSync(dir, { recursive: true });
   // Named by content: concurrent test processes share a file only when it is the same code.
   const file = join(dir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(file)) writeFileSync(file, code);
+  if (!existsSync(file)) {
+    // Written aside and renamed: another process never starts a half-written file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  }
   bundled.set(name, file);
   return file;
 }
@@ -43,8 +53,8 @@ function bundleFromSources(name: WorkerName): string {
 export function workerFile(name: WorkerName): string {
   const override = process.env[`STUDIO_${name.replace('Worker', '').toUpperCase()}_WORKER`];
   if (override) return override;
-  if (fromSources()) return bundleFromSources(name);
   const file = join(appRoot(), 'out', 'main', `${name}.js`);
+  if (!inBuiltApp() && existsSync(join(appRoot(), SOURCES[name]))) return bundleFromSources(name);
   if (!existsSync(file)) throw new StudioError('not_built', `the ${name} ${file} is missing; run 'npm run build'`);
   return file;
 }

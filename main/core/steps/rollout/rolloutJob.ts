@@ -113,7 +113,7 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, games: G
     store.finish(id, 'error', false, errorMessage(err));
     throw err;
   } finally {
-    await env?.close();
+    env?.close();
   }
 }
 

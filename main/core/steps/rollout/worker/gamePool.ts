@@ -85,8 +85,9 @@ export class WorkerEnv implements GameEnv {
       .call<{ text: string; latencyMs: number }>({ type: 'expert', key: this.key }, signal)
       .then((r) => ({ text: r.text, promptTokens: null, completionTokens: null, latencyMs: r.latencyMs }));
   }
-  async close(): Promise<void> {
-    await this.worker.call({ type: 'close', key: this.key }).catch(() => undefined); // a dead worker holds nothing
+  /** Frees the episode in its worker; not awaited: after a cancel the worker may still be busy, and is terminated anyway. */
+  close(): void {
+    this.worker.call({ type: 'close', key: this.key }).catch(() => undefined); // a dead worker holds nothing
   }
 }
 
