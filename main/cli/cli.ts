@@ -126,8 +126,8 @@ async function runImport(args: string[]): Promise<void> {
         process.stderr.write(`\r${progressLine(last)}`);
       }
     });
-    process.on('SIGINT', () => last && runner.cancel(last.id));
-    const run = runner.start('artifact.import', { path: values.path, kind: values.kind as ArtifactKind, mode: values.copy ? 'copy' : 'reference' });
+    process.on('SIGINT', () => last && void studio.api.call('jobs.cancel', { runId: last.id }));
+    const run = await studio.api.call('jobs.start', { kind: 'artifact.import', config: { path: values.path!, kind: values.kind as ArtifactKind, mode: values.copy ? 'copy' : 'reference' } });
     await runner.idle();
     off();
     const done = runner.summary(run.id);
@@ -157,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'jobs': {
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
-        await withProject(positionals[0], async (s) => printJobs(s, Boolean(values.json)), { readOnly: true });
+        await withProject(positionals[0], async (s) => await printJobs(s, Boolean(values.json)), { readOnly: true });
         return 0;
       }
       case 'import':

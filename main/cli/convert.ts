@@ -62,10 +62,10 @@ export async function runConvert(args: string[]): Promise<void> {
 }
 
 async function convertInProject(dir: string, dataset: string, model: string | null, settings: ReturnType<typeof ConvertSettings.parse>, name?: string): Promise<void> {
-  await inProject(dir, async ({ runner, project, follow, outputOf }) => {
-    const d = await follow(runner.start('artifact.import', { path: dataset, kind: 'dataset-json', mode: 'reference' }).id);
-    const m = model ? await follow(runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' }).id) : null;
-    const c = await follow(runner.start('convert.run', { ...settings, datasetArtifactId: outputOf(d.id), modelArtifactId: m ? outputOf(m.id) : undefined, name }).id);
+  await inProject(dir, async ({ start, project, follow, outputOf }) => {
+    const d = await follow((await start('artifact.import', { path: dataset, kind: 'dataset-json', mode: 'reference' })).id);
+    const m = model ? await follow((await start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' })).id) : null;
+    const c = await follow((await start('convert.run', { ...settings, datasetArtifactId: outputOf(d.id), modelArtifactId: m ? outputOf(m.id) : undefined, name })).id);
     const out = project.store.runOutputs(c.id)[0]!;
     console.log(`converted into the project: ${resolve(project.dir, out.path)} [run ${c.id.slice(0, 8)}]`);
   });

@@ -1,6 +1,6 @@
 // Running jobs in a project from the command line: progress on stderr, Ctrl-C
 // cancels what is running, a run that does not succeed is an error with its reason.
-import type { RunSummary } from '../../preload/contract';
+import type { JobStart, RunSummary } from '../../preload/contract';
 import type { JobRunner } from '../core/jobs/jobRunner';
 import type { Project } from '../core/project/project';
 import { Studio } from '../core/studio';
@@ -10,6 +10,8 @@ export interface ProjectSession {
   studio: Studio;
   runner: JobRunner;
   project: Project;
+  /** Starts a job through the contract-checked API, as the app's transports do. */
+  start<K extends JobStart['kind']>(kind: K, config: Extract<JobStart, { kind: K }>['config']): Promise<RunSummary>;
   /** Waits for the runner to go idle; throws unless the run succeeded. */
   follow(runId: string): Promise<RunSummary>;
   /** The id of the first artifact a run produced. */
@@ -29,6 +31,7 @@ export async function inProject<T>(dir: string, fn: (s: ProjectSession) => Promi
         studio,
         runner,
         project,
+        start: (kind, config) => studio.api.call('jobs.start', { kind, config } as JobStart),
         follow: async (id) => {
           await runner.idle();
           const s = runner.summary(id);

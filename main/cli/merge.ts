@@ -36,12 +36,12 @@ export async function runMerge(args: string[]): Promise<void> {
 }
 
 async function mergeInProject(dir: string, base: string, adapter: string, out: string, outDtype: 'bf16' | 'keep', rounding: 'peft' | 'single'): Promise<void> {
-  await inProject(dir, async ({ runner, project, follow, outputOf }) => {
-    const b = await follow(runner.start('artifact.import', { path: base, kind: 'base-model', mode: 'reference' }).id);
-    const a = await follow(runner.start('artifact.import', { path: adapter, kind: 'adapter', mode: 'reference' }).id);
-    const m = await follow(runner.start('merge.run', { baseArtifactId: outputOf(b.id), adapterArtifactId: outputOf(a.id), outDtype, rounding }).id);
+  await inProject(dir, async ({ start, project, follow, outputOf }) => {
+    const b = await follow((await start('artifact.import', { path: base, kind: 'base-model', mode: 'reference' })).id);
+    const a = await follow((await start('artifact.import', { path: adapter, kind: 'adapter', mode: 'reference' })).id);
+    const m = await follow((await start('merge.run', { baseArtifactId: outputOf(b.id), adapterArtifactId: outputOf(a.id), outDtype, rounding })).id);
     const merged = project.store.runOutputs(m.id)[0]!;
-    const e = await follow(runner.start('merge.export', { artifactId: merged.id, dest: out, mode: 'link' }).id);
+    const e = await follow((await start('merge.export', { artifactId: merged.id, dest: out, mode: 'link' })).id);
     console.log(`merged into the project (${merged.path}) and exported to ${out} [run ${e.id.slice(0, 8)}]`);
   });
 }

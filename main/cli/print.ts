@@ -28,8 +28,8 @@ export function printProjectInfo(studio: Studio, json: boolean): void {
   console.log(`artifacts ${Object.entries(artifacts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
 }
 
-export function printJobs(studio: Studio, json: boolean): void {
-  const runs = studio.requireProject().project.store.listRuns({ limit: 1000 }).map((r) => toRunSummary(r));
+export async function printJobs(studio: Studio, json: boolean): Promise<void> {
+  const runs = await studio.api.call('jobs.list', { limit: 1000 });
   if (json) {
     console.log(JSON.stringify(runs, null, 2));
     return;

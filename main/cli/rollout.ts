@@ -22,10 +22,10 @@ export async function runRollout(args: string[]): Promise<void> {
     throw new Error(`${values.config}: ${(err as Error).message}`);
   }
   if (raw.policy?.type === 'onnx' && typeof raw.policy.modelDir === 'string') raw.policy.modelDir = resolve(dirname(values.config), raw.policy.modelDir);
-  await inProject(resolve(values.project), async ({ studio, runner, project, follow }) => {
+  await inProject(resolve(values.project), async ({ studio, start, project, follow }) => {
     const parsed = RolloutConfig.safeParse(withProviderDefault(raw, studio.appState.snapshot().onnxProvider));
     if (!parsed.success) throw new Error(`${values.config}: ${describeZodError(parsed.error)}`);
-    const run = runner.start('rollout.run', parsed.data);
+    const run = await start('rollout.run', parsed.data);
     await follow(run.id);
     const metric = (name: string) => project.store.listMetrics(run.id).find((m) => m.name === name)?.value;
     const out = project.store.runOutputs(run.id)[0];

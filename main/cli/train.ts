@@ -27,7 +27,7 @@ export async function runTrain(args: string[]): Promise<void> {
       throw new Error(`${values.config}: ${(err as Error).message}`);
     }
   }
-  await inProject(resolve(values.project), async ({ runner, project, follow, outputOf }) => {
+  await inProject(resolve(values.project), async ({ start, runner, project, follow, outputOf }) => {
     if (resumeRun) {
       // The run's own settings unless a file is given; the job picks its newest complete checkpoint.
       const row = project.store.getRun(resumeRun);
@@ -38,7 +38,7 @@ export async function runTrain(args: string[]): Promise<void> {
       }
     }
     const register = async (path: unknown, kind: 'base-model' | 'dataset-parquet'): Promise<string> =>
-      outputOf((await follow(runner.start('artifact.import', { path: resolve(values.config!, '..', String(path)), kind, mode: 'reference' }).id)).id);
+      outputOf((await follow((await start('artifact.import', { path: resolve(values.config!, '..', String(path)), kind, mode: 'reference' })).id)).id);
     const { base, dataset, ...rest } = raw;
     const cfg = {
       ...rest,
@@ -49,7 +49,7 @@ export async function runTrain(args: string[]): Promise<void> {
     };
     const parsed = TrainConfig.safeParse(cfg);
     if (!parsed.success) throw new Error(`${values.config ?? `run ${resumeRun}`}: ${describeZodError(parsed.error)}`);
-    const run = runner.start('train.run', parsed.data);
+    const run = await start('train.run', parsed.data);
     await runner.idle();
     const s = runner.summary(run.id);
     process.stderr.write(`\r${progressLine(s)}\n`);

@@ -2,9 +2,10 @@
 // runner and the event bus. The Electron shell, the server and the CLI all
 // drive it through handle(), so every caller gets the same validation.
 import { homedir } from 'node:os';
-import type { MethodName, ProjectInfo, ThemeMode, StepId } from '../../preload/contract';
-import { ContractError, parseParams, parseResult } from '../../preload/contract';
-import { createHandlers, type Handlers } from './api/handlers';
+import type { ProjectInfo, ThemeMode, StepId } from '../../preload/contract';
+import { createDispatcher, type Dispatcher } from './api/dispatch';
+import { createHandlers } from './api/handlers';
+import type { StudioServices } from './api/services';
 import { StudioEvents } from './events';
 import { importArtifactJob } from './jobs/builtin/importArtifact';
 import { recoverLeftoversJob } from './jobs/builtin/recoverLeftovers';
@@ -41,17 +42,22 @@ export interface StudioOptions {
   tokenStore?: TokenStore;
 }
 
-export class Studio {
+export class Studio implements StudioServices {
   readonly events = new StudioEvents();
   readonly appState: AppStateStore;
   readonly tokenStore: TokenStore;
   private current: { project: Project; runner: JobRunner } | null = null;
-  private readonly handlers: Handlers;
+  /** The contract-checked API every transport calls (Electron IPC, the server, the CLI). */
+  readonly api: Dispatcher;
 
   constructor(readonly options: StudioOptions) {
     this.appState = new AppStateStore(options.configDir);
     this.tokenStore = options.tokenStore ?? defaultTokenStore({ configDir: dirname(this.appState.file), safeStorage: options.safeStorage });
-    this.handlers = createHandlers(this);
+    this.api = createDispatcher(createHandlers(this), (err) => {
+      // A write on a project another process owns: say who owns it, not SQLite's words.
+      const p = this.current?.project;
+      return p && !p.isOwner && (err as { code?: string })?.code?.startsWith('SQLITE_READONLY') ? readOnlyError(p) : err;
+    });
   }
 
   get version(): string {
@@ -152,22 +158,6 @@ export class Studio {
     this.appState.setLastStep(step);
   }
 
-  /** Validates a request against the contract, runs it, validates the result. */
-  async handle(method: string, params: unknown): Promise<unknown> {
-    const req = parseParams(method, params);
-    const fn = this.handlers[req.method as MethodName] as (p: unknown) => unknown;
-    let result: unknown;
-    try {
-      result = await fn(req.params);
-    } catch (err) {
-      // A write on a project another process owns: say who owns it, not SQLite's words.
-      const p = this.current?.project;
-      if (p && !p.isOwner && (err as { code?: string })?.code?.startsWith('SQLITE_READONLY')) throw readOnlyError(p);
-      throw err;
-    }
-    return parseResult(req.method, result);
-  }
-
   async dispose(): Promise<void> {
     await this.closeProject();
   }
@@ -183,10 +173,4 @@ export class Studio {
     entry.project.close();
     return n;
   }
-}
-
-/** Turns anything thrown by handle() into the wire error shape. */
-export function toWireError(err: unknown): { code: string; message: string } {
-  if (err instanceof StudioError || err instanceof ContractError) return { code: err.code, message: err.message };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }

@@ -2,7 +2,8 @@
 // Everything else lives in main/core and runs the same in plain Node.
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { Studio, toWireError } from '../core/studio';
+import { toWireError } from '../core/api/dispatch';
+import { Studio } from '../core/studio';
 import { hardenSession, hardenWindow } from './security';
 import { restoreBounds, trackBounds } from './windowState';
 import { appIconPath } from './appIcon';
@@ -43,7 +44,7 @@ if (!app.requestSingleInstanceLock()) {
     ipcMain.handle('studio:call', async (e, method: unknown, params: unknown) => {
       if (!isOurFrame(e)) return { ok: false, error: { code: 'forbidden', message: 'request from an unknown frame' } };
       try {
-        return { ok: true, result: await studio!.handle(String(method), params) };
+        return { ok: true, result: await studio!.api.handle(String(method), params) };
       } catch (err) {
         return { ok: false, error: toWireError(err) };
       }

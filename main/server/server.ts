@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RequestEnvelope, describeZodError, type ResponseEnvelope } from '../../preload/contract';
-import { toWireError, type Studio } from '../core/studio';
+import { toWireError } from '../core/api/dispatch';
+import type { Studio } from '../core/studio';
 import { appRoot } from '../core/util/paths';
 import { hostAllowed, newToken, originAllowed, tokenFrom, tokenProblem, tokensEqual } from './security';
 import { securityHeaders, serveStatic } from './staticFiles';
@@ -200,7 +201,7 @@ async function handleMessage(studio: Studio, send: (text: string) => void, text:
     return;
   }
   try {
-    reply = { id: env.data.id, ok: true, result: await studio.handle(env.data.method, env.data.params) };
+    reply = { id: env.data.id, ok: true, result: await studio.api.handle(env.data.method, env.data.params) };
   } catch (err) {
     reply = { id: env.data.id, ok: false, error: toWireError(err) };
   }

@@ -38,7 +38,7 @@ async function measure(studio: Studio, label: string, kind: string, config: unkn
   while (!done && performance.now() - t0 < 60_000) {
     due += 20;
     await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    await studio.handle('jobs.list', { limit: 5 });
+    await studio.api.handle('jobs.list', { limit: 5 });
     lat.push(performance.now() - due);
     if (!cancelAt && performance.now() - t0 > cancelAfterMs) {
       cancelAt = performance.now();
@@ -62,7 +62,7 @@ it('API latency and cancel acknowledgement while jobs run', async () => {
     const idle: number[] = [];
     for (let i = 0; i < 50; i++) {
       const t = performance.now();
-      await studio.handle('jobs.list', { limit: 5 });
+      await studio.api.handle('jobs.list', { limit: 5 });
       idle.push(performance.now() - t);
     }
     lines.push(`${'idle'.padEnd(28)} p50 ${q(idle, 0.5).toFixed(2)} ms  p95 ${q(idle, 0.95).toFixed(2)} ms`);

@@ -63,15 +63,15 @@ it(`review latency with ${N} trajectories × ${TURNS} turns`, async () => {
     };
     const rulesSets = [{}, { success: true }, { success: true, dropDuplicates: true }, { minLength: 5, maxLength: 15, minFormatValidRatio: 0.8 }, { success: true, maxInvalidActions: 0, dropDuplicates: true }];
     const filterTimes: number[] = [];
-    for (let r = 0; r < 4; r++) for (const rules of rulesSets) filterTimes.push(await time(() => studio.handle('review.preview', { rules })));
+    for (let r = 0; r < 4; r++) for (const rules of rulesSets) filterTimes.push(await time(() => studio.api.handle('review.preview', { rules })));
     const listTimes: number[] = [];
-    for (let r = 0; r < 20; r++) listTimes.push(await time(() => studio.handle('review.list', { rules: { success: true }, offset: Math.floor(rand() * 5000), limit: 200 })));
+    for (let r = 0; r < 20; r++) listTimes.push(await time(() => studio.api.handle('review.list', { rules: { success: true }, offset: Math.floor(rand() * 5000), limit: 200 })));
     const ids = (project.db.prepare('SELECT id FROM trajectories ORDER BY random() LIMIT 50').all() as { id: string }[]).map((x) => x.id);
     const openTimes: number[] = [];
     for (const id of ids)
       openTimes.push(await time(async () => {
-        const d = (await studio.handle('review.trajectory', { id, rules: { success: true } })) as { turns: { frameId: number }[] };
-        await studio.handle('review.frame', { id: d.turns[0]!.frameId });
+        const d = (await studio.api.handle('review.trajectory', { id, rules: { success: true } })) as { turns: { frameId: number }[] };
+        await studio.api.handle('review.frame', { id: d.turns[0]!.frameId });
       }));
     const frames = (project.db.prepare('SELECT COUNT(*) AS n, SUM(length(png)) AS b FROM frames').get() as { n: number; b: number });
     console.log(

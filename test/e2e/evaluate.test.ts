@@ -30,7 +30,7 @@ beforeAll(async () => {
   const ckpts = [await makePeftAdapter(model, join(root.dir, 'checkpoint-10'), 31), await makePeftAdapter(model, join(root.dir, 'checkpoint-20'), 32)];
   studio = new Studio({ shell: 'server', configDir: join(root.dir, 'config'), concurrency: 2 });
   server = await startServer(studio, { port: 0 });
-  await studio.handle('project.create', { dir: join(root.dir, 'project'), name: 'Evaluate' });
+  await studio.api.handle('project.create', { dir: join(root.dir, 'project'), name: 'Evaluate' });
   const { runner } = studio.requireProject();
   runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
   for (const c of ckpts) runner.start('artifact.import', { path: c, kind: 'adapter', mode: 'reference' });
@@ -73,13 +73,13 @@ describe('Evaluate card', () => {
     expect(await card.locator('tr', { has: page.getByTestId('evaluation-best') }).textContent()).toContain(best.label);
     await card.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
     await shot('evaluate-02-result-light');
-    await studio.handle('app.setTheme', { theme: 'dark' });
+    await studio.api.handle('app.setTheme', { theme: 'dark' });
     await page.reload();
     await page.getByTestId('step-train').click();
     await page.getByTestId('evaluation-result').waitFor();
     await page.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
     await shot('evaluate-03-result-dark');
-    await studio.handle('app.setTheme', { theme: 'light' });
+    await studio.api.handle('app.setTheme', { theme: 'light' });
     // The best checkpoint's button (or, when the base came out best, a checkpoint row's own) opens Merge with it chosen.
     const target = best.kind === 'adapter' ? best : result.policies.find((p) => p.label === 'checkpoint-20')!;
     await page.getByTestId(best.kind === 'adapter' ? 'evaluation-merge-best' : `evaluation-merge-${target.label}`).click();

@@ -20,7 +20,7 @@ let server: RunningServer;
 let page: Page;
 let root: string;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', fullPage: true });
-const list = (kind: string) => studio.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
+const list = (kind: string) => studio.api.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
 const INTERNAL = /jobs\.start|invalid (params|config)|config\.|policy\.|lora\.|split\.|tensorParallelSize|gpusPerNode/;
 
 beforeAll(async () => {
@@ -202,7 +202,7 @@ describe('selects and fields not cut at 1440 px', () => {
   const STEPS: StepId[] = ['rollout', 'filter', 'convert', 'train', 'upload', 'merge', 'rl'];
   for (const theme of ['light', 'dark'] as const) {
     it(`every step's form, ${theme}`, async () => {
-      await studio.handle('app.setTheme', { theme });
+      await studio.api.handle('app.setTheme', { theme });
       await page.reload();
       const cut: (Cut & { step: string })[] = [];
       for (const step of STEPS) {

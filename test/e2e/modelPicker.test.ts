@@ -57,7 +57,7 @@ beforeAll(async () => {
   process.env.HF_HUB_CACHE = hub;
   studio = new Studio({ shell: 'server', configDir: join(root, 'config'), concurrency: 2 });
   server = await startServer(studio, { port: 0 });
-  await studio.handle('project.create', { dir: join(root, 'project'), name: 'Picker' });
+  await studio.api.handle('project.create', { dir: join(root, 'project'), name: 'Picker' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 });
@@ -86,7 +86,7 @@ describe('model picker', () => {
     await select.selectOption(value!);
     const info = page.getByTestId('merge-base-select-info');
     await expect.poll(() => info.textContent(), { timeout: 30_000 }).toMatch(/Qwen3VLForConditionalGeneration · [\d.]+ [KM] params · bfloat16 · .* · Hub id Qwen\/Qwen3-VL-Tiny-Instruct/);
-    const arts = (await studio.handle('artifacts.list', { kinds: ['base-model'] })) as Artifact[];
+    const arts = (await studio.api.handle('artifacts.list', { kinds: ['base-model'] })) as Artifact[];
     expect(arts).toHaveLength(1);
     expect(arts[0]!.meta.hubId).toBe('Qwen/Qwen3-VL-Tiny-Instruct');
     // The snapshot's files are links into blobs/: they are hashed, not skipped.
@@ -109,7 +109,7 @@ describe('model picker', () => {
     await shot('picker-03-llama-refused');
     await page.setViewportSize({ width: 820, height: 900 });
     await shot('picker-04-narrow');
-    await studio.handle('app.setTheme', { theme: 'dark' });
+    await studio.api.handle('app.setTheme', { theme: 'dark' });
     await page.reload();
     await page.getByTestId('step-merge').click();
     await page.getByTestId('merge-base-select-info').waitFor();

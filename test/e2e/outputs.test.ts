@@ -21,7 +21,7 @@ let root: string;
 let merged: Artifact;
 let launch: Artifact;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-const list = (kind: string) => studio.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
+const list = (kind: string) => studio.api.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });

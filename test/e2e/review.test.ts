@@ -22,7 +22,7 @@ let root: string;
 let chat: { url: string; close: () => Promise<void> };
 let expertId = '';
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
-const preview = (rules: object) => studio.handle('review.preview', { rules }) as Promise<FilterPreview>;
+const preview = (rules: object) => studio.api.handle('review.preview', { rules }) as Promise<FilterPreview>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -98,7 +98,7 @@ describe('review in the browser', () => {
     await page.getByTestId('step-train').click();
     await page.getByTestId('step-filter').click();
     await expect.poll(() => page.getByTestId('rule-rollout').inputValue()).toBe(expertId);
-    await studio.handle('app.setTheme', { theme: 'dark' });
+    await studio.api.handle('app.setTheme', { theme: 'dark' });
     await page.reload();
     await page.getByTestId('step-filter').click();
     await expect.poll(() => page.getByTestId('rule-rollout').inputValue()).toBe(expertId);

@@ -47,7 +47,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 
 /** The merged model inside the project: the Merge step's export registers a same-named copy outside it. */
 async function mergedInProject(): Promise<Artifact> {
-  const all = (await studio.handle('artifacts.list', { kinds: ['merged-model'] })) as Artifact[];
+  const all = (await studio.api.handle('artifacts.list', { kinds: ['merged-model'] })) as Artifact[];
   const found = all.find((a) => a.inProject && a.name === 'sokoban-merged');
   if (!found) throw new Error(`no in-project sokoban-merged among ${all.map((a) => a.path).join(', ')}`);
   return found;
@@ -243,7 +243,7 @@ describe('studio wizard in Chromium', () => {
     await page.getByTestId('train-base-select').selectOption({ label: (await page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).textContent())! });
     await page.getByTestId('train-dataset-select').selectOption({ index: 1 });
     // The default (notebook) preset says cuda; where the engine sees no CUDA the form starts on cpu and says why.
-    if (!(await studio.handle('train.devices', {}) as { cuda: boolean }).cuda) {
+    if (!(await studio.api.handle('train.devices', {}) as { cuda: boolean }).cuda) {
       await expect.poll(() => page.getByTestId('train-device-input').inputValue(), { timeout: 15_000 }).toBe('cpu');
       await expect.poll(() => page.getByTestId('train-device-note').textContent(), { timeout: 15_000 }).toContain('Device set to cpu: ');
     }
@@ -267,7 +267,7 @@ describe('studio wizard in Chromium', () => {
     await page.getByTestId('train-pause').click();
     // Pause is its own state, not a cancel.
     await expect.poll(() => page.getByTestId(`job-${runId}`).getAttribute('data-status'), { timeout: 60_000 }).toBe('paused');
-    const paused = (await studio.handle('jobs.get', { runId })) as { config: Record<string, unknown> };
+    const paused = (await studio.api.handle('jobs.get', { runId })) as { config: Record<string, unknown> };
     expect(paused.config).toMatchObject({ gradientCheckpointing: true, packing: true, packTokens: 4096 });
     await expect.poll(() => stepPage.textContent(), { timeout: 15_000 }).toContain('e2e-lora');
     await page.getByTestId('train-resume').click();
@@ -416,7 +416,7 @@ describe('studio wizard in Chromium', () => {
     await expect.poll(() => evalRow.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
     await shot('22-onnx-evaluated');
     const runId = (await evalRow.getAttribute('data-testid'))!.replace(/^job-/, '');
-    const detail = (await studio.handle('jobs.get', { runId })) as { config: { policy: Record<string, unknown> }; inputs: Artifact[] };
+    const detail = (await studio.api.handle('jobs.get', { runId })) as { config: { policy: Record<string, unknown> }; inputs: Artifact[] };
     expect(detail.config.policy).toMatchObject({ type: 'onnx', provider: 'cpu', temperature: 0 }); // the System page's choice, recorded
     expect(detail.inputs.map((a) => a.kind)).toEqual(['onnx-model']);
   });

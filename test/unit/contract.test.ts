@@ -33,8 +33,8 @@ describe('contract validation', () => {
 
   it('the core validates every call through handle()', async () => {
     const studio = new Studio({ shell: 'server', configDir: tempDir() });
-    await expect(studio.handle('project.create', { dir: 42 })).rejects.toThrow(/invalid params for project\.create: dir/);
-    await expect(studio.handle('artifacts.list', {})).rejects.toThrow(/no project is open/);
-    expect(await studio.handle('project.current', {})).toBeNull();
+    await expect(studio.api.handle('project.create', { dir: 42 })).rejects.toThrow(/invalid params for project\.create: dir/);
+    await expect(studio.api.handle('artifacts.list', {})).rejects.toThrow(/no project is open/);
+    expect(await studio.api.handle('project.current', {})).toBeNull();
   });
 });

@@ -110,7 +110,7 @@ describe('artifacts and lineage', () => {
     runner.start('test.derive', { from: ds.id, kind: 'dataset-parquet', name: 'train.parquet' });
     await runner.idle();
     const pq = project.store.listArtifacts(['dataset-parquet'])[0]!;
-    const tree = (await studio.handle('artifacts.lineage', { artifactId: pq.id })) as LineageNode;
+    const tree = (await studio.api.handle('artifacts.lineage', { artifactId: pq.id })) as LineageNode;
     expect(tree.artifact.name).toBe('train.parquet');
     expect(tree.producedBy!.run.kind).toBe('test.derive');
     const mid = tree.producedBy!.inputs[0]!;

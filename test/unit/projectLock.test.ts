@@ -48,7 +48,7 @@ describe('project ownership', () => {
     // The owner's run is alive: a viewer must not call it interrupted.
     expect(project.store.getRun(runId)!.status).toBe('running');
     // Writes are refused naming the owner, not in SQLite's words.
-    await expect(studio.handle('jobs.start', { kind: 'artifact.import', config: { path: dir, kind: 'file', mode: 'reference' } })).rejects.toThrow(
+    await expect(studio.api.handle('jobs.start', { kind: 'artifact.import', config: { path: dir, kind: 'file', mode: 'reference' } })).rejects.toThrow(
       new RegExp(`owned by studio server \\(pid ${child.pid} .*; it is open read-only here`),
     );
     expect(() => project.store.setMeta('x', 'y')).toThrow(/readonly/);

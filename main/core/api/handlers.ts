@@ -1,6 +1,5 @@
 // One function per contract method. Params arrive already validated.
-import type { z } from 'zod';
-import type { Artifact, Methods, MethodName, Result } from '../../../preload/contract';
+import type { Artifact } from '../../../preload/contract';
 import type { Project } from '../project/project';
 import { lineageOf } from '../lineage/lineage';
 import { toArtifact } from '../lineage/artifacts';
@@ -12,7 +11,8 @@ import { withProviderDefault } from '../steps/rollout/policies/onnxPolicy';
 import { onnxModels } from '../steps/rollout/onnxModels';
 import { testEndpoint } from '../steps/rollout/openai/testEndpoint';
 import { systemReport } from '../system/systemReport';
-import type { Studio } from '../studio';
+import type { Handlers } from './dispatch';
+import type { StudioServices } from './services';
 import { StudioError } from '../util/errors';
 import { listDirs } from './listDirs';
 import { modelHandlers } from './modelHandlers';
@@ -23,16 +23,13 @@ import { trainDevices } from '../steps/train/device';
 import { hubStatus, signIn, signOut } from '../steps/upload/hubAuth';
 import { listUploads } from '../steps/upload/uploads';
 
-type In<M extends MethodName> = z.output<Methods[M]['params']>;
-export type Handlers = { [M in MethodName]: (params: In<M>) => Result<M> | Promise<Result<M>> };
-
 function requireArtifact(project: Project, id: string): Artifact {
   const row = project.store.getArtifact(id);
   if (!row) throw new StudioError('not_found', `no artifact with id ${id} in this project`);
   return toArtifact(project, row);
 }
 
-export function createHandlers(studio: Studio): Handlers {
+export function createHandlers(studio: StudioServices): Handlers {
   return {
     'app.info': () => ({
       version: studio.version,

@@ -1,5 +1,5 @@
 // Handlers for the models a user already has (Hugging Face cache, any folder).
-import type { Handlers } from './handlers';
+import type { Handlers } from './dispatch';
 import { hfHubCacheDir, listCachedModels } from '../models/hfCache';
 import { inspectModelFolder } from '../models/modelFolder';
 import { isDir } from '../util/fsx';

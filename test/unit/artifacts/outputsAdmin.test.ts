@@ -14,7 +14,7 @@ async function setup() {
   const studio = new Studio({ shell: 'server', configDir: tempDir() });
   studio.createProject(join(tempDir(), 'p'), 'outputs');
   const { runner, project } = studio.requireProject();
-  const call = <T>(m: string, p: unknown = {}) => studio.handle(m, p) as Promise<T>;
+  const call = <T>(m: string, p: unknown = {}) => studio.api.handle(m, p) as Promise<T>;
   const list = (kind: string) => call<Artifact[]>('artifacts.list', { kinds: [kind] });
   return { studio, runner, project, call, list };
 }

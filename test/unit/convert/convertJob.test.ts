@@ -21,7 +21,7 @@ async function pipeline() {
   await runner.idle();
   const dataset = project.store.runOutputs(exp.id)[0]!;
   const base = project.store.listArtifacts(['base-model'])[0]!;
-  const call = <T>(m: string, p: unknown) => studio.handle(m, p) as Promise<T>;
+  const call = <T>(m: string, p: unknown) => studio.api.handle(m, p) as Promise<T>;
   return { studio, runner, project, dataset, base, call };
 }
 
@@ -74,7 +74,7 @@ describe('convert step (job and preview)', () => {
     expect(runner.summary(wrong.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('not an accepted dataset') });
     expect(runner.summary(pixels.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('minPixels (5000) is larger than maxPixels (100)') });
     expect(project.store.listArtifacts(['dataset-parquet'])).toEqual([]);
-    await expect(studio.handle('convert.preview', { datasetArtifactId: dataset.id, history: 'sometimes' })).rejects.toThrow(/history/);
+    await expect(studio.api.handle('convert.preview', { datasetArtifactId: dataset.id, history: 'sometimes' })).rejects.toThrow(/history/);
     await studio.dispose();
   });
 });

@@ -17,7 +17,7 @@ describe('empty validation split', () => {
     const exp = runner.start('review.export', { name: 'won', rules: { success: true }, format: 'jsonl' });
     await runner.idle();
     const dataset = project.store.runOutputs(exp.id)[0]!;
-    const call = <T>(m: string, p: unknown) => studio.handle(m, p) as Promise<T>;
+    const call = <T>(m: string, p: unknown) => studio.api.handle(m, p) as Promise<T>;
     // Episodes are keyed by their ids (new each rollout): take the first split seed that puts
     // none of the 4 under 5 % (0.95^4 = 81 % of seeds do).
     let seed = 0;

@@ -57,7 +57,7 @@ const outputOf = (runId: string) => {
   const dir = join(env.project.dir, a.path);
   return { artifact: a, result: JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as EvaluationResult, episodes: readFileSync(join(dir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpisodeRecord) };
 };
-const detail = (id: string) => env.studio.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
+const detail = (id: string) => env.studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
 
 describe('evaluate job', () => {
   run('plays every policy on the same levels; the stored numbers are the episodes’ own; overlap with training seeds is said; lineage to each checkpoint', async () => {

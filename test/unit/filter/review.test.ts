@@ -22,7 +22,7 @@ async function setup() {
   const expert = runner.start('rollout.run', { name: 'expert', tasks: 3, samplesPerTask: 2, seed: 40 });
   const model = runner.start('rollout.run', { name: 'model', tasks: 2, samplesPerTask: 1, seed: 40, policy: { type: 'openai', baseUrl: s.url, model: 'm' } });
   await runner.idle();
-  const call = <T>(m: string, p: unknown) => studio.handle(m, p) as Promise<T>;
+  const call = <T>(m: string, p: unknown) => studio.api.handle(m, p) as Promise<T>;
   return { studio, runner, call, expertId: expert.id, modelId: model.id };
 }
 

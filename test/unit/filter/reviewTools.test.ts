@@ -24,7 +24,7 @@ async function setup() {
   const expert = runner.start('rollout.run', { name: 'expert', tasks: 3, samplesPerTask: 2, seed: 40 });
   const model = runner.start('rollout.run', { name: 'model', tasks: 2, samplesPerTask: 1, seed: 40, policy: { type: 'openai', baseUrl: s.url, model: 'm' } });
   await runner.idle();
-  const call = <T>(m: string, p: unknown = {}) => studio.handle(m, p) as Promise<T>;
+  const call = <T>(m: string, p: unknown = {}) => studio.api.handle(m, p) as Promise<T>;
   const list = (rules: FilterRules, extra: Record<string, unknown> = {}) => call<{ total: number; items: TrajectorySummary[] }>('review.list', { rules, view: 'all', limit: 100, ...extra });
   return { studio, dir, call, list, expertId: expert.id, modelId: model.id };
 }

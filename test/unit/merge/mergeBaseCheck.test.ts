@@ -57,7 +57,7 @@ describe('merge checks the base against the adapter', () => {
     expect(runner.summary(wrong.id)).toMatchObject({ status: 'failed', error: "adapter 'lora' was trained on 'base-a' (Qwen3VLForConditionalGeneration), not on 'base-b' (Qwen3VLForConditionalGeneration): choose its own base, 'base-a'" });
     expect(project.store.listArtifacts(['merged-model'])).toEqual([]);
     // What the Merge form preselects for this adapter.
-    expect(await studio.handle('artifacts.baseModelId', { artifactId: adapter.id })).toMatchObject({ baseArtifactId: a.id, baseName: 'base-a' });
+    expect(await studio.api.handle('artifacts.baseModelId', { artifactId: adapter.id })).toMatchObject({ baseArtifactId: a.id, baseName: 'base-a' });
     const right = runner.start('merge.run', { baseArtifactId: a.id, adapterArtifactId: adapter.id });
     await runner.idle();
     expect(runner.summary(right.id).status).toBe('succeeded');
@@ -68,7 +68,7 @@ describe('merge checks the base against the adapter', () => {
   it('refuses a base whose Hub id is not the one the adapter names', async () => {
     const { studio, runner, root, a, adapter } = await setup();
     setConfig(join(root, 'adapter'), { base_model_name_or_path: 'Qwen/Qwen3-VL-4B-Instruct' });
-    await studio.handle('artifacts.setHubId', { artifactId: a.id, hubId: 'Qwen/Qwen3-VL-8B-Instruct' });
+    await studio.api.handle('artifacts.setHubId', { artifactId: a.id, hubId: 'Qwen/Qwen3-VL-8B-Instruct' });
     const r = runner.start('merge.run', { baseArtifactId: a.id, adapterArtifactId: adapter.id });
     await runner.idle();
     expect(runner.summary(r.id)).toMatchObject({ status: 'failed', error: "adapter 'lora' names its base as Qwen/Qwen3-VL-4B-Instruct (adapter_config.json base_model_name_or_path), but base 'base-a' is Qwen/Qwen3-VL-8B-Instruct" });

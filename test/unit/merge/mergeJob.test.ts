@@ -33,7 +33,7 @@ describe('merge jobs', () => {
     expect(project.store.runInputs(run.id).map((a) => a.kind).sort()).toEqual(['adapter', 'base-model']);
     const card = readFileSync(join(project.dir, merged.path, 'README.md'), 'utf8');
     expect(card).toContain(`adapter '${adapter.name}'`);
-    const tree = (await studio.handle('artifacts.lineage', { artifactId: merged.id })) as LineageNode;
+    const tree = (await studio.api.handle('artifacts.lineage', { artifactId: merged.id })) as LineageNode;
     expect(tree.producedBy!.inputs.map((n) => n.artifact.kind).sort()).toEqual(['adapter', 'base-model']);
 
     const dest = join(root, 'exported');

@@ -56,7 +56,7 @@ describe('dead endpoints', () => {
 
   it('"Test connection" names what is wrong: nothing listening, a model not served, a refused key; and says when it works', async () => {
     const { studio } = setup();
-    const test = (p: Record<string, unknown>) => studio.handle('rollout.testEndpoint', { model: 'qwen', timeoutMs: 2000, ...p } as never) as Promise<{ ok: boolean; message: string; models: string[] }>;
+    const test = (p: Record<string, unknown>) => studio.api.handle('rollout.testEndpoint', { model: 'qwen', timeoutMs: 2000, ...p } as never) as Promise<{ ok: boolean; message: string; models: string[] }>;
     expect(await test({ baseUrl: DEAD })).toMatchObject({ ok: false, message: expect.stringMatching(/^cannot reach http:\/\/127\.0\.0\.1:9\/v1: /) });
     const chat = await startChatServer(() => ({ text: 'OK' }));
     // A vLLM-like server that lists its models.

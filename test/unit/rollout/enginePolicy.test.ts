@@ -36,7 +36,7 @@ async function rollout(policy: Record<string, unknown>, seed = 40) {
   const { runner, project } = env;
   const r = runner.start('rollout.run', { game: 'sokoban', settings, tasks: 3, samplesPerTask: 1, seed, concurrency: 3, policy: { type: 'engine', modelArtifactId: env.base.id, maxTokens: 10, ...policy } });
   await runner.idle();
-  const detail = (await env.studio.handle('jobs.get', { runId: r.id })) as RunDetail;
+  const detail = (await env.studio.api.handle('jobs.get', { runId: r.id })) as RunDetail;
   const store = new TrajectoryStore(project.db);
   const rows = store.byRollout(r.id);
   const replies = rows.map((t) => store.turns(t.id).map((x) => x.reply));

@@ -36,9 +36,9 @@ describe('ARLArena import job', () => {
     const seeds = new Set(rows.map((r) => r.seed));
     expect([...seeds].every((s) => s === 2 || s === 5)).toBe(true);
     // Imported trajectories can be reviewed like our own.
-    const p = (await studio.handle('review.preview', { rules: {} })) as FilterPreview;
+    const p = (await studio.api.handle('review.preview', { rules: {} })) as FilterPreview;
     expect(p.total).toBe(rows.length);
-    const list = (await studio.handle('review.list', { rules: {}, limit: 5 })) as { items: TrajectorySummary[] };
+    const list = (await studio.api.handle('review.list', { rules: {}, limit: 5 })) as { items: TrajectorySummary[] };
     expect(list.items[0]!.source).toBe('import');
     // Every file episodes came from is recorded as an artifact; the files nothing could be read from are not (Convert never lists them).
     expect(project.store.runOutputs(run.id).map((a) => a.name).sort()).toEqual(['high_score_multiturn_texts_seed2.json', 'high_score_multiturn_texts_seed5.json']);

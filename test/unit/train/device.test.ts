@@ -25,7 +25,7 @@ describe('training device', () => {
     const d = trainDevices();
     expect(d.default).toBe(machineHasCuda ? 'cuda' : 'cpu');
     const studio = new Studio({ shell: 'server', configDir: tempDir() });
-    expect(await studio.handle('train.devices', {})).toEqual(d);
+    expect(await studio.api.handle('train.devices', {})).toEqual(d);
     if (!machineHasCuda) expect(d.reason).toMatch(/no usable CUDA device|not available/);
     await studio.dispose();
   });

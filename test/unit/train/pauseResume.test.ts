@@ -29,7 +29,7 @@ describe('pause and resume', () => {
     const conv = runner.start('convert.run', { datasetArtifactId: project.store.listArtifacts(['dataset-json'])[0]!.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0.3, values: [], seed: 2 } });
     await runner.idle();
     const dataset = project.store.runOutputs(conv.id)[0]!;
-    const detail = (id: string) => studio.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
+    const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
     // saveEvery 1: every step saves, so the pause lands right after a periodic save (the case that registered twice).
     const cfg = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: TARGETS }, baseArtifactId: base.id, datasetArtifactId: dataset.id, maxSteps: 500, saveEvery: 1, samples: 0 };
     const r = runner.start('train.run', cfg);

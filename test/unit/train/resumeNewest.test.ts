@@ -88,7 +88,7 @@ describe('resume from the newest complete checkpoint', () => {
     await runner.idle();
     const r = runner.start('train.run', { ...cfg, maxSteps: newest + 2, saveEvery: 0, resumeRunId: runId });
     await runner.idle();
-    const d = (await again.handle('jobs.get', { runId: r.id })) as RunDetail;
+    const d = (await again.api.handle('jobs.get', { runId: r.id })) as RunDetail;
     expect(d.run.status, d.run.error ?? '').toBe('succeeded');
     const logs = d.logs.map((l) => l.message);
     expect(logs).toContain(`skipping ${half}: checkpoint-${newest + 3} is missing adapter_model.safetensors, trainer_state.safetensors, trainer_state.json`);
@@ -117,7 +117,7 @@ describe('resume from the newest complete checkpoint', () => {
     rmSync(join(cps[2]!, 'adapter_model.safetensors'));
     const r = runner.start('train.run', { ...cfg, maxSteps: 4, saveEvery: 0, resumeRunId: first.id });
     await runner.idle();
-    const d = (await studio.handle('jobs.get', { runId: r.id })) as RunDetail;
+    const d = (await studio.api.handle('jobs.get', { runId: r.id })) as RunDetail;
     expect(d.run.status, d.run.error ?? '').toBe('succeeded');
     expect(d.logs.map((l) => l.message)).toContain(`skipping ${cps[2]}: checkpoint-3 is missing adapter_model.safetensors`);
     expect(d.metrics.filter((m) => m.name === 'loss').map((m) => m.step)).toEqual([1, 2, 3, 4]);
@@ -137,7 +137,7 @@ describe('resume from the newest complete checkpoint', () => {
     again.openProject(project.dir);
     const { runner: runner2, project: p2 } = again.requireProject();
     const cli = p2.store.listRuns({ limit: 5 }).find((x) => x.kind === 'train.run')!;
-    const dc = (await again.handle('jobs.get', { runId: cli.id })) as RunDetail;
+    const dc = (await again.api.handle('jobs.get', { runId: cli.id })) as RunDetail;
     expect(dc.run.status).toBe('succeeded');
     expect(dc.logs.some((l) => l.message.startsWith(`resuming run ${r.id.slice(0, 8)} from its newest complete checkpoint, step 4`))).toBe(true);
     expect(dc.metrics.filter((m) => m.name === 'loss').map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);

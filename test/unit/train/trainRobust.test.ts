@@ -48,7 +48,7 @@ async function setup(o: { nan?: boolean } = {}) {
   await runner.idle();
   expect(runner.summary(conv.id).status).toBe('succeeded');
   const dataset = project.store.runOutputs(conv.id)[0]!;
-  const detail = (id: string) => studio.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
+  const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
   return { studio, runner, project, base, dataset, detail, model };
 }
 
