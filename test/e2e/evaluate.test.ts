@@ -86,4 +86,26 @@ describe('Evaluate card', () => {
     await expect.poll(() => page.getByTestId('merge-adapter-select').inputValue()).toBe(target.artifactId);
     await shot('evaluate-04-merge-preselected');
   }, 400_000);
+
+  run('the Rollout form plays with the engine: a model of the project + a checkpoint on top', async () => {
+    await page.getByTestId('step-rollout').click();
+    await page.getByTestId('rollout-policy-select').selectOption('engine');
+    const adapter = page.getByTestId('rollout-engine-adapter');
+    await adapter.selectOption({ label: (await adapter.locator('option', { hasText: 'checkpoint-10' }).textContent())! });
+    await page.getByTestId('rollout-tasks').fill('2');
+    await page.getByTestId('rollout-settings').fill('{"maxTurns": 2, "fitTurnLimit": false}');
+    await page.getByTestId('rollout-max-tokens').fill('8');
+    await shot('evaluate-05-rollout-engine-form');
+    await page.getByTestId('rollout-submit').click();
+    const { runner, project } = studio.requireProject();
+    await expect.poll(() => project.store.listRuns().some((r) => r.kind === 'rollout.run'), { timeout: 20_000 }).toBe(true);
+    await runner.idle();
+    const row = project.store.listRuns().find((r) => r.kind === 'rollout.run')!;
+    expect([row.status, row.error]).toEqual(['succeeded', null]);
+    const policy = (JSON.parse(row.config_json) as { policy: Record<string, unknown> }).policy;
+    const ckpt = project.store.listArtifacts(['adapter']).find((a) => a.name === 'checkpoint-10')!;
+    const base = project.store.listArtifacts(['base-model'])[0]!;
+    expect(policy).toMatchObject({ type: 'engine', modelArtifactId: base.id, adapterArtifactId: ckpt.id, maxTokens: 8 });
+    expect(project.store.runInputs(row.id).map((a) => a.id).sort()).toEqual([base.id, ckpt.id].sort());
+  }, 200_000);
 });

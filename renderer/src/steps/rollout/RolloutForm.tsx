@@ -1,6 +1,6 @@
 // Start a rollout: which game, how many tasks × samples, and who plays — the
 // built-in expert (no model needed), a model behind an OpenAI-compatible
-// endpoint, or a local ONNX export run inside the app.
+// endpoint, a local ONNX export run inside the app, or the native engine (a model + adapter).
 import { useState, type FormEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -10,6 +10,7 @@ import { GAME_IDS } from '../../../../preload/contract';
 import { errorText, studio } from '../../api/client';
 import { useStartJob } from '../../wizard/useStartJob';
 import { DEFAULT_ONNX_FIELDS, OnnxPolicyFields, type OnnxFields } from './OnnxPolicyFields';
+import { DEFAULT_ENGINE_FIELDS, EnginePolicyFields, type EngineFields } from './EnginePolicyFields';
 
 const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
   sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
@@ -32,7 +33,8 @@ export function RolloutForm() {
   const [seed, setSeed] = useState(0);
   const [concurrency, setConcurrency] = useState(4);
   const [history, setHistory] = useState(0);
-  const [policy, setPolicy] = useState<'expert' | 'openai' | 'onnx'>('expert');
+  const [policy, setPolicy] = useState<'expert' | 'openai' | 'onnx' | 'engine'>('expert');
+  const [engine, setEngine] = useState<EngineFields>(DEFAULT_ENGINE_FIELDS);
   const [onnx, setOnnx] = useState<OnnxFields>(DEFAULT_ONNX_FIELDS);
   const [baseUrl, setBaseUrl] = useState('http://127.0.0.1:8000/v1');
   const [model, setModel] = useState('');
@@ -80,6 +82,8 @@ export function RolloutForm() {
         game, settings, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
         policy: policy === 'expert'
           ? { type: 'expert' }
+          : policy === 'engine'
+          ? { type: 'engine', ...(engine.modelArtifactId ? { modelArtifactId: engine.modelArtifactId } : {}), ...(engine.adapterArtifactId ? { adapterArtifactId: engine.adapterArtifactId } : {}), device: engine.device === 'auto' ? null : engine.device, temperature, topP, maxTokens }
           : policy === 'onnx'
           ? { type: 'onnx', modelDir: onnx.modelDir.trim(), ...(onnx.artifactId ? { artifactId: onnx.artifactId } : {}), variant: onnx.variant, provider: onnx.provider, maxBatch: onnx.maxBatch, temperature, topP, maxTokens }
           : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, retries, timeoutMs: Math.round(timeoutS * 1000), ...(apiKey ? { apiKey } : {}) },
@@ -108,10 +112,12 @@ export function RolloutForm() {
         <option value="expert">Built-in expert (optimal play, no model needed)</option>
         <option value="openai">A model behind an OpenAI-compatible endpoint</option>
         <option value="onnx">A local ONNX model (runs in the app, no server)</option>
+        <option value="engine">The engine (a base model, + adapter)</option>
       </TextField>
-      {policy === 'onnx' && (
+      {policy === 'engine' && <EnginePolicyFields value={engine} onChange={setEngine} errors={fe} />}
+      {(policy === 'onnx' || policy === 'engine') && (
         <>
-          <OnnxPolicyFields value={onnx} onChange={setOnnx} onError={setSettingsError} />
+          {policy === 'onnx' && <OnnxPolicyFields value={onnx} onChange={setOnnx} onError={setSettingsError} />}
           <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
             <NumberField label="Temperature (0 = greedy)" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} error={fe('policy.temperature')} />
             <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} error={fe('policy.topP')} />
