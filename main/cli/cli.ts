@@ -13,6 +13,7 @@ import { runMerge } from './merge';
 import { CONVERT_HELP, runConvert } from './convert';
 import { runTrain, TRAIN_HELP } from './train';
 import { ROLLOUT_HELP, runRollout } from './rollout';
+import { EVALUATE_HELP, runEvaluate } from './evaluate';
 
 const HELP = `studio — VLM SFT Studio on the command line
 
@@ -28,6 +29,7 @@ const HELP = `studio — VLM SFT Studio on the command line
 ${ROLLOUT_HELP}
 ${CONVERT_HELP}
 ${TRAIN_HELP}
+${EVALUATE_HELP}
   studio merge --base DIR --adapter DIR --out DIR [--dtype bf16|keep] [--rounding peft|single] [--project DIR]
                                              merge a PEFT LoRA adapter into its base model (streaming, native)
   studio system [--json]                     what this machine can do (native addon, CUDA, libtorch, ONNX providers)
@@ -171,6 +173,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'train':
         await runTrain(rest);
+        return 0;
+      case 'evaluate':
+        await runEvaluate(rest);
         return 0;
       case 'merge':
         await runMerge(rest);
