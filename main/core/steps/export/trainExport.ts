@@ -2,7 +2,7 @@
 // multi-GPU or multi-node cluster — train_sft.py, train_config.json,
 // accelerate_config.yaml (+ ds_config.json), launch.sh, requirements.txt,
 // README.md, and the converted Parquet in data/ (hard-linked where possible).
-import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { TrainExportConfig } from '../../../../preload/contract/handoff';
@@ -12,6 +12,7 @@ import { launchScript } from './launchScript';
 import { exportReadme, requirements } from './exportReadme';
 import { TRAIN_SCRIPT } from './trainScript';
 import { clusterTrainSettings, datasetLabels } from './clusterSettings';
+import { buildFolderSync } from '../../util/atomicWrite';
 
 export type ExportConfig = z.output<typeof TrainExportConfig>;
 
@@ -83,10 +84,8 @@ export function baseModelRef(base: string): string {
 
 export function writeTrainExport(outDir: string, c: ExportConfig, ds: DatasetFacts, createdAt: string): ExportResult {
   if (existsSync(outDir)) throw new StudioError('exists', `${outDir} already exists; choose a new folder`);
-  const tmp = `${outDir}.partial`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'data'), { recursive: true });
-  try {
+  return buildFolderSync(outDir, (tmp) => {
+    mkdirSync(join(tmp, 'data'), { recursive: true });
     const base = baseModelRef(c.baseModel);
     const data = place(ds.train.file, join(tmp, 'data', 'train.parquet'), c.dataMode);
     if (ds.validation) place(ds.validation.file, join(tmp, 'data', 'validation.parquet'), c.dataMode);
@@ -118,11 +117,7 @@ export function writeTrainExport(outDir: string, c: ExportConfig, ds: DatasetFac
     for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
     chmodSync(join(tmp, 'launch.sh'), 0o755);
     chmodSync(join(tmp, 'train_sft.py'), 0o755);
-    renameSync(tmp, outDir);
     const dataFiles = ['data/train.parquet', ...(ds.validation ? ['data/validation.parquet'] : []), ...(ds.info ? [`data/${INFO}`] : [])];
     return { outDir, files: [...Object.keys(files), ...dataFiles].sort(), data, notCarried: mapped.notCarried };
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  });
 }

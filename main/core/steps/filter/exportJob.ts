@@ -1,7 +1,7 @@
 // Step 2's output: the accepted trajectories as a dataset folder, in our JSONL
 // format or in the ARLArena JSON layout — with lineage to the rollouts they came from.
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ExportDatasetConfig, type FilterRules } from '../../../../preload/contract';
@@ -12,6 +12,7 @@ import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
 import { trajectoryRecord } from '../rollout/exportJsonl';
 import { Review } from './review';
+import { writeFileInPieces } from '../../util/atomicWrite';
 
 type Config = z.output<typeof ExportDatasetConfig>;
 
@@ -37,23 +38,18 @@ export const exportDatasetJob: JobDefinition<Config> = {
     mkdirSync(dir, { recursive: true });
     const rollouts = new Set<string>();
     const file = join(dir, ctx.config.format === 'jsonl' ? 'trajectories.jsonl' : `high_score_multiturn_texts_${ctx.config.name.replace(/\s+/g, '_')}.json`);
-    const tmp = `${file}.partial`;
-    const fd = openSync(tmp, 'w');
-    try {
-      if (ctx.config.format === 'arlarena') writeSync(fd, '[\n');
+    writeFileInPieces(file, (write) => {
+      if (ctx.config.format === 'arlarena') write('[\n');
       ids.forEach((id, i) => {
         ctx.throwIfCancelled();
         const rec = trajectoryRecord(store, id)!;
         rollouts.add(store.get(id)!.rollout_id);
-        if (ctx.config.format === 'jsonl') writeSync(fd, `${JSON.stringify(rec)}\n`);
-        else writeSync(fd, `${i ? ',\n' : ''}${JSON.stringify(toArlarena(rec, i))}`);
+        if (ctx.config.format === 'jsonl') write(`${JSON.stringify(rec)}\n`);
+        else write(`${i ? ',\n' : ''}${JSON.stringify(toArlarena(rec, i))}`);
         if (i % 50 === 0) ctx.progress(i / ids.length, `${i}/${ids.length} trajectories`);
       });
-      if (ctx.config.format === 'arlarena') writeSync(fd, '\n]\n');
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+      if (ctx.config.format === 'arlarena') write('\n]\n');
+    });
     writeFileSync(
       join(dir, 'dataset.json'),
       JSON.stringify({ format: ctx.config.format === 'jsonl' ? 'vlm-sft-studio.trajectories' : 'arlarena.multiturn', version: DATASET_FORMAT_VERSION, name: ctx.config.name, trajectories: ids.length, rules, rollouts: [...rollouts], createdAt: nowIso() }, null, 2),

@@ -1,7 +1,7 @@
 // Writes a ready-to-run verl-agent GiGPO launch folder: run_gigpo.sh with the
 // merged model's path filled in, data/{train,test}.parquet, README.md and
 // config.json. Written to `<outDir>.partial` and renamed when complete.
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import type { RlHandoffConfig } from '../../../../preload/contract/handoff';
@@ -12,6 +12,7 @@ import { gigpoScript, hydraOverrides, type ScriptInput } from './gigpoScript';
 import { rlReadme } from './rlReadme';
 import { VALIDATION_SEED_OFFSET, writeRlSplit } from './rlData';
 import { verlEnvFor } from './verlEnv';
+import { buildFolder } from '../../util/atomicWrite';
 
 export interface LaunchFolderInput {
   outDir: string;
@@ -54,10 +55,8 @@ export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFol
     experimentName: `gigpo_${slug(basename(i.modelPath))}`,
     createdAt: i.createdAt,
   };
-  const tmp = `${i.outDir}.partial`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'data'), { recursive: true });
-  try {
+  const { train, test } = await buildFolder(i.outDir, async (tmp) => {
+    mkdirSync(join(tmp, 'data'), { recursive: true });
     const total = c.trainDataSize + c.valDataSize;
     const report = (done: number): void => i.onProgress?.((0.95 * done) / total, `rendering ${c.game} frames: ${done} of ${total}`);
     const train = await writeRlSplit({ file: join(tmp, 'data', 'train.parquet'), split: 'train', rows: c.trainDataSize, firstSeed: c.seed }, { game: c.game, settings, signal: i.signal, onRow: report });
@@ -81,11 +80,8 @@ export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFol
       hydraOverrides: hydraOverrides(script),
     };
     writeFileSync(join(tmp, 'config.json'), `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(tmp, i.outDir);
-    i.onProgress?.(0.95, 'launch folder written');
-    return { outDir: i.outDir, files: ['README.md', 'config.json', 'data/test.parquet', 'data/train.parquet', 'run_gigpo.sh'], envName: env.envName, trainRows: train.rows, testRows: test.rows };
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+    return { train, test };
+  });
+  i.onProgress?.(0.95, 'launch folder written');
+  return { outDir: i.outDir, files: ['README.md', 'config.json', 'data/test.parquet', 'data/train.parquet', 'run_gigpo.sh'], envName: env.envName, trainRows: train.rows, testRows: test.rows };
 }

@@ -3,8 +3,8 @@
 // One line = { id, game, seed, task_index, sample_index, source, success, return,
 //   length, turns: [{ step, prompt, reply, think, action, action_valid,
 //   format_valid, reward, done, won, image: { format: "png_base64", data } }] }
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { TrajectoryStore } from '../../db/trajectories';
+import { writeFileInPieces } from '../../util/atomicWrite';
 
 export function trajectoryRecord(store: TrajectoryStore, id: string): Record<string, unknown> | null {
   const t = store.get(id);
@@ -27,19 +27,14 @@ export function trajectoryRecord(store: TrajectoryStore, id: string): Record<str
 }
 
 export function writeTrajectoriesJsonl(file: string, store: TrajectoryStore, ids: string[]): number {
-  const tmp = `${file}.partial`;
-  const fd = openSync(tmp, 'w');
-  let n = 0;
-  try {
+  return writeFileInPieces(file, (write) => {
+    let n = 0;
     for (const id of ids) {
       const rec = trajectoryRecord(store, id);
       if (!rec) continue;
-      writeSync(fd, `${JSON.stringify(rec)}\n`);
+      write(`${JSON.stringify(rec)}\n`);
       n++;
     }
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  return n;
+    return n;
+  });
 }

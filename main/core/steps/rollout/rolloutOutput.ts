@@ -3,7 +3,7 @@
 // A resume whose rollout already has its complete folder (registered by the
 // interrupted run or the open-time sweep, or on disk unregistered) reuses it:
 // never a second copy, never a second artifact.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrajectoryStore } from '../../db/trajectories';
 import type { JobContext } from '../../jobs/types';
@@ -11,6 +11,7 @@ import { artifactAtPath, refreshArtifact, registerOnce } from '../../lineage/ado
 import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir, folderSlug } from '../../project/layout';
 import { writeTrajectoriesJsonl } from './exportJsonl';
+import { buildFolder } from '../../util/atomicWrite';
 
 export const rolloutFolderName = (name: string, rolloutId: string): string => `${folderSlug(name)}-${rolloutId.slice(0, 8)}`;
 
@@ -92,28 +93,14 @@ export async function writeRolloutOutput(
     return;
   }
   const target = found[0] ?? join(artifactDir(project.dir, 'trajectories'), o.folderName);
-  const tmp = `${target}.partial`;
   const fresh = !existsSync(target);
   if (fresh) ctx.ownOutput(target);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  try {
-    writeTrajectoriesJsonl(join(tmp, 'trajectories.jsonl'), store, o.ids);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  // An older state of this rollout (a resume played trajectories that had failed) is replaced whole.
+  await buildFolder(target, async (tmp) => void writeTrajectoriesJsonl(join(tmp, 'trajectories.jsonl'), store, o.ids), { replace: !fresh });
   if (fresh) {
-    renameSync(tmp, target);
     await ctx.addOutput({ path: target, kind: 'trajectories', name: o.name, meta: o.meta });
     return;
   }
-  // The folder holds an older state of this rollout (a resume played trajectories that had failed): replaced whole.
-  const old = `${target}.partial-old`;
-  rmSync(old, { recursive: true, force: true });
-  renameSync(target, old);
-  renameSync(tmp, target);
-  rmSync(old, { recursive: true, force: true });
   const reg = artifactAtPath(project, target);
   if (reg) {
     await refreshArtifact(project, reg.id, { ...(JSON.parse(reg.meta_json) as object), ...o.meta });

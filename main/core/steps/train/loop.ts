@@ -3,7 +3,7 @@
 // checkpoints (PEFT adapter + optimizer state) and resume from a checkpoint.
 // The data position is a function of the step, so a resumed run reads exactly
 // the samples the interrupted one would have read next.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TrainConfig } from '../../../../preload/contract/train';
@@ -13,6 +13,7 @@ import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
 import { ParquetSamples } from './dataset';
 import { mulberry32 } from '../../util/random';
+import { buildFolder } from '../../util/atomicWrite';
 
 export type TrainSettings = z.output<typeof TrainConfig>;
 
@@ -177,15 +178,16 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     // A stop right after a periodic save keeps that checkpoint: one folder, one registration.
     if (savedAt === step) return;
     savedAt = step;
-    const tmp = `${dir}.partial`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    await engine.saveAdapter(trainer, join(tmp, 'adapter_model.safetensors'));
-    writeAdapterConfig(tmp, lora, input.baseModelId ?? input.modelDir);
-    await engine.saveState(trainer, join(tmp, STATE_FILE));
-    writeFileSync(join(tmp, STATE_JSON), `${JSON.stringify({ step, totalSteps: total, settings: s, metrics }, null, 2)}\n`);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    await buildFolder(
+      dir,
+      async (tmp) => {
+        await engine.saveAdapter(trainer, join(tmp, 'adapter_model.safetensors'));
+        writeAdapterConfig(tmp, lora, input.baseModelId ?? input.modelDir);
+        await engine.saveState(trainer, join(tmp, STATE_FILE));
+        writeFileSync(join(tmp, STATE_JSON), `${JSON.stringify({ step, totalSteps: total, settings: s, metrics }, null, 2)}\n`);
+      },
+      { replace: true },
+    );
     ev.checkpoint({ dir, step, metrics });
   };
 
