@@ -3,7 +3,7 @@
 // are registered there and the conversion is a job with its lineage.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConvertSettings } from '../../preload/contract';
+import { ConvertSettings, describeZodError } from '../../preload/contract';
 import { loadTextSide } from '../core/model/textSide';
 import { convertDataset } from '../core/steps/convert/convert';
 import { inProject } from './inProject';
@@ -39,7 +39,7 @@ export async function runConvert(args: string[]): Promise<void> {
     maxTokens: num('max-tokens', v['max-tokens']),
     overLength: v['keep-over-length'] ? 'keep' : undefined,
   });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new Error(describeZodError(parsed.error, 'settings'));
   const settings = parsed.data;
   if (v.project) return convertInProject(resolve(v.project), resolve(v.dataset), v.model ? resolve(v.model) : null, settings, v.name);
 

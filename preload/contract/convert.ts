@@ -1,5 +1,6 @@
 // Step 3 (Convert): the settings of a Parquet conversion and what its preview returns.
 import { z } from 'zod';
+import { Histogram } from './models';
 
 export const CONVERT_TARGETS = ['trl', 'arlarena', 'verl'] as const;
 export const ConvertTarget = z.enum(CONVERT_TARGETS);
@@ -65,7 +66,6 @@ export const PreviewSample = z.object({
   images: z.array(PreviewImage),
 });
 
-export const TokenHistogram = z.object({ edges: z.array(z.number()), counts: z.array(z.number()) });
 
 export const ConvertPreview = z.object({
   templateSource: z.string(),
@@ -78,7 +78,7 @@ export const ConvertPreview = z.object({
     validation: z.number().int(),
     overLength: z.number().int(),
     maxTokens: z.number().int(),
-    histogram: TokenHistogram,
+    histogram: Histogram,
     complete: z.boolean(), // false when only the first `scan` episodes were read
   }),
   warnings: z.array(z.string()),

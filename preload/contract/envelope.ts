@@ -29,9 +29,10 @@ export class ContractError extends Error {
   }
 }
 
-export function describeZodError(err: z.ZodError): string {
+/** Every issue as "path: message" (rootName where the issue is about the whole value), joined by "; ". */
+export function describeZodError(err: z.ZodError, rootName = '(root)'): string {
   return err.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.join('.') : rootName}: ${i.message}`)
     .join('; ');
 }
 

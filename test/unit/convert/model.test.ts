@@ -120,7 +120,7 @@ describe('chat rendering and loss spans', () => {
 
 describe('token histogram', () => {
   it('bins every value between round edges starting just below the smallest', async () => {
-    const { histogram } = await import('../../../main/core/steps/convert/budget');
+    const { roundHistogram: histogram } = await import('../../../main/core/util/histogram');
     const h = histogram([503, 517, 560, 1210, 990]);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(5);
     expect(h.edges[0]).toBe(500);

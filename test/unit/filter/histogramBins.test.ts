@@ -1,7 +1,7 @@
 // Whole-number data gets whole-number bins and labels ("4", "11–12"), never "1–1.3" or "11–11";
 // fractional data gets labels with enough decimals that neighbours differ.
 import { describe, expect, it } from 'vitest';
-import { histogram } from '../../../main/core/steps/filter/review';
+import { histogram } from '../../../main/core/util/histogram';
 import { binLabels } from '../../../renderer/src/wizard/binLabels';
 
 describe('histogram bins', () => {

@@ -34,26 +34,6 @@ export function sampleBudget(sample: Sample, text: TextSide, labels: 'assistant'
   return { rendered, tokens: textTokens + imageTokens, textTokens, imageTokens, images, spans };
 }
 
-/** Up to ~20 fixed-width bins of a round width, from just below the smallest value to the largest. */
-export function histogram(values: number[], bins = 20): { edges: number[]; counts: number[] } {
-  if (!values.length) return { edges: [0, 1], counts: [0] };
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const step = niceStep(Math.max(1, max - min) / bins);
-  const lo = Math.floor(min / step) * step;
-  const n = Math.max(1, Math.floor((max - lo) / step) + 1);
-  const edges = Array.from({ length: n + 1 }, (_, i) => lo + i * step);
-  const counts = new Array<number>(n).fill(0);
-  for (const v of values) counts[Math.min(n - 1, Math.floor((v - lo) / step))]!++;
-  return { edges, counts };
-}
-
-function niceStep(x: number): number {
-  const p = 10 ** Math.floor(Math.log10(Math.max(1, x)));
-  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
-  return 10 * p;
-}
-
 export function percentile(sorted: number[], q: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;

@@ -12,7 +12,8 @@ import { ParquetFileWriter } from '../../parquet/writer';
 import { CancelledError, StudioError } from '../../util/errors';
 import { hashPath } from '../../util/hash';
 import { nowIso } from '../../util/time';
-import { histogram, percentile } from './budget';
+import { percentile } from './budget';
+import { roundHistogram } from '../../util/histogram';
 import { datasetFiles, readEpisodes } from './episodes';
 import { planEpisode } from './plan';
 import type { Sample } from './samples';
@@ -158,7 +159,7 @@ export async function convertDataset(o: ConvertOptions): Promise<ConvertResult> 
         mean: sorted.length ? Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length) : 0,
         p50: percentile(sorted, 0.5),
         p95: percentile(sorted, 0.95),
-        histogram: histogram(tokens),
+        histogram: roundHistogram(tokens),
       },
       overLengthSamples: overLength,
       settings: s,

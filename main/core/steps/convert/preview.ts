@@ -9,7 +9,7 @@ import { toArtifact } from '../../lineage/artifacts';
 import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';
 import { withPixelLimits } from './pixelLimits';
-import { histogram } from './budget';
+import { roundHistogram } from '../../util/histogram';
 import { readEpisodes } from './episodes';
 import { planEpisode } from './plan';
 import { emptySplitWarning } from './splitWarning';
@@ -66,7 +66,7 @@ export async function previewConversion(source: string, p: Params, text: TextSid
     templateSource: text.templateSource,
     exactTokens: text.exact,
     samples,
-    stats: { ...stats, maxTokens: p.maxTokens, histogram: histogram(tokens), complete },
+    stats: { ...stats, maxTokens: p.maxTokens, histogram: roundHistogram(tokens), complete },
     warnings,
   };
 }

@@ -7,35 +7,10 @@ import { TrajectoryStore } from '../../db/trajectories';
 import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
+import { histogram } from '../../util/histogram';
 import { ReviewState, type DecisionState, type ReviewSource, type ReviewView } from '../../../../preload/contract/review';
 
 const STATE_KEY = 'review.state';
-
-/**
- * Counts per bin. Whole-number data (turns, invalid actions) gets whole-number bins, each
- * covering edges[i] … edges[i+1]-1, with integer: true, so no bin reads "1–1.3" or "11–11".
- */
-export function histogram(values: number[], bins = 20): { edges: number[]; counts: number[]; integer?: boolean } {
-  if (!values.length) return { edges: [], counts: [] };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (values.every((v) => Number.isInteger(v))) {
-    const width = Math.max(1, Math.ceil((hi - lo + 1) / bins));
-    const n = Math.ceil((hi - lo + 1) / width);
-    const counts = new Array<number>(n).fill(0);
-    for (const v of values) counts[Math.floor((v - lo) / width)]!++;
-    return { edges: Array.from({ length: n + 1 }, (_, i) => lo + i * width), counts, integer: true };
-  }
-  if (lo === hi) return { edges: [lo, hi], counts: [values.length] };
-  const width = (hi - lo) / bins;
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
-  return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width), counts };
-}
 
 export function toSummary(r: ReviewRow, rules: FilterRules = {}): TrajectorySummary {
   return {

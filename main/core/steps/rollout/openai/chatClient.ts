@@ -16,7 +16,8 @@ export interface EndpointSettings {
 }
 
 export type ChatContent = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
-export interface ChatMessage {
+/** A message as the OpenAI chat API takes it (images as data URLs); the studio's own chat is model/chat.ts. */
+export interface OpenAIMessage {
   role: 'system' | 'user' | 'assistant';
   content: string | ChatContent[];
 }
@@ -43,7 +44,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** Sends one chat completion request (one sample), retrying what is worth retrying. */
-export async function chatCompletion(s: EndpointSettings, messages: ChatMessage[], signal?: AbortSignal): Promise<ChatReply> {
+export async function chatCompletion(s: EndpointSettings, messages: OpenAIMessage[], signal?: AbortSignal): Promise<ChatReply> {
   const url = endpoint(s.baseUrl);
   const body = JSON.stringify({ model: s.model, messages, temperature: s.temperature, top_p: s.topP, max_tokens: s.maxTokens, n: 1 });
   let lastError = '';
@@ -98,7 +99,7 @@ export function imagePart(png: Buffer): ChatContent {
 }
 
 /** A user message whose text has one <image> placeholder per image, in order. */
-export function userMessage(text: string, images: Buffer[]): ChatMessage {
+export function userMessage(text: string, images: Buffer[]): OpenAIMessage {
   const parts: ChatContent[] = [];
   const pieces = text.split('<image>');
   if (pieces.length - 1 !== images.length) throw new StudioError('bad_prompt', `the prompt has ${pieces.length - 1} <image> placeholders but ${images.length} images`);

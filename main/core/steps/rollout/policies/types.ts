@@ -1,38 +1,7 @@
-// What a policy is: given the chat for one turn (images as PNG bytes), reply
-// with text. The OpenAI-compatible client, the expert and later the native
-// engine all fit behind this.
-import type { GameDefinition, GameEnv, GameId } from '../types';
-
-export interface ChatTextPart {
-  type: 'text';
-  text: string;
-}
-export interface ChatImagePart {
-  type: 'image';
-  png: Buffer;
-}
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string | Array<ChatTextPart | ChatImagePart>;
-}
-
-export interface PolicyRequest {
-  game: GameId;
-  messages: ChatMessage[];
-  /** 0-based turn of the episode. */
-  turn: number;
-  signal?: AbortSignal;
-}
-
-export interface PolicyReply {
-  text: string;
-  promptTokens?: number;
-  completionTokens?: number;
-}
-
-export interface Policy {
-  act(request: PolicyRequest): Promise<PolicyReply>;
-}
+// What a policy is to the rollout: given a turn's prompt and frame, a reply in
+// text. The expert, an OpenAI-compatible endpoint, the ONNX model and the
+// native engine all fit behind Act.
+import type { GameDefinition, GameEnv } from '../types';
 
 /** One turn's reply as the rollout records it. */
 export interface Reply {
