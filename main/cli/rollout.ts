@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeZodError, RolloutConfig } from '../../preload/contract';
-import { withProviderDefault } from '../core/steps/rollout/policies/onnxPolicy';
+import { withProviderDefault } from '../core/policies/onnxPolicy';
 import { inProject } from './inProject';
 
 export const ROLLOUT_HELP = `  studio rollout --project DIR --config FILE.json

@@ -10,7 +10,7 @@ import { it } from 'vitest';
 import { loadTextSide } from '../../main/core/model/textSide';
 import { convertDataset } from '../../main/core/steps/convert/convert';
 import { ConvertSettings } from '../../preload/contract/convert';
-import { sokobanGame } from '../../main/core/steps/rollout/games/sokoban';
+import { sokobanGame } from '../../main/core/games/sokoban';
 
 const N = Number(process.env.BENCH_TRAJ ?? '10000');
 const TURNS = Number(process.env.BENCH_TURNS ?? '10');

@@ -15,7 +15,7 @@ import { userTurnContent } from '../../main/core/model/chat';
 import { collate, encodePrompt } from '../../main/core/model/encode';
 import { loadTextSide } from '../../main/core/model/textSide';
 import type { EpisodeRecord } from '../../main/core/steps/evaluate/episode';
-import { getGame } from '../../main/core/steps/rollout/games';
+import { getGame } from '../../main/core/games';
 import { writeBatchFile } from '../helpers/liveBatch';
 import { runPython } from '../helpers/python';
 import { fileScopedDir, makeTinyModel, projectWith } from '../helpers/tinyEngineModel';

@@ -13,7 +13,7 @@ import { encodePrompt } from '../../main/core/model/encode';
 import { generateBatch } from '../../main/core/onnx/generate';
 import type { ProviderId } from '../../main/core/onnx/ort';
 import { OnnxVlm } from '../../main/core/onnx/vlmModel';
-import { getGame } from '../../main/core/steps/rollout/games';
+import { getGame } from '../../main/core/games';
 import { Studio } from '../../main/core/studio';
 import { makeTinyOnnxModel, type TinyOnnxDims } from '../helpers/onnx/tinyOnnxModel';
 

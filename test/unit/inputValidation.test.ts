@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHeader, readTensor, writeSafetensors } from '../../main/core/native/safetensors';
 import { mergeModel } from '../../main/core/steps/merge/mergeModel';
-import { parseArlarenaTrajectories } from '../../main/core/steps/rollout/import/arlarena';
+import { parseArlarenaTrajectories } from '../../main/core/formats/arlarena/arlarena';
 import { makeLoraAdapter, makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 import { tempDir } from '../helpers/tmp';
 

@@ -1,7 +1,8 @@
 // Layers import downward: renderer → preload/contract only; core never touches
-// Electron; only main/electron and preload/index.ts may import 'electron'.
+// Electron; only main/electron and preload/index.ts may import 'electron'; no
+// step imports another step or is imported from below; SQL only in db/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
@@ -36,6 +37,43 @@ describe('layering', () => {
 
   it('the contract is plain (no Node built-ins) so the renderer and preload can share it', () => {
     const bad = files(join(root, 'preload', 'contract')).flatMap((f) => imports(f).filter((i) => i.startsWith('node:') || i === 'electron'));
+    expect(bad).toEqual([]);
+  });
+
+  const core = join(root, 'main', 'core');
+  const steps = join(core, 'steps');
+  /** Relative imports of a core file, resolved to paths under main/core. */
+  const coreTargets = (f: string): string[] => imports(f).filter((i) => i.startsWith('.')).map((i) => relative(core, resolve(dirname(f), i)));
+  const stepOf = (rel: string): string | null => (rel.startsWith('steps/') ? (rel.split('/')[1] ?? null) : null);
+
+  it('no step imports another step (shared formats, games and policies live below them)', () => {
+    // steps/index.ts (the list of steps) and steps/types.ts are the registry, not a step.
+    const inStep = files(steps).filter((f) => relative(steps, f).includes('/'));
+    const bad = inStep.flatMap((f) => {
+      const own = stepOf(relative(core, f));
+      return coreTargets(f)
+        .filter((t) => stepOf(t) !== null && stepOf(t) !== own && !t.endsWith('steps/types') && !t.endsWith('steps'))
+        .map((t) => `${relative(root, f)} imports ${t}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('nothing below the steps imports a step', () => {
+    const below = ['db', 'formats', 'games', 'lineage', 'model', 'models', 'native', 'onnx', 'parquet', 'policies', 'project', 'system', 'util'];
+    const bad = below.flatMap((d) =>
+      files(join(core, d)).flatMap((f) =>
+        coreTargets(f)
+          .filter((t) => stepOf(t) !== null)
+          .map((t) => `${relative(root, f)} imports ${t}`),
+      ),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('SQL lives in main/core/db only', () => {
+    const bad = [...files(join(root, 'main')), ...files(join(root, 'preload'))]
+      .filter((f) => !relative(core, f).startsWith('db/') && /\.(prepare|exec)\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA)/i.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
     expect(bad).toEqual([]);
   });
 });

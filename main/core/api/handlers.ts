@@ -7,7 +7,7 @@ import { deleteArtifact, renameArtifact } from '../lineage/artifactAdmin';
 import { baseModelOf, setModelHubId } from '../lineage/hubId';
 import { toRunSummary } from '../jobs/summary';
 import { listSteps } from '../steps';
-import { withProviderDefault } from '../steps/rollout/policies/onnxPolicy';
+import { withProviderDefault } from '../policies/onnxPolicy';
 import { onnxModels } from '../steps/rollout/onnxModels';
 import { testEndpoint } from '../steps/rollout/openai/testEndpoint';
 import { systemReport } from '../system/systemReport';
@@ -19,9 +19,9 @@ import { modelHandlers } from './modelHandlers';
 import { Review } from '../steps/filter/review';
 import { previewInProject } from '../steps/convert/preview';
 import { estimateInProject } from '../steps/train/estimate';
-import { trainDevices } from '../steps/train/device';
+import { trainDevices } from '../system/trainDevices';
 import { hubStatus, signIn, signOut } from '../steps/upload/hubAuth';
-import { listUploads } from '../steps/upload/uploads';
+import { listUploads } from '../db/uploads';
 
 function requireArtifact(project: Project, id: string): Artifact {
   const row = project.store.getArtifact(id);

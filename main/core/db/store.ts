@@ -135,6 +135,13 @@ export class Store {
   setArtifactMeta(id: string, meta: Record<string, unknown>): void {
     this.db.prepare('UPDATE artifacts SET meta_json = ? WHERE id = ?').run(JSON.stringify(meta), id);
   }
+  /** The first artifact registered at a stored path (as storedPath writes it). */
+  artifactAtPath(path: string, inProject: boolean): ArtifactRow | undefined {
+    return this.db.prepare('SELECT * FROM artifacts WHERE path = ? AND in_project = ? ORDER BY created_at LIMIT 1').get(path, inProject ? 1 : 0) as ArtifactRow | undefined;
+  }
+  setArtifactContent(id: string, sha256: string, sizeBytes: number, meta: Record<string, unknown>): void {
+    this.db.prepare('UPDATE artifacts SET sha256 = ?, size_bytes = ?, meta_json = ? WHERE id = ?').run(sha256, sizeBytes, JSON.stringify(meta), id);
+  }
   getArtifact(id: string): ArtifactRow | undefined {
     return this.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as ArtifactRow | undefined;
   }
@@ -158,6 +165,17 @@ export class Store {
   }
   runOutputs(runId: string): ArtifactRow[] {
     return this.db.prepare('SELECT a.* FROM artifacts a JOIN run_outputs o ON o.artifact_id = a.id WHERE o.run_id = ? ORDER BY a.created_at').all(runId) as ArtifactRow[];
+  }
+  /** The artifacts a run recorded as its checkpoints. */
+  checkpointArtifacts(runId: string): ArtifactRow[] {
+    return this.db.prepare('SELECT a.* FROM artifacts a JOIN checkpoints c ON c.artifact_id = a.id WHERE c.run_id = ?').all(runId) as ArtifactRow[];
+  }
+  hasCheckpointRow(artifactId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM checkpoints WHERE artifact_id = ?').get(artifactId) !== undefined;
+  }
+  /** The input a run took with a given role (e.g. the checkpoint it resumed from). */
+  runInputWithRole(runId: string, role: string): ArtifactRow | undefined {
+    return this.db.prepare('SELECT a.* FROM artifacts a JOIN run_inputs i ON i.artifact_id = a.id WHERE i.run_id = ? AND i.role = ?').get(runId, role) as ArtifactRow | undefined;
   }
   insertCheckpoint(c: { id: string; run_id: string; artifact_id: string; step: number; metrics_json: string; created_at: string }): void {
     this.db.prepare('INSERT INTO checkpoints(id, run_id, artifact_id, step, metrics_json, created_at) VALUES (@id, @run_id, @artifact_id, @step, @metrics_json, @created_at)').run(c);

@@ -123,6 +123,11 @@ export class TrajectoryStore {
     return new Set(rows.map((r) => `${r.task_index}:${r.sample_index}`));
   }
 
+  /** The level seeds a rollout played of one game. */
+  seedsOf(rolloutId: string, game: string): number[] {
+    return (this.stmt('SELECT DISTINCT seed FROM trajectories WHERE rollout_id = ? AND game = ? AND seed IS NOT NULL').all(rolloutId, game) as { seed: number }[]).map((r) => r.seed);
+  }
+
   get(id: string): TrajectoryRow | undefined {
     return this.stmt('SELECT * FROM trajectories WHERE id = ?').get(id) as TrajectoryRow | undefined;
   }

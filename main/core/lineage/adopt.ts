@@ -11,7 +11,7 @@ import { registerArtifact, storedPath, toArtifact } from './artifacts';
 /** The artifact registered at this path, if any. */
 export function artifactAtPath(project: Project, abs: string): ArtifactRow | undefined {
   const where = storedPath(project, resolve(abs));
-  return project.db.prepare('SELECT * FROM artifacts WHERE path = ? AND in_project = ? ORDER BY created_at LIMIT 1').get(where.path, where.inProject ? 1 : 0) as ArtifactRow | undefined;
+  return project.store.artifactAtPath(where.path, where.inProject);
 }
 
 /**
@@ -33,5 +33,5 @@ export async function refreshArtifact(project: Project, id: string, meta: Record
   const row = project.store.getArtifact(id);
   if (!row) return;
   const h = await hashPath(toArtifact(project, row).path);
-  project.db.prepare('UPDATE artifacts SET sha256 = ?, size_bytes = ?, meta_json = ? WHERE id = ?').run(h.sha256, h.sizeBytes, JSON.stringify(meta), id);
+  project.store.setArtifactContent(id, h.sha256, h.sizeBytes, meta);
 }

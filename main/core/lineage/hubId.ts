@@ -12,7 +12,7 @@ import type { Artifact, LineageNode } from '../../../preload/contract';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { toArtifact } from './artifacts';
-import { listUploads } from '../steps/upload/uploads';
+import { listUploads } from '../db/uploads';
 import { lineageOf } from './lineage';
 
 // One Hub name part: what huggingface_hub's validate_repo_id accepts, without "--" or "..".

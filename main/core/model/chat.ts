@@ -16,6 +16,8 @@ export interface ChatMessage {
 
 export const IMAGE_PLACEHOLDER = '<|vision_start|><|image_pad|><|vision_end|>';
 export const END_OF_TURN = '<|im_end|>';
+/** Special tokens a generated answer must never contain: they stand for pixels the prompt does not have. */
+export const BANNED_IN_SAMPLES = ['<|image_pad|>', '<|video_pad|>', '<|vision_pad|>', '<|vision_start|>', '<|vision_end|>'];
 
 export function renderQwenChat(messages: ChatMessage[], addGenerationPrompt = false): string {
   let out = '';

@@ -10,7 +10,7 @@ import { userTurnContent } from '../../../main/core/model/chat';
 import { generateBatch } from '../../../main/core/onnx/generate';
 import { OnnxVlm } from '../../../main/core/onnx/vlmModel';
 import { TrajectoryStore } from '../../../main/core/db/trajectories';
-import { getGame } from '../../../main/core/steps/rollout/games';
+import { getGame } from '../../../main/core/games';
 import { Studio } from '../../../main/core/studio';
 import { makeTinyOnnxModel, type TinyOnnxNet, variantNet } from '../../helpers/onnx/tinyOnnxModel';
 import { refGreedy, refImageFeatures } from '../../helpers/onnx/tinyOnnxReference';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { getGame } from '../../../main/core/steps/rollout/games';
-import { BlackjackEnv, handTotal, usableAce } from '../../../main/core/steps/rollout/games/cards/blackjack';
-import type { Card } from '../../../main/core/steps/rollout/games/cards/deck';
-import { evaluateFormula } from '../../../main/core/steps/rollout/games/cards/formula';
-import { NumberLineEnv } from '../../../main/core/steps/rollout/games/cards/numberline';
-import { dealEz, PointsEnv } from '../../../main/core/steps/rollout/games/cards/pointsEnv';
-import { solvePoints } from '../../../main/core/steps/rollout/games/cards/pointsSolver';
-import { createRng } from '../../../main/core/steps/rollout/rng';
+import { getGame } from '../../../main/core/games';
+import { BlackjackEnv, handTotal, usableAce } from '../../../main/core/games/cards/blackjack';
+import type { Card } from '../../../main/core/games/cards/deck';
+import { evaluateFormula } from '../../../main/core/games/cards/formula';
+import { NumberLineEnv } from '../../../main/core/games/cards/numberline';
+import { dealEz, PointsEnv } from '../../../main/core/games/cards/pointsEnv';
+import { solvePoints } from '../../../main/core/games/cards/pointsSolver';
+import { createRng } from '../../../main/core/games/rng';
 import { pngSize } from '../../../main/core/util/png';
 import { decodePng } from './pngDecode';
 

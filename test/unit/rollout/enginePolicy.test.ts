@@ -11,7 +11,7 @@ import { userTurnContent } from '../../../main/core/model/chat';
 import { collate, encodePrompt } from '../../../main/core/model/encode';
 import { loadTextSide } from '../../../main/core/model/textSide';
 import { engineState } from '../../../main/core/native/engine';
-import { getGame } from '../../../main/core/steps/rollout/games';
+import { getGame } from '../../../main/core/games';
 import { fileScopedDir, makePeftAdapter, makeTinyModel, projectWith } from '../../helpers/tinyEngineModel';
 
 const run = engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;

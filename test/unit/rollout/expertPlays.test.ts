@@ -1,7 +1,7 @@
 // The built-in expert answers in the game's own format: its replies, parsed as a model's would be,
 // solve a Sokoban level, so a user can make SFT data with no model at all.
 import { describe, expect, it } from 'vitest';
-import { getGame } from '../../../main/core/steps/rollout/games';
+import { getGame } from '../../../main/core/games';
 
 describe('the expert as a player', () => {
   it('plays a whole Sokoban episode through its formatted answers and wins', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getGame, GAMES } from '../../../main/core/steps/rollout/games';
-import type { GameId } from '../../../main/core/steps/rollout/types';
+import { getGame, GAMES } from '../../../main/core/games';
+import type { GameId } from '../../../main/core/games/types';
 
 interface Played {
   won: boolean;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getGame } from '../../../main/core/steps/rollout/games';
-import { FrozenLakeEnv } from '../../../main/core/steps/rollout/games/frozenlake';
-import { shortestPath } from '../../../main/core/steps/rollout/games/frozenlake/map';
+import { getGame } from '../../../main/core/games';
+import { FrozenLakeEnv } from '../../../main/core/games/frozenlake';
+import { shortestPath } from '../../../main/core/games/frozenlake/map';
 import { pngSize } from '../../../main/core/util/png';
 
 const lake = (seed: number, settings: Record<string, unknown> = {}): FrozenLakeEnv => {

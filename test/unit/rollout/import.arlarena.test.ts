@@ -7,9 +7,9 @@ import {
   frameForTurn,
   parseArlarenaTrajectories,
   readArlarenaTrajectoryFile,
-} from '../../../main/core/steps/rollout/import/arlarena';
-import { locateJsonError } from '../../../main/core/steps/rollout/import/jsonLocate';
-import { checkPng, decodeBase64Strict } from '../../../main/core/steps/rollout/import/pngCheck';
+} from '../../../main/core/formats/arlarena/arlarena';
+import { locateJsonError } from '../../../main/core/formats/arlarena/jsonLocate';
+import { checkPng, decodeBase64Strict } from '../../../main/core/formats/pngCheck';
 import { encodePngRgb } from '../../../main/core/util/png';
 
 const dir = join(__dirname, '../../fixtures/arlarena');

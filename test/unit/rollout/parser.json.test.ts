@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSingleAction, parseJsonAction } from '../../../main/core/steps/rollout/parsing/jsonAction';
+import { findSingleAction, parseJsonAction } from '../../../main/core/games/parsing/jsonAction';
 
 const P24 = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '+', '-', '*', '/', '(', ')', '='];
 const BJ = ['stand', 'hit'];

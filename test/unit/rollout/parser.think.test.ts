@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseThinkAction } from '../../../main/core/steps/rollout/parsing/thinkAction';
+import { parseThinkAction } from '../../../main/core/games/parsing/thinkAction';
 
 const V = ['up', 'down', 'left', 'right', 'still'];
 const p = (reply: unknown) => parseThinkAction(reply, V);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getGame, GAMES, isGameId, listGames } from '../../../main/core/steps/rollout/games';
-import { countImageTags, fillTemplate, formatActionList } from '../../../main/core/steps/rollout/prompt';
-import type { HistoryEntry } from '../../../main/core/steps/rollout/types';
+import { getGame, GAMES, isGameId, listGames } from '../../../main/core/games';
+import { countImageTags, fillTemplate, formatActionList } from '../../../main/core/games/prompt';
+import type { HistoryEntry } from '../../../main/core/games/types';
 import { envFrom } from './sokobanLevels';
 
 describe('game registry', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../main/core/steps/rollout/rng';
+import { createRng } from '../../../main/core/games/rng';
 
 const draw = (seed: number, stream = '', n = 8): number[] => {
   const r = createRng(seed, stream);

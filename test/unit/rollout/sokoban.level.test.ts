@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { getGame } from '../../../main/core/steps/rollout/games';
-import { SokobanEnv } from '../../../main/core/steps/rollout/games/sokoban';
-import { generateLevel, placeThings, reversePlay, roomTopology, TARGET, WALL, type SokobanLevel } from '../../../main/core/steps/rollout/games/sokoban/level';
-import { solveSokoban, SokobanSolverError } from '../../../main/core/steps/rollout/games/sokoban/solver';
-import { createRng } from '../../../main/core/steps/rollout/rng';
+import { getGame } from '../../../main/core/games';
+import { SokobanEnv } from '../../../main/core/games/sokoban';
+import { generateLevel, placeThings, reversePlay, roomTopology, TARGET, WALL, type SokobanLevel } from '../../../main/core/games/sokoban/level';
+import { solveSokoban, SokobanSolverError } from '../../../main/core/games/sokoban/solver';
+import { createRng } from '../../../main/core/games/rng';
 import { levelFrom } from './sokobanLevels';
 
 const sokoban = getGame('sokoban');

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getGame } from '../../../main/core/steps/rollout/games';
-import { processedSize, resizeBicubic } from '../../../main/core/steps/rollout/games/draw/resample';
-import { SokobanEnv } from '../../../main/core/steps/rollout/games/sokoban';
-import { drawBoard, TILE } from '../../../main/core/steps/rollout/games/sokoban/render';
-import { SokobanBoard } from '../../../main/core/steps/rollout/games/sokoban/rules';
+import { getGame } from '../../../main/core/games';
+import { processedSize, resizeBicubic } from '../../../main/core/games/draw/resample';
+import { SokobanEnv } from '../../../main/core/games/sokoban';
+import { drawBoard, TILE } from '../../../main/core/games/sokoban/render';
+import { SokobanBoard } from '../../../main/core/games/sokoban/rules';
 import { pngSize } from '../../../main/core/util/png';
 import { decodePng, pixel } from './pngDecode';
 import { envFrom, levelFrom } from './sokobanLevels';

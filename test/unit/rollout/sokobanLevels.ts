@@ -1,7 +1,7 @@
 // Test helper: Sokoban levels from pictures in gym's text symbols.
-import { FLOOR, TARGET, WALL, type SokobanLevel } from '../../../main/core/steps/rollout/games/sokoban/level';
-import { SokobanEnv } from '../../../main/core/steps/rollout/games/sokoban';
-import { SokobanSettings } from '../../../main/core/steps/rollout/games/sokoban/settings';
+import { FLOOR, TARGET, WALL, type SokobanLevel } from '../../../main/core/games/sokoban/level';
+import { SokobanEnv } from '../../../main/core/games/sokoban';
+import { SokobanSettings } from '../../../main/core/games/sokoban/settings';
 
 /** '#' wall, '_' floor, 'O' target, 'X' box, '√' box on target, 'P' player, 'S' player on target. */
 export function levelFrom(picture: string[]): SokobanLevel {

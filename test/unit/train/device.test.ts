@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineState } from '../../../main/core/native/engine';
 import { Studio } from '../../../main/core/studio';
-import { deviceProblem, trainDevices } from '../../../main/core/steps/train/device';
+import { deviceProblem, trainDevices } from '../../../main/core/system/trainDevices';
 import { makeQwen3VLCheckpoint } from '../../helpers/checkpoints';
 import { tempDir } from '../../helpers/tmp';
 

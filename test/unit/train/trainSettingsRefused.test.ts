@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { describeZodError } from '../../../preload/contract';
 import { MAX_LORA_SCALE, TrainConfig } from '../../../preload/contract/train';
 import { Studio } from '../../../main/core/studio';
-import { loraOfAdapter } from '../../../main/core/steps/train/initAdapter';
+import { loraOfAdapter } from '../../../main/core/models/adapterLora';
 import { tempDir } from '../../helpers/tmp';
 
 const base = { baseArtifactId: 'b', datasetArtifactId: 'd' };

@@ -11,7 +11,7 @@ import { migration003 } from '../../../main/core/db/migrations/003_uploads';
 import { Studio } from '../../../main/core/studio';
 import { makeUploadJob } from '../../../main/core/steps/upload/uploadJob';
 import { EnvTokenStore, type TokenStore } from '../../../main/core/steps/upload/tokenStore';
-import { listUploads } from '../../../main/core/steps/upload/uploads';
+import { listUploads } from '../../../main/core/db/uploads';
 import { hashPath } from '../../../main/core/util/hash';
 import { makeLoraAdapter, qwen3vlTensors, TINY } from '../../helpers/checkpoints';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../../helpers/fakeHub';

@@ -6,8 +6,8 @@
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { formatIssue, frameForTurn, readArlarenaTrajectoryFile } from '../rollout/import/arlarena';
-import { checkPng, decodeBase64Strict } from '../rollout/import/pngCheck';
+import { formatIssue, frameForTurn, readArlarenaTrajectoryFile } from '../../formats/arlarena/arlarena';
+import { checkPng, decodeBase64Strict } from '../../formats/pngCheck';
 import { StudioError } from '../../util/errors';
 
 export interface SourceTurn {

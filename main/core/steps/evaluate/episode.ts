@@ -1,7 +1,7 @@
 // One evaluation episode: a level played to its end by a policy, kept as a line of the evaluation's
 // episodes.jsonl (replies and actions, no frames: the level is a function of the game, settings and seed).
-import type { Act } from '../rollout/policies/types';
-import type { GameDefinition, HistoryEntry } from '../rollout/types';
+import type { Act } from '../../policies/types';
+import type { GameDefinition, HistoryEntry } from '../../games/types';
 
 export interface EpisodeTurn {
   reply: string;

@@ -1,6 +1,7 @@
 // Are the evaluation's levels held out? The seeds the checkpoints' training data was played on, found by
 // walking each checkpoint's lineage back to the rollouts (trajectories artifacts name their rollout).
 import type { LineageNode } from '../../../../preload/contract';
+import { TrajectoryStore } from '../../db/trajectories';
 import { lineageOf } from '../../lineage/lineage';
 import type { Project } from '../../project/project';
 
@@ -19,8 +20,8 @@ export function trainingSeeds(project: Project, artifactIds: readonly string[], 
   const rollouts = new Set<string>();
   for (const id of artifactIds) rolloutIdsIn(lineageOf(project, id), rollouts);
   const seeds = new Set<number>();
-  const q = project.db.prepare(`SELECT DISTINCT seed FROM trajectories WHERE rollout_id = ? AND game = ? AND seed IS NOT NULL`);
-  for (const r of rollouts) for (const row of q.all(r, game) as { seed: number }[]) seeds.add(row.seed);
+  const store = new TrajectoryStore(project.db);
+  for (const r of rollouts) for (const seed of store.seedsOf(r, game)) seeds.add(seed);
   return { seeds, rollouts: rollouts.size };
 }
 

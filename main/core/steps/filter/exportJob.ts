@@ -10,7 +10,7 @@ import type { JobDefinition } from '../../jobs/types';
 import { artifactDir } from '../../project/layout';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
-import { trajectoryRecord } from '../rollout/exportJsonl';
+import { trajectoryRecord } from '../../formats/trajectoriesJsonl';
 import { Review } from './review';
 import { writeFileInPieces } from '../../util/atomicWrite';
 

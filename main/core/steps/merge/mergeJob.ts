@@ -13,7 +13,7 @@ import { StudioError } from '../../util/errors';
 import { listFiles } from '../../util/hash';
 import type { JobDefinition } from '../../jobs/types';
 import type { LineageNode } from '../../../../preload/contract';
-import { checkAdapterBase } from './checkBase';
+import { checkAdapterBase } from '../../models/checkBase';
 import { mergeModel } from './mergeModel';
 import { hubIdOfModel } from '../../lineage/hubId';
 

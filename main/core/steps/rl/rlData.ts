@@ -5,7 +5,7 @@
 // prompt and image with the live observation; the rows set modality and size.
 import * as arrow from 'apache-arrow';
 import { ParquetFileWriter } from '../../parquet/writer';
-import { getGame } from '../rollout/games';
+import { getGame } from '../../games';
 import { CancelledError } from '../../util/errors';
 
 // Nullable throughout, as datasets writes them: datasets applies the features

@@ -9,7 +9,7 @@ import { TrajectoryStore } from '../../db/trajectories';
 import type { JobDefinition } from '../../jobs/types';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
-import { formatIssue, frameForTurn, type ImportIssue, type ImportedEpisode } from './import/arlarena';
+import { formatIssue, frameForTurn, type ImportIssue, type ImportedEpisode } from '../../formats/arlarena/arlarena';
 import { rpcWorker } from '../../util/workerThread';
 
 type Config = z.output<typeof ImportTrajectoriesConfig>;

@@ -9,14 +9,14 @@ import type { JobContext, JobDefinition } from '../../jobs/types';
 import { CancelledError, StudioError, errorMessage } from '../../util/errors';
 import { nowIso } from '../../util/time';
 import { rolloutFolderName, writeRolloutOutput } from './rolloutOutput';
-import { getGame } from './games';
+import { getGame } from '../../games';
 import { chatCompletion, userMessage } from './openai/chatClient';
-import type { GameDefinition } from './types';
-import type { Act } from './policies/types';
+import type { GameDefinition } from '../../games/types';
+import type { Act } from '../../policies/types';
 import { GamePool, WorkerEnv } from './worker/gamePool';
 import { WorkerDiedError } from '../../util/workerThread';
-import { openOnnxPolicy } from './policies/onnxPolicy';
-import { openEngineRolloutPolicy } from './policies/engineRollout';
+import { openOnnxPolicy } from '../../policies/onnxPolicy';
+import { openEngineRolloutPolicy } from './engineRollout';
 
 type Config = z.output<typeof RolloutConfig>;
 

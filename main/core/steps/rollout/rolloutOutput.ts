@@ -10,7 +10,7 @@ import type { JobContext } from '../../jobs/types';
 import { artifactAtPath, refreshArtifact, registerOnce } from '../../lineage/adopt';
 import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir, folderSlug } from '../../project/layout';
-import { writeTrajectoriesJsonl } from './exportJsonl';
+import { writeTrajectoriesJsonl } from '../../formats/trajectoriesJsonl';
 import { buildFolder } from '../../util/atomicWrite';
 
 export const rolloutFolderName = (name: string, rolloutId: string): string => `${folderSlug(name)}-${rolloutId.slice(0, 8)}`;

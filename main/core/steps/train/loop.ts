@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { TrainConfig } from '../../../../preload/contract/train';
 import { collate, collatePacked, encodeConversation, encodePrompt, packRows, type EngineBatch } from '../../model/encode';
+import { BANNED_IN_SAMPLES } from '../../model/chat';
 import { loadTextSide } from '../../model/textSide';
 import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
@@ -45,9 +46,6 @@ export interface LoopResult {
 }
 
 export const STATE_FILE = 'trainer_state.safetensors';
-
-/** Special tokens a sample answer must never contain: they stand for pixels the prompt does not have. */
-export const BANNED_IN_SAMPLES = ['<|image_pad|>', '<|video_pad|>', '<|vision_pad|>', '<|vision_start|>', '<|vision_end|>'];
 
 /** A NaN/inf loss or gradient norm, when the run's setting says to fail on it. */
 export class NonFiniteError extends Error {}

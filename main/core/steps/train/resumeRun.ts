@@ -54,7 +54,7 @@ interface Candidate {
 }
 
 function registeredCheckpoints(project: Project, runId: string): ArtifactRow[] {
-  const rows = project.db.prepare('SELECT a.* FROM artifacts a JOIN checkpoints c ON c.artifact_id = a.id WHERE c.run_id = ?').all(runId) as ArtifactRow[];
+  const rows = project.store.checkpointArtifacts(runId);
   const outs = project.store.runOutputs(runId).filter((a) => a.kind === 'adapter');
   const byId = new Map([...rows, ...outs].map((a) => [a.id, a]));
   return [...byId.values()];
@@ -114,8 +114,7 @@ export async function adoptCheckpoint(project: Project, runId: string, dir: stri
   const row = project.store.getArtifact(artifact.id)!;
   // One the sweep registered knows no step: it gets the checkpoint's facts.
   if (existed && typeof (JSON.parse(row.meta_json) as { step?: unknown }).step !== 'number') project.store.setArtifactMeta(row.id, { ...(JSON.parse(row.meta_json) as object), ...meta });
-  const hasRow = project.db.prepare('SELECT 1 FROM checkpoints WHERE artifact_id = ?').get(artifact.id);
-  if (!hasRow) project.store.insertCheckpoint({ id: randomUUID(), run_id: runId, artifact_id: artifact.id, step: state.step, metrics_json: JSON.stringify(state.metrics ?? {}), created_at: nowIso() });
+  if (!project.store.hasCheckpointRow(artifact.id)) project.store.insertCheckpoint({ id: randomUUID(), run_id: runId, artifact_id: artifact.id, step: state.step, metrics_json: JSON.stringify(state.metrics ?? {}), created_at: nowIso() });
   return { artifactId: artifact.id, adopted: !existed, step: state.step };
 }
 
@@ -144,7 +143,7 @@ export async function resolveResumeRun(project: Project, runId: string, log: (le
     return { artifactId: a.artifactId, dir: c.dir, step: a.step, chartsFrom: runId };
   }
   // A resumed run with nothing of its own yet: back to where it started.
-  const start = project.db.prepare("SELECT a.* FROM artifacts a JOIN run_inputs i ON i.artifact_id = a.id WHERE i.run_id = ? AND i.role = 'resume'").get(runId) as ArtifactRow | undefined;
+  const start = project.store.runInputWithRole(runId, 'resume');
   if (start) {
     const dir = toArtifact(project, start).path;
     const gap = checkpointGap(dir);

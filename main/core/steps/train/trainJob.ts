@@ -17,8 +17,8 @@ import { hashPath } from '../../util/hash';
 import { appRoot } from '../../util/paths';
 import { nowIso } from '../../util/time';
 import { checkModelLayers } from '../../models/layerCheck';
-import { deviceProblem } from './device';
-import { loraOfAdapter } from './initAdapter';
+import { deviceProblem } from '../../system/trainDevices';
+import { loraOfAdapter } from '../../models/adapterLora';
 import { type LoopInput, STATE_FILE, STATE_JSON, type TrainSettings } from './loop';
 import { type ResumePoint, resolveResumeRun, writeRunMarker } from './resumeRun';
 

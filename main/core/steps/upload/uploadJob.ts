@@ -16,7 +16,7 @@ import { gatherCardFacts } from './cardFacts';
 import { describeHubError, hubFetch, normalizeEndpoint, whoami } from './hubClient';
 import { uploadModelCard } from './modelCard';
 import type { TokenStore } from './tokenStore';
-import { recordUpload } from './uploads';
+import { recordUpload } from '../../db/uploads';
 import { prepareUpload } from './localPaths';
 import { baseModelOf, setModelHubId } from '../../lineage/hubId';
 

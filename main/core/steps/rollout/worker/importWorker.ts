@@ -2,9 +2,9 @@
 // and PNG checks, every reply re-parsed) off the thread that answers the UI.
 // The import job asks for one file, then for its episodes a chunk at a time, so
 // it writes each chunk in a short transaction and the UI is served in between.
-import type { ImportedEpisode, ImportedImage } from '../import/arlarena';
-import { readArlarenaTrajectoryFile } from '../import/arlarena';
-import type { GameId } from '../types';
+import type { ImportedEpisode, ImportedImage } from '../../../formats/arlarena/arlarena';
+import { readArlarenaTrajectoryFile } from '../../../formats/arlarena/arlarena';
+import type { GameId } from '../../../games/types';
 import { movable, serve } from './serve';
 
 let episodes: ImportedEpisode[] = [];

@@ -1,0 +1,127 @@
+// The native engine as a policy: a Qwen3-VL folder loaded once by the engine (libtorch, CPU or CUDA), a LoRA
+// adapter on top or none, and every turn's prompt through the same chat template, tokenizer and image
+// processor as training (encodePrompt). Concurrent episodes share one generate call (the engine's K/V cache)
+// through the batcher; generate runs off the event loop (an async N-API call), the JS side only encodes
+// the turn and collates the batch. Each row samples from its own seed, so a sampled rollout replays.
+import { encodePrompt, collate } from '../model/encode';
+import { BANNED_IN_SAMPLES, userTurnContent } from '../model/chat';
+import { loadTextSide, type TextSide } from '../model/textSide';
+import { requireEngine, type EngineAddon, type EngineModel } from '../native/engine';
+import { GenerationBatcher } from '../onnx/batcher';
+import type { BatchStats, GenerationRequest, GenerationResult } from '../onnx/generate';
+import { deviceProblem, trainDevices } from '../system/trainDevices';
+import { loraOfAdapter } from '../models/adapterLora';
+import { StudioError } from '../util/errors';
+import type { Act } from './types';
+import { turnSeed } from './turnSeed';
+import { join } from 'node:path';
+
+export interface LoadedEngineModel {
+  engine: EngineAddon;
+  model: EngineModel;
+  text: TextSide;
+  modelDir: string;
+  device: string;
+  dtype: 'float32' | 'bfloat16';
+  pad: number;
+  stopIds: number[];
+  bannedIds: number[];
+}
+
+export interface EngineSamplingOptions {
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  maxBatch: number | null;
+}
+
+export interface EngineThroughput {
+  batches: number;
+  newTokens: number;
+  promptTokens: number;
+  modelMs: number;
+  /** Generated tokens per second of generate calls (prefill included). */
+  tokensPerS: number;
+}
+
+export interface EngineActor {
+  act: Act;
+  throughput(): EngineThroughput;
+}
+
+/** CUDA when the engine sees a device (bfloat16 there), else the CPU in float32; a named device must exist. */
+export function engineDevice(device: string | null, dtype: 'float32' | 'bfloat16' | null): { device: string; dtype: 'float32' | 'bfloat16' } {
+  const d = device ?? trainDevices().default;
+  const problem = deviceProblem(d);
+  if (problem) throw new StudioError('bad_input', problem);
+  return { device: d, dtype: dtype ?? (d.startsWith('cuda') ? 'bfloat16' : 'float32') };
+}
+
+export async function loadEngineModel(modelDir: string, device: string | null, dtype: 'float32' | 'bfloat16' | null): Promise<LoadedEngineModel> {
+  const engine = requireEngine();
+  const text = loadTextSide(modelDir);
+  const tok = text.tokenizer;
+  if (!tok) throw new StudioError('bad_input', `${modelDir}: tokenizer.json is missing; the engine policy needs the model's tokenizer`);
+  const where = engineDevice(device, dtype);
+  const model = await engine.load(modelDir, { dtype: where.dtype, device: where.device });
+  const id = (t: string) => tok.specialIds.get(t);
+  const stopIds = ['<|im_end|>', '<|endoftext|>'].map(id).filter((x): x is number => x !== undefined);
+  const bannedIds = BANNED_IN_SAMPLES.map(id).filter((x): x is number => x !== undefined);
+  return { engine, model, text, modelDir, ...where, pad: id('<|endoftext|>') ?? 0, stopIds, bannedIds };
+}
+
+/** A trainer over the loaded model: the adapter's LoRA weights, or none (a zero LoRA: the model as it is). */
+function trainerFor(m: LoadedEngineModel, adapterDir: string | null): unknown {
+  const optim = { lr: 1e-4, totalSteps: 1 };
+  if (!adapterDir) return m.engine.createTrainer(m.model.handle, { lora: { r: 1, alpha: 1, targets: ['q_proj'] }, optim });
+  const lora = loraOfAdapter(adapterDir);
+  return m.engine.createTrainer(m.model.handle, { lora: { r: lora.r, alpha: lora.alpha, rslora: lora.rslora, targets: lora.targets }, optim, initAdapter: join(adapterDir, 'adapter_model.safetensors') });
+}
+
+/** One policy over a loaded model: several actors (checkpoints) can share one model's weights. */
+export function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): EngineActor {
+  const trainer = trainerFor(m, adapterDir);
+  const tok = m.text.tokenizer!;
+  const totals = { batches: 0, newTokens: 0, promptTokens: 0, modelMs: 0 };
+  const runBatch = async (reqs: GenerationRequest[]): Promise<{ results: GenerationResult[]; stats: BatchStats }> => {
+    const batch = collate(reqs.map((r) => r.prompt), m.pad);
+    const t0 = performance.now();
+    const rows = await m.engine.generate(trainer, batch, {
+      maxNewTokens: Math.max(...reqs.map((r) => r.maxNewTokens)),
+      stopIds: m.stopIds,
+      bannedIds: m.bannedIds,
+      temperature: o.temperature,
+      topP: o.topP,
+      seeds: reqs.map((r) => r.seed),
+      padId: m.pad,
+    });
+    const ms = performance.now() - t0;
+    const results = rows.map((row): GenerationResult => {
+      const ids = [...row];
+      const stopped = ids.length > 0 && m.stopIds.includes(ids.at(-1)!);
+      return { tokens: stopped ? ids.slice(0, -1) : ids, finish: stopped ? 'stop' : 'length' };
+    });
+    const newTokens = rows.reduce((n, r) => n + r.length, 0);
+    // The engine times prefill and decode together: the whole call is counted as decode.
+    return { results, stats: { batch: reqs.length, promptTokens: reqs.reduce((n, r) => n + r.prompt.inputIds.length, 0), newTokens, prefillMs: 0, decodeMs: ms } };
+  };
+  const batcher = new GenerationBatcher(runBatch, o.maxBatch ?? o.concurrency, (s) => {
+    totals.batches++;
+    totals.newTokens += s.newTokens;
+    totals.promptTokens += s.promptTokens;
+    totals.modelMs += s.decodeMs;
+    o.onBatch?.(s);
+  });
+  const act: Act = async (_game, _env, prompt, frame, signal, at) => {
+    const t0 = Date.now();
+    const content = userTurnContent(prompt, true);
+    if (!content) throw new StudioError('bad_prompt', `the prompt has ${prompt.split('<image>').length - 1} <image> placeholders but a turn has one frame`);
+    const encoded = encodePrompt([{ role: 'user', content }], [frame], m.text);
+    const r = await batcher.submit({ prompt: encoded, maxNewTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, seed: turnSeed(o.seed, at) }, signal);
+    return { text: tok.decode(r.tokens), promptTokens: encoded.inputIds.length, completionTokens: r.tokens.length, latencyMs: Date.now() - t0 };
+  };
+  return {
+    act,
+    throughput: () => ({ ...totals, tokensPerS: totals.modelMs > 0 ? (totals.newTokens / totals.modelMs) * 1000 : 0 }),
+  };
+}

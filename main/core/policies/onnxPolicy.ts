@@ -1,0 +1,78 @@
+// The local ONNX policy: a Qwen-VL export run by onnxruntime-node inside the
+// app, no server and no Python. Each turn's prompt goes through the same chat
+// template, tokenizer and image processor the trainer uses; concurrent
+// episodes share model calls through the batcher.
+import type { z } from 'zod';
+import type { OnnxPolicy, OnnxProviderChoice } from '../../../preload/contract';
+import { encodePrompt } from '../model/encode';
+import { userTurnContent } from '../model/chat';
+import { GenerationBatcher } from '../onnx/batcher';
+import { generateBatch, type BatchStats } from '../onnx/generate';
+import { OnnxVlm } from '../onnx/vlmModel';
+import { StudioError } from '../util/errors';
+import type { Act } from './types';
+import { turnSeed } from './turnSeed';
+
+type Config = z.output<typeof OnnxPolicy>;
+
+export interface OnnxThroughput {
+  batches: number;
+  promptTokens: number;
+  newTokens: number;
+  /** Generated tokens per second of decoding. */
+  decodeTokensPerS: number;
+  /** Generated tokens per second of model time (prefill included). */
+  tokensPerS: number;
+}
+
+export interface OpenedOnnxPolicy {
+  act: Act;
+  vlm: OnnxVlm;
+  throughput(): OnnxThroughput;
+  close(): Promise<void>;
+}
+
+export async function openOnnxPolicy(c: Config, o: { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): Promise<OpenedOnnxPolicy> {
+  const vlm = await OnnxVlm.open(c.modelDir, { variant: c.variant, provider: c.provider ?? 'auto' });
+  const totals = { batches: 0, promptTokens: 0, newTokens: 0, prefillMs: 0, decodeMs: 0 };
+  const batcher = new GenerationBatcher(
+    (reqs) => generateBatch(vlm, reqs),
+    c.maxBatch ?? o.concurrency,
+    (s) => {
+      totals.batches++;
+      totals.promptTokens += s.promptTokens;
+      totals.newTokens += s.newTokens;
+      totals.prefillMs += s.prefillMs;
+      totals.decodeMs += s.decodeMs;
+      o.onBatch?.(s);
+    },
+  );
+  const tok = vlm.text.tokenizer!;
+  const act: Act = async (_game, _env, prompt, frame, signal, at) => {
+    const t0 = Date.now();
+    const content = userTurnContent(prompt, true);
+    if (!content) throw new StudioError('bad_prompt', `the prompt has ${prompt.split('<image>').length - 1} <image> placeholders but a turn has one frame`);
+    const encoded = encodePrompt([{ role: 'user', content }], [frame], vlm.text);
+    const r = await batcher.submit({ prompt: encoded, maxNewTokens: c.maxTokens, temperature: c.temperature, topP: c.topP, seed: turnSeed(o.seed, at) }, signal);
+    return { text: tok.decode(r.tokens), promptTokens: encoded.inputIds.length, completionTokens: r.tokens.length, latencyMs: Date.now() - t0 };
+  };
+  return {
+    act,
+    vlm,
+    throughput: () => ({
+      batches: totals.batches,
+      promptTokens: totals.promptTokens,
+      newTokens: totals.newTokens,
+      decodeTokensPerS: totals.decodeMs > 0 ? (totals.newTokens / totals.decodeMs) * 1000 : 0,
+      tokensPerS: totals.prefillMs + totals.decodeMs > 0 ? (totals.newTokens / (totals.prefillMs + totals.decodeMs)) * 1000 : 0,
+    }),
+    close: () => vlm.release(),
+  };
+}
+
+/** A rollout that leaves the provider to the System page gets that choice written into its config (so the run records it). */
+export function withProviderDefault<C>(config: C, choice: OnnxProviderChoice): C {
+  const p = (config as { policy?: { type?: unknown; provider?: unknown } }).policy;
+  if (!p || p.type !== 'onnx' || (p.provider !== undefined && p.provider !== null)) return config;
+  return { ...config, policy: { ...p, provider: choice } };
+}
