@@ -4,19 +4,12 @@
 // when they live inside the project (an imported folder elsewhere is only forgotten).
 import { rm } from 'node:fs/promises';
 import { relative, isAbsolute } from 'node:path';
-import type { Artifact, ArtifactKind } from '../../../preload/contract';
+import type { Artifact } from '../../../preload/contract';
 import { ArtifactEdits } from '../db/artifactEdits';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { toArtifact } from './artifacts';
 import { artifactsRoot } from '../project/layout';
-
-/** `base`, or `base N` with the smallest N ≥ 2 not yet used by an artifact of this kind. */
-export function uniqueName(project: Project, kind: ArtifactKind, base: string): string {
-  const taken = new Set(new ArtifactEdits(project.db).namesLike(kind, base));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
-}
 
 function requireRow(project: Project, id: string) {
   const row = project.store.getArtifact(id);

@@ -6,7 +6,7 @@ import type { Artifact } from '../../../preload/contract';
 import type { ArtifactRow } from '../db/store';
 import type { OutputSpec } from '../jobs/types';
 import type { Project } from '../project/project';
-import { uniqueName } from './artifactAdmin';
+import { uniqueName } from './uniqueName';
 import { hashPath } from '../util/hash';
 import { nowIso } from '../util/time';
 

@@ -1,9 +1,10 @@
 // One episode's samples as both the Convert job and its preview see them:
 // its split, each sample with its token budget, and whether it is over the
 // limit (and so dropped, when the settings drop over-long samples).
+import type { z } from 'zod';
+import type { ConvertSettings } from '../../../../preload/contract';
 import type { TextSide } from '../../model/textSide';
 import { type SampleBudget, sampleBudget } from './budget';
-import type { Settings } from './convert';
 import type { SourceEpisode } from './episodes';
 import { episodeSamples, type Sample } from './samples';
 import { assignSplit, type SplitName } from './split';
@@ -15,7 +16,7 @@ export interface PlannedSample {
   kept: boolean;
 }
 
-type PlanSettings = Pick<Settings, 'target' | 'history' | 'historyTurns' | 'labels' | 'split' | 'maxTokens' | 'overLength'>;
+type PlanSettings = Pick<z.output<typeof ConvertSettings>, 'target' | 'history' | 'historyTurns' | 'labels' | 'split' | 'maxTokens' | 'overLength'>;
 
 /** `onNoFrame(turn)` hears of turns whose <image> placeholder had no frame. */
 export function planEpisode(ep: SourceEpisode, s: PlanSettings, text: TextSide, onNoFrame: (turn: number) => void): { split: SplitName; samples: PlannedSample[] } {

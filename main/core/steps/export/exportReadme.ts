@@ -1,6 +1,6 @@
 // README.md and requirements.txt of an exported training project.
 import type { ClusterTrainSettings } from './clusterSettings';
-import type { DatasetFacts, ExportConfig } from './trainExport';
+import type { DatasetFacts, ExportConfig } from './exportTypes';
 
 export function requirements(c: ExportConfig, t: ClusterTrainSettings): string {
   return [

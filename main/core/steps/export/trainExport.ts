@@ -4,8 +4,6 @@
 // README.md, and the converted Parquet in data/ (hard-linked where possible).
 import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { z } from 'zod';
-import type { TrainExportConfig } from '../../../../preload/contract/handoff';
 import { StudioError } from '../../util/errors';
 import { accelerateConfig, deepspeedConfig } from './accelerateConfig';
 import { launchScript } from './launchScript';
@@ -13,15 +11,7 @@ import { exportReadme, requirements } from './exportReadme';
 import { TRAIN_SCRIPT } from './trainScript';
 import { clusterTrainSettings, datasetLabels } from './clusterSettings';
 import { buildFolderSync } from '../../util/atomicWrite';
-
-export type ExportConfig = z.output<typeof TrainExportConfig>;
-
-export interface DatasetFacts {
-  name: string;
-  train: { file: string; rows: number | null };
-  validation: { file: string; rows: number | null } | null;
-  info: Record<string, unknown> | null;
-}
+import type { DatasetFacts, ExportConfig } from './exportTypes';
 
 const INFO = 'dataset_info.json';
 

@@ -8,7 +8,8 @@ import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir } from '../../project/layout';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
-import { readDatasetFolder, writeTrainExport, type ExportConfig } from './trainExport';
+import type { ExportConfig } from './exportTypes';
+import { readDatasetFolder, writeTrainExport } from './trainExport';
 
 export const trainExportJob: JobDefinition<ExportConfig> = {
   kind: 'train.export',
