@@ -4,7 +4,7 @@
 // through the batcher; generate runs off the event loop (an async N-API call), the JS side only encodes
 // the turn and collates the batch. Each row samples from its own seed, so a sampled rollout replays.
 import { encodePrompt, collate } from '../model/encode';
-import { BANNED_IN_SAMPLES, userTurnContent } from '../model/chat';
+import { BANNED_IN_SAMPLES } from '../model/chat';
 import { loadTextSide, type TextSide } from '../model/textSide';
 import { requireEngine, type EngineAddon, type EngineModel } from '../native/engine';
 import { GenerationBatcher } from '../onnx/batcher';
@@ -13,7 +13,7 @@ import { deviceProblem, trainDevices } from '../system/trainDevices';
 import { loraOfAdapter } from '../models/adapterLora';
 import { StudioError } from '../util/errors';
 import type { Act } from './types';
-import { turnSeed } from './turnSeed';
+import { batchedAct } from './batchedAct';
 import { join } from 'node:path';
 
 export interface LoadedEngineModel {
@@ -81,7 +81,6 @@ function trainerFor(m: LoadedEngineModel, adapterDir: string | null): unknown {
 /** One policy over a loaded model: several actors (checkpoints) can share one model's weights. */
 export function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): EngineActor {
   const trainer = trainerFor(m, adapterDir);
-  const tok = m.text.tokenizer!;
   const totals = { batches: 0, newTokens: 0, promptTokens: 0, modelMs: 0 };
   const runBatch = async (reqs: GenerationRequest[]): Promise<{ results: GenerationResult[]; stats: BatchStats }> => {
     const batch = collate(reqs.map((r) => r.prompt), m.pad);
@@ -112,14 +111,7 @@ export function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: 
     totals.modelMs += s.decodeMs;
     o.onBatch?.(s);
   });
-  const act: Act = async (_game, _env, prompt, frame, signal, at) => {
-    const t0 = Date.now();
-    const content = userTurnContent(prompt, true);
-    if (!content) throw new StudioError('bad_prompt', `the prompt has ${prompt.split('<image>').length - 1} <image> placeholders but a turn has one frame`);
-    const encoded = encodePrompt([{ role: 'user', content }], [frame], m.text);
-    const r = await batcher.submit({ prompt: encoded, maxNewTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, seed: turnSeed(o.seed, at) }, signal);
-    return { text: tok.decode(r.tokens), promptTokens: encoded.inputIds.length, completionTokens: r.tokens.length, latencyMs: Date.now() - t0 };
-  };
+  const act = batchedAct(batcher, m.text, { maxTokens: o.maxTokens, temperature: o.temperature, topP: o.topP, seed: o.seed });
   return {
     act,
     throughput: () => ({ ...totals, tokensPerS: totals.modelMs > 0 ? (totals.newTokens / totals.modelMs) * 1000 : 0 }),

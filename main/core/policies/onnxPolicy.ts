@@ -4,14 +4,11 @@
 // episodes share model calls through the batcher.
 import type { z } from 'zod';
 import type { OnnxPolicy, OnnxProviderChoice } from '../../../preload/contract';
-import { encodePrompt } from '../model/encode';
-import { userTurnContent } from '../model/chat';
 import { GenerationBatcher } from '../onnx/batcher';
 import { generateBatch, type BatchStats } from '../onnx/generate';
 import { OnnxVlm } from '../onnx/vlmModel';
-import { StudioError } from '../util/errors';
 import type { Act } from './types';
-import { turnSeed } from './turnSeed';
+import { batchedAct } from './batchedAct';
 
 type Config = z.output<typeof OnnxPolicy>;
 
@@ -47,15 +44,7 @@ export async function openOnnxPolicy(c: Config, o: { concurrency: number; seed: 
       o.onBatch?.(s);
     },
   );
-  const tok = vlm.text.tokenizer!;
-  const act: Act = async (_game, _env, prompt, frame, signal, at) => {
-    const t0 = Date.now();
-    const content = userTurnContent(prompt, true);
-    if (!content) throw new StudioError('bad_prompt', `the prompt has ${prompt.split('<image>').length - 1} <image> placeholders but a turn has one frame`);
-    const encoded = encodePrompt([{ role: 'user', content }], [frame], vlm.text);
-    const r = await batcher.submit({ prompt: encoded, maxNewTokens: c.maxTokens, temperature: c.temperature, topP: c.topP, seed: turnSeed(o.seed, at) }, signal);
-    return { text: tok.decode(r.tokens), promptTokens: encoded.inputIds.length, completionTokens: r.tokens.length, latencyMs: Date.now() - t0 };
-  };
+  const act = batchedAct(batcher, vlm.text, { maxTokens: c.maxTokens, temperature: c.temperature, topP: c.topP, seed: o.seed });
   return {
     act,
     vlm,

@@ -3,13 +3,13 @@
 // A resume whose rollout already has its complete folder (registered by the
 // interrupted run or the open-time sweep, or on disk unregistered) reuses it:
 // never a second copy, never a second artifact.
-import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrajectoryStore } from '../../db/trajectories';
 import type { JobContext } from '../../jobs/types';
 import { artifactAtPath, refreshArtifact, registerOnce } from '../../lineage/adopt';
 import { toArtifact } from '../../lineage/artifacts';
-import { artifactDir, folderSlug } from '../../project/layout';
+import { artifactDir, folderSlug, foldersOfRun } from '../../project/layout';
 import { writeTrajectoriesJsonl } from '../../formats/trajectoriesJsonl';
 import { buildFolder } from '../../util/atomicWrite';
 
@@ -56,17 +56,7 @@ function foldersOf(ctx: JobContext<unknown>, rolloutId: string): string[] {
   for (const a of ctx.project.store.listArtifacts(['trajectories'])) {
     if ((JSON.parse(a.meta_json) as { rolloutId?: string }).rolloutId === rolloutId) out.add(toArtifact(ctx.project, a).path);
   }
-  const root = artifactDir(ctx.project.dir, 'trajectories');
-  let names: string[] = [];
-  try {
-    names = readdirSync(root);
-  } catch {
-    /* none yet */
-  }
-  for (const name of names) {
-    const p = join(root, name);
-    if (name.endsWith(`-${rolloutId.slice(0, 8)}`) && statSync(p).isDirectory()) out.add(p);
-  }
+  for (const p of foldersOfRun(artifactDir(ctx.project.dir, 'trajectories'), rolloutId)) out.add(p);
   return [...out].filter((p) => existsSync(p));
 }
 

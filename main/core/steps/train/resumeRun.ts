@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ArtifactRow } from '../../db/store';
 import { registerOnce } from '../../lineage/adopt';
 import { toArtifact } from '../../lineage/artifacts';
-import { artifactDir } from '../../project/layout';
+import { artifactDir, foldersOfRun } from '../../project/layout';
 import type { Project } from '../../project/project';
 import { StudioError, errorMessage } from '../../util/errors';
 import { nowIso } from '../../util/time';
@@ -63,17 +63,7 @@ function registeredCheckpoints(project: Project, runId: string): ArtifactRow[] {
 /** The folders the run wrote its checkpoints into: the parents of those it registered, and the one its marker names. */
 function runFolders(project: Project, runId: string): string[] {
   const folders = new Set(registeredCheckpoints(project, runId).map((a) => dirname(toArtifact(project, a).path)));
-  const root = artifactDir(project.dir, 'adapter');
-  let names: string[] = [];
-  try {
-    names = readdirSync(root);
-  } catch {
-    /* no checkpoints yet */
-  }
-  for (const name of names) {
-    const p = join(root, name);
-    if (name.endsWith(`-${runId.slice(0, 8)}`) && runOfFolder(p) === runId) folders.add(p);
-  }
+  for (const p of foldersOfRun(artifactDir(project.dir, 'adapter'), runId)) if (runOfFolder(p) === runId) folders.add(p);
   return [...folders];
 }
 
