@@ -13,7 +13,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'main/cli/cli.ts'),
           trainWorker: resolve(__dirname, 'main/core/steps/train/worker.ts'),
           // Worker threads of the rollout and import jobs (main/core/util/workerThread.ts finds them).
-          gameWorker: resolve(__dirname, 'main/core/steps/rollout/worker/gameWorker.ts'),
+          gameWorker: resolve(__dirname, 'main/core/games/worker/gameWorker.ts'),
           importWorker: resolve(__dirname, 'main/core/steps/rollout/worker/importWorker.ts'),
         },
       },

@@ -18,7 +18,7 @@ import { StudioError } from './errors';
 export type WorkerName = 'gameWorker' | 'importWorker';
 
 const SOURCES: Record<WorkerName, string> = {
-  gameWorker: 'main/core/steps/rollout/worker/gameWorker.ts',
+  gameWorker: 'main/core/games/worker/gameWorker.ts',
   importWorker: 'main/core/steps/rollout/worker/importWorker.ts',
 };
 

@@ -1,7 +1,8 @@
 // One evaluation episode: a level played to its end by a policy, kept as a line of the evaluation's
 // episodes.jsonl (replies and actions, no frames: the level is a function of the game, settings and seed).
 import type { Act } from '../../policies/types';
-import type { GameDefinition, HistoryEntry } from '../../games/types';
+import type { GameDefinition } from '../../games/types';
+import type { GamePool } from '../../games/worker/gamePool';
 
 export interface EpisodeTurn {
   reply: string;
@@ -34,21 +35,23 @@ export interface EpisodeSpec {
   seed: number;
 }
 
-export async function playEpisode(s: EpisodeSpec, act: Act, signal: AbortSignal): Promise<EpisodeRecord> {
-  const env = s.game.create(s.settings, s.seed);
-  const history: HistoryEntry[] = [];
+/**
+ * Plays one level in a game worker thread (env, frames, parsing and the expert's planning stay off the
+ * thread that answers the UI); act is a policy's turn, or 'expert' for the built-in expert.
+ */
+export async function playEpisode(s: EpisodeSpec, act: Act | 'expert', pool: GamePool, signal: AbortSignal): Promise<EpisodeRecord> {
+  const env = await pool.open({ game: s.game.id, settings: s.settings, seed: s.seed, historyTurns: s.historyTurns }, signal);
   const steps: EpisodeTurn[] = [];
-  let obs = env.reset();
-  while (!env.done) {
-    signal.throwIfAborted();
-    const prompt = s.game.buildPrompt(env, { historyTurns: s.historyTurns, history });
-    const turn = env.turn;
-    const reply = await act(s.game, env, prompt, obs.png, signal, { task: s.level, sample: 0, turn });
-    const parsed = s.game.parseReply(reply.text);
-    const r = env.step(parsed.action);
-    steps.push({ reply: reply.text, action: r.action, actionValid: parsed.actionValid, formatValid: parsed.formatValid, reward: r.reward, completionTokens: reply.completionTokens });
-    history.push({ turn, action: r.action, reward: r.reward, effective: r.effective });
-    obs = r.observation;
+  try {
+    while (!env.done) {
+      signal.throwIfAborted();
+      const turn = env.turn;
+      const reply = act === 'expert' ? await env.expert(signal) : await act(s.game, env, env.prompt!, env.observe().png, signal, { task: s.level, sample: 0, turn });
+      const { parsed, result: r } = await env.play(reply.text, signal);
+      steps.push({ reply: reply.text, action: r.action, actionValid: parsed.actionValid, formatValid: parsed.formatValid, reward: r.reward, completionTokens: reply.completionTokens });
+    }
+  } finally {
+    env.close();
   }
   return {
     policy: s.policy,

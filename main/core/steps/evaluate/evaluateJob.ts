@@ -14,7 +14,7 @@ import { CancelledError, StudioError } from '../../util/errors';
 import { checkAdapterBase } from '../../models/checkBase';
 import { getGame } from '../../games';
 import { engineActor, loadEngineModel, type LoadedEngineModel } from '../../policies/enginePolicy';
-import type { Act } from '../../policies/types';
+import { GamePool } from '../../games/worker/gamePool';
 import { type EpisodeRecord, playEpisode } from './episode';
 import { appendEpisode, readEpisodes, readThroughput, RESULT_FILE, writeThroughput } from './episodesFile';
 import { overlapNote, trainingSeeds } from './heldOut';
@@ -30,11 +30,6 @@ interface PolicySpec {
   step: number | null;
   adapterDir: string | null;
 }
-
-const expertAct: Act = async (game, env) => {
-  const t0 = Date.now();
-  return { text: game.formatAnswer(game.expertMove(env)), promptTokens: null, completionTokens: null, latencyMs: Date.now() - t0 };
-};
 
 function policiesOf(ctx: JobContext<Config>): { base: ReturnType<typeof toArtifact>; policies: PolicySpec[] } {
   const c = ctx.config;
@@ -90,36 +85,41 @@ export const evaluateJob: JobDefinition<Config> = {
       model = await loadEngineModel(base.path, c.device, c.dtype);
       ctx.log('info', `engine: ${base.name} (${(model.model.parameters / 1e6).toFixed(1)} M parameters), ${model.dtype} on ${model.device}, ${c.temperature > 0 ? `sampled (temperature ${c.temperature}, top-p ${c.topP}, seed ${c.seed})` : 'greedy'}`);
     }
-    for (const p of policies) {
-      const todo = seeds.map((seed, level) => ({ seed, level })).filter((x) => !done.has(`${p.key}:${x.level}`));
-      if (!todo.length) continue;
-      ctx.throwIfCancelled();
-      const actor = p.kind === 'expert' ? null : engineActor(model!, p.adapterDir, { ...c, concurrency: c.concurrency, seed: c.seed });
-      const before = { ...(throughput[p.key] ?? { newTokens: 0, modelMs: 0 }) };
-      const record = (e: EpisodeRecord): void => {
-        appendEpisode(dir, e);
-        if (actor) {
-          const t = actor.throughput();
-          throughput[p.key] = { newTokens: before.newTokens + t.newTokens, modelMs: before.modelMs + t.modelMs };
-          writeThroughput(dir, throughput);
+    const pool = new GamePool(c.concurrency);
+    try {
+      for (const p of policies) {
+        const todo = seeds.map((seed, level) => ({ seed, level })).filter((x) => !done.has(`${p.key}:${x.level}`));
+        if (!todo.length) continue;
+        ctx.throwIfCancelled();
+        const actor = p.kind === 'expert' ? null : engineActor(model!, p.adapterDir, { ...c, concurrency: c.concurrency, seed: c.seed });
+        const before = { ...(throughput[p.key] ?? { newTokens: 0, modelMs: 0 }) };
+        const record = (e: EpisodeRecord): void => {
+          appendEpisode(dir, e);
+          if (actor) {
+            const t = actor.throughput();
+            throughput[p.key] = { newTokens: before.newTokens + t.newTokens, modelMs: before.modelMs + t.modelMs };
+            writeThroughput(dir, throughput);
+          }
+          finished++;
+          ctx.progress(finished / total, `${finished}/${total} episodes (${p.label})`);
+        };
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < todo.length && !ctx.signal.aborted) {
+            const x = todo[next++]!;
+            record(await playEpisode({ game, settings, historyTurns: c.historyTurns, policy: p.key, level: x.level, seed: x.seed }, actor?.act ?? 'expert', pool, ctx.signal));
+          }
+        };
+        try {
+          await Promise.all(Array.from({ length: Math.min(c.concurrency, todo.length) }, worker));
+        } catch (err) {
+          if (ctx.signal.aborted) throw new CancelledError();
+          throw err;
         }
-        finished++;
-        ctx.progress(finished / total, `${finished}/${total} episodes (${p.label})`);
-      };
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < todo.length && !ctx.signal.aborted) {
-          const x = todo[next++]!;
-          record(await playEpisode({ game, settings, historyTurns: c.historyTurns, policy: p.key, level: x.level, seed: x.seed }, actor?.act ?? expertAct, ctx.signal));
-        }
-      };
-      try {
-        await Promise.all(Array.from({ length: Math.min(c.concurrency, todo.length) }, worker));
-      } catch (err) {
-        if (ctx.signal.aborted) throw new CancelledError();
-        throw err;
+        ctx.log('info', `${p.label}: ${todo.length} episodes played`);
       }
-      ctx.log('info', `${p.label}: ${todo.length} episodes played`);
+    } finally {
+      await pool.close();
     }
     ctx.throwIfCancelled();
     const episodes = readEpisodes(dir).filter((e) => keys.has(e.policy) && seeds[e.level] === e.seed);

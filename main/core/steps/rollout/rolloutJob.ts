@@ -13,7 +13,7 @@ import { getGame } from '../../games';
 import { chatCompletion, userMessage } from './openai/chatClient';
 import type { GameDefinition } from '../../games/types';
 import type { Act } from '../../policies/types';
-import { GamePool, WorkerEnv } from './worker/gamePool';
+import { GamePool, WorkerEnv } from '../../games/worker/gamePool';
 import { WorkerDiedError } from '../../util/workerThread';
 import { openOnnxPolicy } from '../../policies/onnxPolicy';
 import { openEngineRolloutPolicy } from './engineRollout';

@@ -5,7 +5,7 @@
 import type { ImportedEpisode, ImportedImage } from '../../../formats/arlarena/arlarena';
 import { readArlarenaTrajectoryFile } from '../../../formats/arlarena/arlarena';
 import type { GameId } from '../../../games/types';
-import { movable, serve } from './serve';
+import { movable, serve } from '../../../util/workerServe';
 
 let episodes: ImportedEpisode[] = [];
 let at = 0;

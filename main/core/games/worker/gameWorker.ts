@@ -3,9 +3,9 @@
 // answers the UI. The rollout job (main thread) sends a reply per turn and
 // gets back the parsed reply, the step's result and the next frame and prompt;
 // it writes everything to the project database itself.
-import { getGame } from '../../../games';
-import type { GameDefinition, GameEnv, HistoryEntry, Observation } from '../../../games/types';
-import { movable, serve } from './serve';
+import { getGame } from '..';
+import type { GameDefinition, GameEnv, HistoryEntry, Observation } from '../types';
+import { movable, serve } from '../../util/workerServe';
 
 interface Episode {
   game: GameDefinition;

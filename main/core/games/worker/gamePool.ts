@@ -4,9 +4,9 @@
 // read like a local one. Playing a turn and the expert's move are calls into
 // the worker; a cancel rejects them at once and close() terminates the threads.
 import { availableParallelism } from 'node:os';
-import type { GameEnv, GameId, Observation, ParsedReply } from '../../../games/types';
-import type { Reply } from '../../../policies/types';
-import { rpcWorker, type RpcWorker } from '../../../util/workerThread';
+import type { GameEnv, GameId, Observation, ParsedReply } from '../types';
+import type { Reply } from '../../policies/types';
+import { rpcWorker, type RpcWorker } from '../../util/workerThread';
 
 interface View {
   obs: { png: Uint8Array; width: number; height: number; text: string | null };
