@@ -73,6 +73,17 @@ it('API latency and cancel acknowledgement while jobs run', async () => {
     const fd = openSync(big, 'w');
     ftruncateSync(fd, HASH_GB * 1024 ** 3);
     closeSync(fd);
+    // Review export and conversion of a finished import (the measured runs above were cancelled).
+    const { runner, project } = studio.requireProject();
+    const done = async (kind: string, config: unknown): Promise<string> => {
+      const r = await studio.api.handle('jobs.start', { kind, config }) as RunSummary;
+      await runner.idle();
+      return project.store.runOutputs(r.id)[0]!.id;
+    };
+    await done('rollout.import', { paths: [writeArlarenaFiles(join(root, 'arl2'), [{ seed: 2, episodes: Math.min(EPISODES, 300), turns: 10 }])] });
+    lines.push(await measure(studio, `review export ×${Math.min(EPISODES, 300)}`, 'review.export', { name: 'bench-measured' }, 1500));
+    const dataset = await done('review.export', { name: 'bench' });
+    lines.push(await measure(studio, 'convert (the export)', 'convert.run', { datasetArtifactId: dataset }, 1500));
     lines.push(await measure(studio, `hash ${HASH_GB} GB (import)`, 'artifact.import', { path: big, kind: 'file', mode: 'reference' }, 1500));
     console.log(`\n${lines.join('\n')}\n`);
   } finally {
