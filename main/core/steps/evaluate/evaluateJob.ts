@@ -88,8 +88,8 @@ export const evaluateJob: JobDefinition<Config> = {
     const pool = new GamePool(c.concurrency);
     try {
       for (const p of policies) {
-        const todo = seeds.map((seed, level) => ({ seed, level })).filter((x) => !done.has(`${p.key}:${x.level}`));
-        if (!todo.length) continue;
+        const toPlay = seeds.map((seed, level) => ({ seed, level })).filter((x) => !done.has(`${p.key}:${x.level}`));
+        if (!toPlay.length) continue;
         ctx.throwIfCancelled();
         const actor = p.kind === 'expert' ? null : engineActor(model!, p.adapterDir, { ...c, concurrency: c.concurrency, seed: c.seed });
         const before = { ...(throughput[p.key] ?? { newTokens: 0, modelMs: 0 }) };
@@ -105,18 +105,18 @@ export const evaluateJob: JobDefinition<Config> = {
         };
         let next = 0;
         const worker = async (): Promise<void> => {
-          while (next < todo.length && !ctx.signal.aborted) {
-            const x = todo[next++]!;
+          while (next < toPlay.length && !ctx.signal.aborted) {
+            const x = toPlay[next++]!;
             record(await playEpisode({ game, settings, historyTurns: c.historyTurns, policy: p.key, level: x.level, seed: x.seed }, actor?.act ?? 'expert', pool, ctx.signal));
           }
         };
         try {
-          await Promise.all(Array.from({ length: Math.min(c.concurrency, todo.length) }, worker));
+          await Promise.all(Array.from({ length: Math.min(c.concurrency, toPlay.length) }, worker));
         } catch (err) {
           if (ctx.signal.aborted) throw new CancelledError();
           throw err;
         }
-        ctx.log('info', `${p.label}: ${todo.length} episodes played`);
+        ctx.log('info', `${p.label}: ${toPlay.length} episodes played`);
       }
     } finally {
       await pool.close();
