@@ -1,7 +1,9 @@
 // Typed wrapper over the addon's safetensors engine and streaming merge.
-// Everything heavy runs in the addon's worker threads; this only adapts types.
+// Everything heavy runs in the addon's worker threads; this adapts types and maps the addon's coded
+// failures to NativeErrors (StudioErrors keeping the NATIVE_* code) in one place.
 import { CancelledError, StudioError } from '../util/errors';
 import { loadAddon } from './addon';
+import { mapped, nativeCodeOf, type NativeErrorCode } from './nativeError';
 
 export type DType = 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64' | 'F8_E4M3' | 'F8_E5M2';
 
@@ -81,30 +83,45 @@ function addon(): SafetensorsAddon {
   return a.addon as unknown as SafetensorsAddon;
 }
 
-export const readHeader = (path: string): SafetensorsHeader => addon().readSafetensorsHeader(path);
-export const readTensor = (path: string, name: string): TensorData => addon().readTensor(path, name);
+export const readHeader = (path: string): SafetensorsHeader => mapped(() => addon().readSafetensorsHeader(path));
+export const readTensor = (path: string, name: string): TensorData => mapped(() => addon().readTensor(path, name));
 export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult =>
-  addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {});
+  mapped(() => addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {}));
 
-/**
- * What a rejected addon call's Error carries in `code` (native/src/js_errors.h): a safetensors file or plan that
- * is malformed, changed or does not fit; a write the operating system refused; out of memory; anything else.
- */
-export type NativeErrorCode = 'NATIVE_INVALID_FILE' | 'NATIVE_IO' | 'NATIVE_OUT_OF_MEMORY' | 'NATIVE_ERROR';
+export type { NativeErrorCode } from './nativeError';
 
+/** The NATIVE_* code a core addon failure carries (from the binary, or kept by the NativeError it was mapped to). */
 export function nativeErrorCode(err: unknown): NativeErrorCode | null {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('NATIVE_') ? (code as NativeErrorCode) : null;
+  const code = nativeCodeOf(err);
+  return code?.startsWith('NATIVE_') ? (code as NativeErrorCode) : null;
+}
+
+/** A merge running in the addon's threads: its result, and cancel() to stop it between tensors. */
+export class NativeMergeJob {
+  readonly #job: { promise: Promise<{ cancelled: boolean; directIo: boolean }>; cancel(): void };
+
+  constructor(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void) {
+    this.#job = mapped(() => addon().merge(plan, onProgress));
+  }
+
+  /** cancelled: it stopped on cancel(); directIo as for WriteResult. Rejects with a NativeError. */
+  result(): Promise<{ cancelled: boolean; directIo: boolean }> {
+    return mapped(() => this.#job.promise);
+  }
+
+  cancel(): void {
+    this.#job.cancel();
+  }
 }
 
 /** Runs a merge plan off the main thread; rejects with CancelledError when signal aborts. */
 export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void, signal?: AbortSignal): Promise<WriteResult> {
   if (signal?.aborted) throw new CancelledError();
-  const job = addon().merge(plan, onProgress);
+  const job = new NativeMergeJob(plan, onProgress);
   const abort = (): void => job.cancel();
   signal?.addEventListener('abort', abort, { once: true });
   try {
-    const r = await job.promise.catch((err: unknown) => {
+    const r = await job.result().catch((err: unknown) => {
       // The output side failing is the disk's fault, not the model's: say where and what to check.
       if (nativeErrorCode(err) === 'NATIVE_IO') throw new StudioError('io', `writing the merged model failed: ${(err as Error).message}; check the free space and permissions of that folder`);
       throw err;
