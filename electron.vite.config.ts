@@ -11,7 +11,7 @@ export default defineConfig({
         input: {
           electron: resolve(__dirname, 'main/electron/main.ts'),
           cli: resolve(__dirname, 'main/cli/cli.ts'),
-          trainWorker: resolve(__dirname, 'main/core/steps/train/worker.ts'),
+          trainWorker: resolve(__dirname, 'main/core/steps/train/trainerWorker.ts'),
           // Worker threads of the rollout and import jobs (main/core/util/workerThread.ts finds them).
           gameWorker: resolve(__dirname, 'main/core/games/worker/gameWorker.ts'),
           importWorker: resolve(__dirname, 'main/core/steps/rollout/worker/importWorker.ts'),

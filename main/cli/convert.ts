@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConvertSettings, describeZodError } from '../../preload/contract';
-import { loadTextSide } from '../core/model/textSide';
+import { loadTextSide } from '../core/model/templateAndTokenizer';
 import { convertDataset } from '../core/steps/convert/convert';
 import { inProject } from './inProject';
 

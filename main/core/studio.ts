@@ -23,7 +23,7 @@ import { makeUploadJob } from './steps/upload/uploadJob';
 import { defaultTokenStore, type SafeStorageLike, type TokenStore } from './steps/upload/tokenStore';
 import { rlHandoffJob } from './steps/rl/rlJob';
 import { makeRlLaunchJob } from './steps/rl/launchJob';
-import { trainExportJob } from './steps/export/trainExportJob';
+import { trainExportJob } from './steps/train/export/trainExportJob';
 import { dirname, resolve } from 'node:path';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, readOnlyError, type OpenOptions, type Project } from './project/project';

@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { loadTextSide } from '../../main/core/model/textSide';
+import { loadTextSide } from '../../main/core/model/templateAndTokenizer';
 import { convertDataset } from '../../main/core/steps/convert/convert';
 import { ConvertSettings } from '../../preload/contract/convert';
 import { sokobanGame } from '../../main/core/games/sokoban';

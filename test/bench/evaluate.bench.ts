@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluationResult } from '../../preload/contract';
 import { userTurnContent } from '../../main/core/model/chat';
 import { collate, encodePrompt } from '../../main/core/model/encode';
-import { loadTextSide } from '../../main/core/model/textSide';
+import { loadTextSide } from '../../main/core/model/templateAndTokenizer';
 import type { EpisodeRecord } from '../../main/core/steps/evaluate/episode';
 import { getGame } from '../../main/core/games';
 import { writeBatchFile } from '../helpers/liveBatch';

@@ -1,4 +1,4 @@
-// A stand-in for the app in test/unit/train/trainRobust.test.ts: forks the trainer
+// A stand-in for the app in test/unit/steps/train/trainRobust.test.ts: forks the trainer
 // worker, starts a run, prints the worker's pid once it has trained a step, then
 // waits to be killed (SIGKILL), leaving the worker orphaned.
 import { fork } from 'node:child_process';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../main/core/model/chat';
 import { collate, encodeConversation, type EngineBatch } from '../../main/core/model/encode';
-import { loadTextSide } from '../../main/core/model/textSide';
+import { loadTextSide } from '../../main/core/model/templateAndTokenizer';
 import { engineState } from '../../main/core/native/engine';
 import { writeAdapterConfig } from '../../main/core/steps/train/adapterFolder';
 import { mergeModel } from '../../main/core/steps/merge/mergeModel';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../main/core/model/chat';
 import { collate, encodeConversation, encodePrompt } from '../../main/core/model/encode';
-import { loadTextSide } from '../../main/core/model/textSide';
+import { loadTextSide } from '../../main/core/model/templateAndTokenizer';
 import { engineState } from '../../main/core/native/engine';
 import { texturedFrame, writeBatchFile } from '../helpers/liveBatch';
 import { runPython } from '../helpers/python';

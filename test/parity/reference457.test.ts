@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../main/core/model/chat';
 import { encodeConversation, type EngineBatch } from '../../main/core/model/encode';
-import { loadTextSide } from '../../main/core/model/textSide';
+import { loadTextSide } from '../../main/core/model/templateAndTokenizer';
 import { engineState } from '../../main/core/native/engine';
 import { mergeModel } from '../../main/core/steps/merge/mergeModel';
 import { maxRelErr } from '../helpers/compare';

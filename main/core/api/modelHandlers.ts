@@ -2,7 +2,7 @@
 import type { Handlers } from './dispatch';
 import { hfHubCacheDir, listCachedModels } from '../models/hfCache';
 import { inspectModelFolder } from '../models/modelFolder';
-import { isDir } from '../util/fsx';
+import { isDir } from '../util/fileSystem';
 import { StudioError } from '../util/errors';
 
 export function modelHandlers(): Pick<Handlers, 'models.local' | 'models.inspect'> {

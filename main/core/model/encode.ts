@@ -8,7 +8,7 @@
 import { type ChatMessage, lossSpans } from './chat';
 import { processImage, processorFromConfig } from './processor';
 import { ropeIndex } from './ropeIndex';
-import type { TextSide } from './textSide';
+import type { TextSide } from './templateAndTokenizer';
 
 export interface Encoded {
   inputIds: number[];

@@ -2,7 +2,7 @@
 // runtime feeds them: names and element types are read from the graphs, so a
 // graph of another layout fails here, naming its file and the input or output.
 import type * as Ort from 'onnxruntime-node';
-import { type TextSide, loadTextSide } from '../model/textSide';
+import { type TextSide, loadTextSide } from '../model/templateAndTokenizer';
 import { StudioError } from '../util/errors';
 import { type GraphName, type OnnxExport, type Variant, inspectOnnxExport } from './exportFolder';
 import { executionProviders, ort, resolveProvider, type ProviderId } from './ort';

@@ -4,7 +4,7 @@
 // the reply decoded. Sampling is seeded per turn so a rollout replays.
 import { userTurnContent } from '../model/chat';
 import { encodePrompt } from '../model/encode';
-import type { TextSide } from '../model/textSide';
+import type { TextSide } from '../model/templateAndTokenizer';
 import type { GenerationBatcher } from '../onnx/batcher';
 import { StudioError } from '../util/errors';
 import { turnSeed } from './turnSeed';

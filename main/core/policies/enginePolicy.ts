@@ -5,7 +5,7 @@
 // the turn and collates the batch. Each row samples from its own seed, so a sampled rollout replays.
 import { encodePrompt, collate } from '../model/encode';
 import { BANNED_IN_SAMPLES } from '../model/chat';
-import { loadTextSide, type TextSide } from '../model/textSide';
+import { loadTextSide, type TextSide } from '../model/templateAndTokenizer';
 import { requireEngine, type EngineAddon, type EngineModel } from '../native/engine';
 import { GenerationBatcher } from '../onnx/batcher';
 import type { BatchStats, GenerationRequest, GenerationResult } from '../onnx/generate';

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppState, OnnxProviderChoice, StepId, ThemeMode, type RecentProject } from '../../../preload/contract';
-import { writeFileAtomic, existsSync } from '../util/fsx';
+import { writeFileAtomic, existsSync } from '../util/fileSystem';
 import { nowIso } from '../util/time';
 
 const MAX_RECENT = 12;

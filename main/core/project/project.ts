@@ -7,7 +7,7 @@ import type { ProjectInfo } from '../../../preload/contract';
 import { createDatabase, openDatabase, type Db } from '../db/database';
 import { Store } from '../db/store';
 import { StudioError } from '../util/errors';
-import { isDir, isEmptyDir } from '../util/fsx';
+import { isDir, isEmptyDir } from '../util/fileSystem';
 import { nowIso } from '../util/time';
 import { ARTIFACT_SUBDIRS, artifactsRoot, dbPath } from './layout';
 import { acquireLock, describeHolder, type LockHolder, type ProjectLock } from './lock';

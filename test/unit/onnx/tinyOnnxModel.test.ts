@@ -14,7 +14,7 @@ import { encodePrompt, type Encoded } from '../../../main/core/model/encode';
 import { imageBudget } from '../../../main/core/model/qwenImage';
 import { inspectOnnxExport } from '../../../main/core/onnx/exportFolder';
 import { ropeIndex } from '../../../main/core/model/ropeIndex';
-import { loadTextSide, type TextSide } from '../../../main/core/model/textSide';
+import { loadTextSide, type TextSide } from '../../../main/core/model/templateAndTokenizer';
 import { encodePngRgb } from '../../../main/core/util/png';
 import { rng } from '../../helpers/checkpoints';
 import { maxRelErr } from '../../helpers/compare';

@@ -3,7 +3,7 @@
 // grid_h·grid_w/merge² image_pad tokens from the smart-resized size.
 import { IMAGE_PLACEHOLDER, type ChatMessage, lossSpans } from '../../model/chat';
 import { type ImageBudget, imageBudget, imageSize } from '../../model/qwenImage';
-import type { TextSide } from '../../model/textSide';
+import type { TextSide } from '../../model/templateAndTokenizer';
 import { StudioError } from '../../util/errors';
 import type { Sample } from './samples';
 

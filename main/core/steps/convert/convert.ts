@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import type { z } from 'zod';
 import type { ConvertSettings } from '../../../../preload/contract/convert';
-import type { TextSide } from '../../model/textSide';
+import type { TextSide } from '../../model/templateAndTokenizer';
 import { ParquetFileWriter } from '../../parquet/writer';
 import { CancelledError, StudioError } from '../../util/errors';
 import { hashPath } from '../../util/hash';

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { ConvertConfig } from '../../../../preload/contract/convert';
 import type { JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
-import { loadTextSide } from '../../model/textSide';
+import { loadTextSide } from '../../model/templateAndTokenizer';
 import { artifactDir } from '../../project/layout';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';

@@ -1,4 +1,4 @@
-import type { TextSide } from '../../model/textSide';
+import type { TextSide } from '../../model/templateAndTokenizer';
 import { StudioError } from '../../util/errors';
 
 /** The model's image limits, overridden by the user's min/max pixels when set. */

@@ -3,7 +3,7 @@
 // limit (and so dropped, when the settings drop over-long samples).
 import type { z } from 'zod';
 import type { ConvertSettings } from '../../../../preload/contract';
-import type { TextSide } from '../../model/textSide';
+import type { TextSide } from '../../model/templateAndTokenizer';
 import { type SampleBudget, sampleBudget } from './budget';
 import type { SourceEpisode } from './episodes';
 import { episodeSamples, type Sample } from './samples';

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { ConvertPreview, ConvertPreviewParams } from '../../../../preload/contract/convert';
 import { segments } from '../../model/chat';
-import { loadTextSide, type TextSide } from '../../model/textSide';
+import { loadTextSide, type TextSide } from '../../model/templateAndTokenizer';
 import { toArtifact } from '../../lineage/artifacts';
 import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';

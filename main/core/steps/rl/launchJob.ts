@@ -10,7 +10,7 @@ import { RlLaunchConfig } from '../../../../preload/contract/handoff';
 import type { JobContext, JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
 import { CancelledError, StudioError } from '../../util/errors';
-import { isDir } from '../../util/fsx';
+import { isDir } from '../../util/fileSystem';
 import { parseStepLine } from './rewardLog';
 
 type Config = z.output<typeof RlLaunchConfig>;

@@ -5,7 +5,7 @@
 // task_type CAUSAL_LM no AutoPeftModel class can rebuild the base (peft 0.21);
 // with the mapping, peft.AutoPeftModel.from_pretrained(adapter) loads the base named
 // by base_model_name_or_path as AutoModelForImageTextToText would
-// (test/unit/artifacts/adapterHubLoading.test.ts).
+// (test/unit/steps/train/adapterHubLoading.test.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoraSettings } from '../../native/engine';

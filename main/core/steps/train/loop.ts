@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { TrainConfig } from '../../../../preload/contract/train';
 import { collate, collatePacked, encodeConversation, encodePrompt, packRows, type EngineBatch } from '../../model/encode';
 import { BANNED_IN_SAMPLES } from '../../model/chat';
-import { loadTextSide } from '../../model/textSide';
+import { loadTextSide } from '../../model/templateAndTokenizer';
 import { requireEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
 import { ParquetSamples } from './dataset';

@@ -1,5 +1,5 @@
 // What `vllm serve` needs for one of our adapters, from vLLM's source (vllm-project/vllm @ a78dc92f,
-// vllm/config/lora.py; cited with the checks in test/unit/upload/vllmHints.test.ts):
+// vllm/config/lora.py; cited with the checks in test/unit/steps/upload/vllmHints.test.ts):
 // --max-lora-rank takes only MaxLoRARanks = 1, 8, 16, 32, 64, 128, 256, 320, 512, so an adapter's r is
 // rounded up to the next of those; LoRA on the vision tower is applied only with
 // --enable-tower-connector-lora (experimental, "the Qwen VL series"); earlier vLLM serves the
