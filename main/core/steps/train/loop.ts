@@ -10,7 +10,7 @@ import type { TrainConfig } from '../../../../preload/contract/train';
 import { collate, collatePacked, encodeConversation, encodePrompt, packRows, type EngineBatch } from '../../model/encode';
 import { BANNED_IN_SAMPLES } from '../../model/chat';
 import { loadTextSide } from '../../model/templateAndTokenizer';
-import { requireEngine } from '../../native/engine';
+import { openEngine } from '../../native/engine';
 import { writeAdapterConfig } from './adapterFolder';
 import { ParquetSamples } from './dataset';
 import { mulberry32 } from '../../util/random';
@@ -86,7 +86,7 @@ export function plannedSteps(rows: number, s: TrainSettings): number {
 
 export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: () => boolean): Promise<LoopResult> {
   const s = input.settings;
-  const engine = requireEngine();
+  const engine = openEngine();
   const text = loadTextSide(input.modelDir);
   const tok = text.tokenizer;
   if (!tok) throw new Error(`${input.modelDir}: tokenizer.json is missing`);
@@ -106,7 +106,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   ev.log('info', `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters in ${(model.weightBytes / 1e6).toFixed(1)} MB, ${s.dtype}${s.quant === 'none' ? '' : `, ${s.quant} projections`}, ${s.device})`);
   ev.metric('weights_mb', 0, model.weightBytes / 1e6);
   const lora = { r: s.lora.r, alpha: s.lora.alpha, dropout: s.lora.dropout, rslora: s.lora.rslora, targets: s.lora.targets, seed: s.seed };
-  const trainer = engine.createTrainer(model.handle, {
+  const trainer = model.createTrainer({
     lora,
     optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm, states8bit: s.optimizer === 'adamw-8bit', lossAverage: s.lossAverage },
     gradientCheckpointing: s.gradientCheckpointing,
@@ -116,7 +116,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   if (s.lossAverage === 'micro-batch') ev.log('info', "loss averaged per micro-batch (as transformers' Trainer), not per token");
   let step = 0;
   if (input.resumeDir) {
-    step = await engine.loadState(trainer, join(input.resumeDir, STATE_FILE));
+    step = await trainer.loadState(join(input.resumeDir, STATE_FILE));
     ev.log('info', `resumed from ${input.resumeDir} at step ${step}`);
   }
 
@@ -141,7 +141,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
       for (let k = i; k < Math.min(val.length, i + s.batchSize); k++) part.push(await encode(k, val));
       batches.push(collate(part, pad));
     }
-    return (await engine.evaluate(trainer, batches)).loss;
+    return (await trainer.evaluate(batches)).loss;
   };
   // A few held-out prompts answered by the current adapter, so progress can be read, not only plotted.
   // Batched with the engine's K/V cache; placeholder tokens (image/video/vision) are never sampled; any
@@ -162,7 +162,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
         picked.push({ i, prompt: encodePrompt(prompt, images, text), want: x.messages[lastAssistant]!.content.map((p) => p.text ?? '').join('') });
       }
       if (!picked.length) return;
-      const rows = await engine.generate(trainer, collate(picked.map((p) => p.prompt), pad), { maxNewTokens: s.sampleMaxTokens, stopIds, bannedIds, padId: pad });
+      const rows = await trainer.generate(collate(picked.map((p) => p.prompt), pad), { maxNewTokens: s.sampleMaxTokens, stopIds, bannedIds, padId: pad });
       picked.forEach(({ i, want }, k) => {
         const answer = tok.decode([...rows[k]!].filter((t) => !stopIds.includes(t)));
         ev.log('info', `sample ${i + 1} at step ${step}: ${JSON.stringify(answer)}${answer.trim() === want.trim() ? ' (matches the reference)' : ` (reference: ${JSON.stringify(want.slice(0, 200))})`}`);
@@ -179,9 +179,9 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     await buildFolder(
       dir,
       async (tmp) => {
-        await engine.saveAdapter(trainer, join(tmp, 'adapter_model.safetensors'));
+        await trainer.saveAdapter(join(tmp, 'adapter_model.safetensors'));
         writeAdapterConfig(tmp, lora, input.baseModelId ?? input.modelDir);
-        await engine.saveState(trainer, join(tmp, STATE_FILE));
+        await trainer.saveState(join(tmp, STATE_FILE));
         writeFileSync(join(tmp, STATE_JSON), `${JSON.stringify({ step, totalSteps: total, settings: s, metrics }, null, 2)}\n`);
       },
       { replace: true },
@@ -203,7 +203,7 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     for (let k = 0; k < perStep; k++) samples.push(await encode(sampleAt(step * perStep + k), train));
     const micro = s.packing ? packRows(samples, s.packTokens).map((row) => collatePacked(row)) : microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
     const seen = micro.reduce((n, b) => n + b.attentionMask.reduce((a, x) => a + (x > 0 ? 1 : 0), 0), 0);
-    const r = await engine.trainStep(trainer, micro);
+    const r = await trainer.trainStep(micro);
     step = r.step;
     last = Number.isFinite(r.loss) ? r.loss : last;
     const secs = (Date.now() - started) / 1000;
