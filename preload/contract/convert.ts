@@ -1,6 +1,6 @@
 // Step 3 (Convert): the settings of a Parquet conversion and what its preview returns.
 import { z } from 'zod';
-import { Histogram } from './models';
+import { Histogram } from './histogram';
 
 export const CONVERT_TARGETS = ['trl', 'arlarena', 'verl'] as const;
 export const ConvertTarget = z.enum(CONVERT_TARGETS);
@@ -84,3 +84,7 @@ export const ConvertPreview = z.object({
   warnings: z.array(z.string()),
 });
 export type ConvertPreview = z.infer<typeof ConvertPreview>;
+
+export const convertMethods = {
+  'convert.preview': { params: ConvertPreviewParams.strict(), result: ConvertPreview },
+} as const;

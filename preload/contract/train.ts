@@ -1,7 +1,11 @@
-// Step 4 (Train): a LoRA SFT run's settings.
+// Step 4 (Train): a LoRA SFT run's settings (local, or exported as a TRL + accelerate project for a
+// cluster), the memory estimate, the devices this machine offers, and the step's requests.
 import { z } from 'zod';
 
+// The language model's projections LoRA trains: the one list (the engine's C++ default, the test helpers'
+// Python side and the cluster export's train_config.json follow it; test/unit/contract/loraTargets.test.ts).
 export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
+export type LoraTarget = (typeof LORA_TARGETS)[number];
 
 // Real adapters scale their update by alpha/r (alpha/√r with rsLoRA) of about 0.1–64; far beyond
 // that training diverges and a merge overflows (the merge refuses the same bound).
@@ -95,3 +99,33 @@ export const TrainEstimate = z.object({
 
 // What the machine offers for training (the engine's libtorch): the Train form's default device and why.
 export const TrainDevices = z.object({ cuda: z.boolean(), cudaDevices: z.number().int(), default: z.enum(['cpu', 'cuda']), reason: z.string() });
+
+// The Train form's settings without what names this project's inputs: the one config a local run
+// (train.run) and the cluster export (train.export) are both built from.
+export const TrainHyperParams = TrainConfig.omit({ baseArtifactId: true, datasetArtifactId: true, name: true, resumeFrom: true, initAdapterFrom: true });
+export type TrainHyperParams = z.output<typeof TrainHyperParams>;
+
+const positive = (max: number) => z.number().int().min(1).max(max);
+
+export const TrainExportConfig = z.object({
+  datasetArtifactId: z.string().min(1, 'choose a converted dataset'),
+  // A local model folder or a Hub id such as Qwen/Qwen3-VL-4B-Instruct.
+  baseModel: z.string().trim().min(1, 'give the base model: a folder or a Hub id'),
+  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  // Where to write the project; inside this project's artifacts when absent.
+  dest: z.string().min(1).optional(),
+  // The run's hyper-parameters, exactly as the Train form sends them for a local run.
+  train: TrainHyperParams.default(() => TrainHyperParams.parse({})),
+  strategy: z.enum(['deepspeed-zero2', 'deepspeed-zero3', 'fsdp']).default('deepspeed-zero2'),
+  gpus: positive(64).default(8), // per machine
+  nodes: positive(1024).default(1),
+  dataMode: z.enum(['copy', 'link']).default('link'),
+});
+export type TrainExportConfig = z.infer<typeof TrainExportConfig>;
+
+const none = z.object({}).strict();
+
+export const trainMethods = {
+  'train.estimate': { params: TrainEstimateParams.strict(), result: TrainEstimate },
+  'train.devices': { params: none, result: TrainDevices },
+} as const;

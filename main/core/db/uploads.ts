@@ -1,7 +1,7 @@
 // The project's record of Hub uploads (table hub_uploads, migration 3): which
 // artifact went to which repo and the commit that holds it.
 import { randomUUID } from 'node:crypto';
-import type { HubUpload } from '../../../preload/contract/handoff';
+import type { HubUpload } from '../../../preload/contract/upload';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { nowIso } from '../util/time';

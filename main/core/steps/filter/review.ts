@@ -8,7 +8,7 @@ import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
 import { histogram } from '../../util/histogram';
-import { ReviewState, type DecisionState, type ReviewSource, type ReviewView } from '../../../../preload/contract/review';
+import { ReviewState, type DecisionState, type ReviewSource, type ReviewView } from '../../../../preload/contract/filter';
 
 const STATE_KEY = 'review.state';
 

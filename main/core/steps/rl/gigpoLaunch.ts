@@ -4,7 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { z } from 'zod';
-import type { RlHandoffConfig } from '../../../../preload/contract/handoff';
+import type { RlHandoffConfig } from '../../../../preload/contract/rl';
 import { getGame } from '../../games';
 import { StudioError } from '../../util/errors';
 import { appVersion } from '../../util/paths';

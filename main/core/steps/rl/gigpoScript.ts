@@ -2,7 +2,7 @@
 // with the merged model's path written in, the data of this folder, and the
 // wizard's hyper-parameters as Hydra overrides.
 import type { z } from 'zod';
-import type { GigpoHyperParams } from '../../../../preload/contract/handoff';
+import type { GigpoHyperParams } from '../../../../preload/contract/rl';
 import type { VerlEnv } from './verlEnv';
 
 export type Hyper = z.output<typeof GigpoHyperParams>;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
-import { RlLaunchConfig } from '../../../../preload/contract/handoff';
+import { RlLaunchConfig } from '../../../../preload/contract/rl';
 import type { JobContext, JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
 import { CancelledError, StudioError } from '../../util/errors';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { RlHandoffConfig } from '../../../../preload/contract/handoff';
+import { RlHandoffConfig } from '../../../../preload/contract/rl';
 import type { JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir, folderSlug } from '../../project/layout';

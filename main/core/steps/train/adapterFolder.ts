@@ -8,9 +8,8 @@
 // (test/unit/steps/train/adapterHubLoading.test.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LORA_TARGETS } from '../../../../preload/contract/train';
 import type { LoraSettings } from '../../native/engine';
-
-export const DEFAULT_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
 /** The transformers class of a Qwen3-VL checkpoint (config.json architectures). */
 export const QWEN3VL_CLASS = 'Qwen3VLForConditionalGeneration';
@@ -30,7 +29,7 @@ export function adapterConfigJson(lora: LoraSettings, baseModel: string, baseCla
     lora_dropout: lora.dropout ?? 0,
     use_rslora: lora.rslora ?? false,
     use_dora: false,
-    target_modules: lora.targets ?? DEFAULT_TARGETS,
+    target_modules: lora.targets ?? [...LORA_TARGETS],
     bias: 'none',
     fan_in_fan_out: false,
     init_lora_weights: true,

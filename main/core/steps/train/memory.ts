@@ -7,6 +7,7 @@
 // loss. An estimate, stated as one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoraTarget } from '../../../../preload/contract/train';
 
 export interface MemoryEstimate {
   weightsBytes: number;
@@ -40,10 +41,12 @@ export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
   const H = t.hidden_size!;
   const I = t.intermediate_size!;
   const L = t.num_hidden_layers!;
-  const shapes: Record<string, [number, number]> = {
+  // Every LoRA target's [out, in] (typed by the contract's list, so a new target cannot be missed here).
+  const shapes: Record<LoraTarget, [number, number]> = {
     q_proj: [t.num_attention_heads! * hd, H], k_proj: [t.num_key_value_heads! * hd, H], v_proj: [t.num_key_value_heads! * hd, H], o_proj: [H, t.num_attention_heads! * hd],
     gate_proj: [I, H], up_proj: [I, H], down_proj: [H, I],
   };
+  const shapeOf: Record<string, [number, number] | undefined> = shapes;
   const proj = Object.values(shapes).reduce((a, [o, n]) => a + o * n, 0) * L;
   const vocab = t.vocab_size!;
   const vh = v.hidden_size!;
@@ -52,7 +55,7 @@ export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
   const bytes = i.dtype === 'bfloat16' ? 2 : 4;
   const projBytes = i.quant === 'none' ? proj * bytes : proj / 2 + (i.quant === 'nf4' ? proj / 16 : proj / 64 + proj / 4096);
   const weightsBytes = projBytes + other * bytes;
-  const loraParams = L * i.targets.reduce((a, name) => a + (shapes[name] ? i.r * (shapes[name]![0] + shapes[name]![1]) : 0), 0);
+  const loraParams = L * i.targets.reduce((a, name) => a + (shapeOf[name] ? i.r * (shapeOf[name]![0] + shapeOf[name]![1]) : 0), 0);
   const loraBytes = loraParams * (4 + 4 + (i.states8bit ? 2 : 8)); // fp32 weights and gradients, two AdamW moments
   const tokens = i.batchSize * i.seqLen;
   const perLayer = tokens * (6 * H + 4 * I + 2 * t.num_attention_heads! * hd) * bytes + i.batchSize * t.num_attention_heads! * i.seqLen * i.seqLen * (4 + bytes);

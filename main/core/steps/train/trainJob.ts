@@ -21,14 +21,8 @@ import { deviceProblem } from '../../system/trainDevices';
 import { loraOfAdapter } from '../../models/adapterLora';
 import { type LoopInput, STATE_FILE, STATE_JSON, type TrainSettings } from './loop';
 import { type ResumePoint, resolveResumeRun, writeRunMarker } from './resumeRun';
+import { type JobMessage, WorkerMessage, readMessage, unhandled } from './trainerMessages';
 
-type WorkerMessage =
-  | { type: 'metric'; name: string; step: number; value: number }
-  | { type: 'log'; level: 'info' | 'warn'; message: string }
-  | { type: 'progress'; fraction: number; message: string }
-  | { type: 'checkpoint'; dir: string; step: number; metrics: Record<string, number> }
-  | { type: 'done'; steps: number; stopped: boolean; finalLoss: number | null; validationLoss: number | null }
-  | { type: 'error'; message: string };
 
 /** Why a checkpoint folder is not a complete one (a save cut short), or null. */
 export function checkpointProblem(dir: string): string | null {
@@ -116,29 +110,53 @@ export const trainJob: JobDefinition<TrainSettings> = {
     const pending: Promise<unknown>[] = [];
     let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
     let failure: string | null = null;
+    const tell = (m: JobMessage): void => {
+      if (child.connected) child.send(m);
+    };
     // Nothing thrown while recording a message may escape (it would end the app): the run fails instead.
-    child.on('message', (m: WorkerMessage) => {
+    // What arrives is checked first: a message outside the protocol stops the run and fails it, named.
+    child.on('message', (raw: unknown) => {
+      const read = readMessage(WorkerMessage, raw, 'the trainer process');
+      if (!read.ok) {
+        failure ??= read.problem;
+        tell({ type: 'stop' });
+        return;
+      }
+      const m = read.message;
       try {
-        if (m.type === 'metric') ctx.metric(m.name, m.step, m.value);
-        else if (m.type === 'log') ctx.log(m.level, m.message);
-        else if (m.type === 'progress') ctx.progress(Math.min(0.99, m.fraction), m.message);
-        else if (m.type === 'checkpoint') pending.push(registerCheckpoint(ctx, m, input.outDir).catch((err: unknown) => void (failure ??= `checkpoint at step ${m.step} could not be registered: ${errorMessage(err)}`)));
-        else if (m.type === 'done') done = m;
-        else if (m.type === 'error') failure = m.message;
+        switch (m.type) {
+          case 'metric':
+            return ctx.metric(m.name, m.step, m.value);
+          case 'log':
+            return ctx.log(m.level, m.message);
+          case 'progress':
+            return ctx.progress(Math.min(0.99, m.fraction), m.message);
+          case 'checkpoint':
+            pending.push(registerCheckpoint(ctx, m, input.outDir).catch((err: unknown) => void (failure ??= `checkpoint at step ${m.step} could not be registered: ${errorMessage(err)}`)));
+            return;
+          case 'done':
+            done = m;
+            return;
+          case 'error':
+            failure = m.message;
+            return;
+          default:
+            unhandled(m);
+        }
       } catch (err) {
         failure ??= `the run could not record the trainer's ${m.type}: ${errorMessage(err)}`;
-        if (child.connected) child.send({ type: 'stop' });
+        tell({ type: 'stop' });
       }
     });
     const onAbort = (): void => {
       ctx.log('info', 'stopping after the current step (a checkpoint is saved to resume from)');
-      if (child.connected) child.send({ type: 'stop' });
+      tell({ type: 'stop' });
       setTimeout(() => child.kill('SIGKILL'), 120_000).unref();
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
-      child.send({ type: 'start', input: loop });
+      tell({ type: 'start', input: loop });
     });
     ctx.signal.removeEventListener('abort', onAbort);
     await Promise.all(pending);

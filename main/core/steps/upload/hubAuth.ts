@@ -1,6 +1,6 @@
 // Sign in (a token checked against whoami, then kept by a TokenStore), sign
 // out, and who is signed in. Nothing here returns or logs the token.
-import { HubSignInParams, type HubAccount, type HubStatus } from '../../../../preload/contract/handoff';
+import { HubSignInParams, type HubAccount, type HubStatus } from '../../../../preload/contract/upload';
 import { describeZodError } from '../../../../preload/contract';
 import { StudioError } from '../../util/errors';
 import { normalizeEndpoint, whoami } from './hubClient';

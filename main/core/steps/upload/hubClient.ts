@@ -2,7 +2,7 @@
 // errors a user can act on, retries of transient failures, and a byte count of
 // what was sent.
 import { HubApiError, whoAmI } from '@huggingface/hub';
-import { DEFAULT_HUB_ENDPOINT, HubEndpoint } from '../../../../preload/contract/handoff';
+import { DEFAULT_HUB_ENDPOINT, HubEndpoint } from '../../../../preload/contract/upload';
 import { CancelledError, StudioError } from '../../util/errors';
 
 export function normalizeEndpoint(endpoint: string | undefined): string {

@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_HUB_ENDPOINT } from '../../../../preload/contract/handoff';
+import { DEFAULT_HUB_ENDPOINT } from '../../../../preload/contract/upload';
 import { StudioError } from '../../util/errors';
 
 export interface HubCredential {

@@ -5,7 +5,7 @@
 import { openAsBlob } from 'node:fs';
 import { HubApiError, commitIter, createRepo, type CommitOperation, type CommitOutput } from '@huggingface/hub';
 import type { z } from 'zod';
-import { UploadConfig } from '../../../../preload/contract/handoff';
+import { UploadConfig } from '../../../../preload/contract/upload';
 import type { JobContext, JobDefinition } from '../../jobs/types';
 import { toArtifact } from '../../lineage/artifacts';
 import { CancelledError, StudioError } from '../../util/errors';

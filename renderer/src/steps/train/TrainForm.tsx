@@ -6,7 +6,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { Params } from '../../../../preload/contract';
+import { LORA_TARGETS, type Params } from '../../../../preload/contract';
 import { useStudioQuery } from '../../api/hooks';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
@@ -123,7 +123,7 @@ export function TrainForm() {
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} {...err('device', deviceNote)}
         slotProps={{ htmlInput: { 'data-testid': 'train-device-input' }, formHelperText: { 'data-testid': 'train-device-note' } as object }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} {...err('name')} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
-      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1), gradientCheckpointing: f.checkpointing === 'on' } : null} />
+      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: [...LORA_TARGETS] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1), gradientCheckpointing: f.checkpointing === 'on' } : null} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gigpoScript } from '../../../../main/core/steps/rl/gigpoScript';
 import { verlEnvFor } from '../../../../main/core/steps/rl/verlEnv';
-import { GigpoHyperParams } from '../../../../preload/contract/handoff';
+import { GigpoHyperParams } from '../../../../preload/contract/rl';
 import { tempDir } from '../../../helpers/tmp';
 
 type KeyList = { provenance: Record<string, unknown>; keys: string[]; launch_values?: { file: string; values: Record<string, string> } };

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LORA_TARGETS } from '../../../../preload/contract/train';
 import { estimateTrainMemory } from '../../../../main/core/steps/train/memory';
 import { tempDir } from '../../../helpers/tmp';
 
@@ -16,7 +17,7 @@ function fourB(): string {
   return dir;
 }
 
-const all = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const all = [...LORA_TARGETS];
 
 describe('training memory estimate', () => {
   it('counts LoRA as the notebook’s adapter (1.835 M parameters a layer at r=32) with fp32 grads and moments, and NF4 at about a quarter of bf16', () => {

@@ -4,7 +4,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../../../preload/contract';
+import { LORA_TARGETS, type RunDetail } from '../../../../preload/contract';
 import { engineState } from '../../../../main/core/native/engine';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
@@ -13,7 +13,7 @@ import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
-const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const TARGETS = [...LORA_TARGETS];
 
 describe('pause and resume', () => {
   run('pause ends paused with one checkpoint; resume continues steps and charts; a half-written checkpoint is refused by name', async () => {

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../../../preload/contract';
+import { LORA_TARGETS, type RunDetail } from '../../../../preload/contract';
 import { engineState } from '../../../../main/core/native/engine';
 import { runTrain } from '../../../../main/cli/train';
 import { Studio } from '../../../../main/core/studio';
@@ -18,7 +18,7 @@ import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
-const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const TARGETS = [...LORA_TARGETS];
 const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: TARGETS }, samples: 0 };
 
 async function setup(home: string) {

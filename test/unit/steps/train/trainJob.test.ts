@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../../../preload/contract';
+import { LORA_TARGETS, type RunDetail } from '../../../../preload/contract';
 import { engineState } from '../../../../main/core/native/engine';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
@@ -39,7 +39,7 @@ async function setup() {
   return { studio, runner, project, base, dataset, detail };
 }
 
-const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const } };
+const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: LORA_TARGETS } };
 
 describe('train step (job + worker process)', () => {
   run('trains a converted dataset into checkpoint adapters with metrics and lineage; the adapter merges', async () => {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../../preload/contract';
-import { TrainConfig } from '../../../../preload/contract/train';
+import { LORA_TARGETS, TrainConfig } from '../../../../preload/contract/train';
 import { engineState } from '../../../../main/core/native/engine';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
@@ -17,7 +17,7 @@ import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
-const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const TARGETS = [...LORA_TARGETS];
 const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: TARGETS } };
 
 /** Sets every float32 of one tensor of a single-file checkpoint to NaN (a model whose loss is NaN). */

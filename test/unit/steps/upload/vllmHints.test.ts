@@ -6,11 +6,12 @@
 // and older releases' model manager, which logs "Regarding multimodal models, vLLM currently only supports adding
 // LoRA to language model, <module> will be ignored" (e.g. for visual.blocks.N.mlp.up_proj).
 import { describe, expect, it } from 'vitest';
+import { LORA_TARGETS } from '../../../../preload/contract/train';
 import { touchesVisionTower, VLLM_LORA_RANKS, vllmHint, vllmMaxLoraRank } from '../../../../main/core/steps/upload/vllmHints';
 import { uploadModelCard } from '../../../../main/core/steps/upload/modelCard';
 import type { CardFacts } from '../../../../main/core/steps/upload/cardFacts';
 
-const SEVEN = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const SEVEN: string[] = [...LORA_TARGETS];
 
 describe('vLLM hints', () => {
   it('rounds r up to the next rank vLLM accepts, and says when r > 512 cannot be served', () => {

@@ -1,7 +1,7 @@
 // The Train form's settings (the same TrainHyperParams a local train.run gets) as the
 // train_config.json of the cluster export: every setting that has a TRL / transformers
 // counterpart is carried over, and the few that have none are named, never dropped silently.
-import type { TrainHyperParams } from '../../../../../preload/contract/handoff';
+import type { TrainHyperParams } from '../../../../../preload/contract/train';
 
 export interface ClusterTrainSettings {
   lora: { r: number; alpha: number; dropout: number; target_modules: string[]; use_rslora: boolean };

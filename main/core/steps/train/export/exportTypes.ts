@@ -1,6 +1,6 @@
 // What a cluster export is made from: its settings and the dataset folder's facts.
 import type { z } from 'zod';
-import type { TrainExportConfig } from '../../../../../preload/contract/handoff';
+import type { TrainExportConfig } from '../../../../../preload/contract/train';
 
 export type ExportConfig = z.output<typeof TrainExportConfig>;
 

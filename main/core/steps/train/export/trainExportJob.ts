@@ -2,7 +2,7 @@
 // accelerate project folder, recorded with the dataset as its input.
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { TrainExportConfig } from '../../../../../preload/contract/handoff';
+import { TrainExportConfig } from '../../../../../preload/contract/train';
 import type { JobDefinition } from '../../../jobs/types';
 import { toArtifact } from '../../../lineage/artifacts';
 import { artifactDir } from '../../../project/layout';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDatasetFolder, writeTrainExport } from '../../../../../main/core/steps/train/export/trainExport';
 import { TrainConfig } from '../../../../../preload/contract';
-import { TrainExportConfig, TrainHyperParams } from '../../../../../preload/contract/handoff';
+import { TrainExportConfig, TrainHyperParams } from '../../../../../preload/contract/train';
 import { PRESETS } from '../../../../../renderer/src/steps/train/presets';
 import { fieldsOf, trainSettings } from '../../../../../renderer/src/steps/train/trainSettings';
 import { tempDir } from '../../../../helpers/tmp';

@@ -12,7 +12,7 @@ import { convertDataset } from '../../../../../main/core/steps/convert/convert';
 import { withPixelLimits } from '../../../../../main/core/steps/convert/pixelLimits';
 import { readDatasetFolder, writeTrainExport } from '../../../../../main/core/steps/train/export/trainExport';
 import { ConvertSettings } from '../../../../../preload/contract/convert';
-import { TrainExportConfig, type TrainHyperParams } from '../../../../../preload/contract/handoff';
+import { TrainExportConfig, type TrainHyperParams } from '../../../../../preload/contract/train';
 import { writeJsonlDataset } from '../../../../helpers/datasets';
 import { readParquet } from '../../../../helpers/parquet';
 import { runPython } from '../../../../helpers/python';
