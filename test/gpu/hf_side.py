@@ -4,6 +4,7 @@ train-step worker speaking the same stdin protocol as `studio_engine_run train-l
 ("steps N" -> one JSON line), so the harness can interleave the two.
   python hf_side.py parity --model DIR --inputs FILE [--adapter DIR] --dtypes float32,bfloat16 --device X --attn eager --out DIR
   python hf_side.py train-loop --model DIR --inputs FILE --rank R --dtype D --device X --attn sdpa [--quant nf4-dq]
+  python hf_side.py generate --model DIR --inputs FILE [--adapter DIR] --dtypes float32,bfloat16 --device X --max-new N --out DIR
 """
 import argparse
 import json
@@ -159,9 +160,83 @@ def train_loop(a):
         print(json.dumps({"step_ms": ms, "loss": loss, "peak_allocated_mb": round(alloc), "peak_reserved_mb": round(reserved), "peak_rss_mb": round(rss)}), flush=True)
 
 
+def wants_mm_token_type_ids():
+    import inspect
+
+    from transformers.models.qwen3_vl import modeling_qwen3_vl
+
+    return "mm_token_type_ids" in inspect.signature(modeling_qwen3_vl.Qwen3VLModel.get_rope_index).parameters
+
+
+def placeholder_ids(model_dir):
+    """The ids the engine never samples (tokens that need pixels): image, video, vision start and end."""
+    with open(os.path.join(model_dir, "config.json")) as f:
+        c = json.load(f)
+    return [c[k] for k in ["image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id"] if k in c]
+
+
+def generate(a):
+    """Greedy continuations of the prompt batch (eager attention) per dtype, and, given the engine's tokens
+    (--engine-tokens: {dtype: [[...]]}), how far each engine token's logit is below transformers' best at
+    that step over the engine's own prefix (teacher-forced), relative to max |logit|: 0 where both pick the
+    same token, tiny where they break a near-tie differently (random tiny models repeat and tie a lot)."""
+    exact_fp32()
+    eos = [int(x) for x in a.stop.split(",") if x]
+    engine_tokens = json.loads(a.engine_tokens) if a.engine_tokens else {}
+    out, gaps = {}, {}
+    for name in a.dtypes.split(","):
+        model = load_model(a.model, DTYPES[name], a.device, "eager")
+        if a.adapter:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, a.adapter)
+        model.eval()
+        batch = read_batch(a.inputs, a.device)
+        batch.pop("labels", None)
+        positions = batch.pop("position_ids", None)  # generate computes the rope index itself
+        if "pixel_values" in batch:
+            batch["pixel_values"] = batch["pixel_values"].to(DTYPES[name])
+        n = batch["input_ids"].shape[1]
+        if "pixel_values" in batch and wants_mm_token_type_ids():
+            # transformers 5.x builds the rope index from the processor's modality ids (0 text, 1 image).
+            batch["mm_token_type_ids"] = (batch["input_ids"] == placeholder_ids(a.model)[0]).long()
+        with torch.no_grad():
+            seq = model.generate(**batch, do_sample=False, max_new_tokens=a.max_new, eos_token_id=eos, pad_token_id=a.pad, suppress_tokens=placeholder_ids(a.model),
+                                 top_k=None, top_p=None, temperature=None)
+            rows = []
+            for row in seq[:, n:].tolist():
+                kept = []
+                for t in row:
+                    kept.append(t)
+                    if t in eos:
+                        break
+                rows.append(kept)
+            out[name] = rows
+            mine = engine_tokens.get(name)
+            if mine:
+                ids = torch.tensor([mine[0]], device=a.device)
+                # The prompt's rope index (the file's), then text positions on from its largest, as generate continues.
+                after = positions.max() + 1 + torch.arange(ids.shape[1], device=a.device)
+                batch.pop("mm_token_type_ids", None)  # the positions are given
+                full = dict(batch, input_ids=torch.cat([batch["input_ids"], ids], 1), attention_mask=torch.ones(1, n + ids.shape[1], dtype=batch["attention_mask"].dtype, device=a.device),
+                            position_ids=torch.cat([positions, after.view(1, 1, -1).expand(3, 1, -1)], 2))
+                logits = model(**full).logits[0, n - 1 : n - 1 + ids.shape[1]].float()
+                logits[:, placeholder_ids(a.model)] = float("-inf")
+                best = logits.max(dim=1).values
+                picked = logits.gather(1, ids[0].unsqueeze(1)).squeeze(1)
+                scale = logits[torch.isfinite(logits)].abs().max()
+                gaps[name] = ((best - picked) / scale).tolist()
+        del model
+        if str(a.device).startswith("cuda"):
+            torch.cuda.empty_cache()
+    import transformers
+
+    print(json.dumps({"transformers": transformers.__version__, "tokens": out, "gaps": gaps}), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["parity", "train-loop"])
+    p.add_argument("mode", choices=["parity", "train-loop", "generate"])
     p.add_argument("--model", required=True)
     p.add_argument("--inputs", required=True)
     p.add_argument("--adapter")
@@ -175,10 +250,14 @@ def main():
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--quant", choices=["nf4", "nf4-dq"])
     p.add_argument("--threads", type=int)
+    p.add_argument("--max-new", type=int, default=24, help="generate: new tokens at most")
+    p.add_argument("--stop", default="", help="generate: end-of-turn ids, comma-separated")
+    p.add_argument("--pad", type=int, default=0, help="generate: the pad id")
+    p.add_argument("--engine-tokens", help="generate: the engine's tokens per dtype as JSON, scored by transformers")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
-    parity(a) if a.mode == "parity" else train_loop(a)
+    {"parity": parity, "train-loop": train_loop, "generate": generate}[a.mode](a)
 
 
 if __name__ == "__main__":

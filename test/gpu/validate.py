@@ -1,6 +1,7 @@
 """One-shot validation of the native engine against transformers + PEFT, in timed phases:
 build (g++ against this python's torch), parity (the reference fixture, fp32 and bf16: logits,
-loss, LoRA gradients), speed (LoRA train steps at Qwen3-VL-4B shapes, interleaved with
+loss, LoRA gradients), generate (the engine policy's greedy K/V-cache generation against transformers'
+generate on the fixture's prompt, base and adapter), speed (LoRA train steps at Qwen3-VL-4B shapes, interleaved with
 transformers + PEFT), QLoRA speed (NF4, when bitsandbytes imports), then one summary table.
 Every phase has a deadline; what a phase did not reach is listed as such. See README.md."""
 import argparse
@@ -27,6 +28,8 @@ sys.path.insert(0, HERE)
 FP32 = {"logits_max_rel": 1e-4, "loss_abs": 1e-5, "grad_max_rel": 1e-4}
 BF16 = {"logits_mean_rel": 3e-2, "loss_rel": 5e-3, "grad_rel_l2": 1e-1}
 NOISE_RATIO = 2.0
+# Generation: an engine token may lose to transformers' best by this much of max |logit| (a near-tie).
+GEN_GAP = 1e-4
 
 
 class Phases:
@@ -291,6 +294,55 @@ def parity_bf16(s, got):
     s.check(P, f"LoRA grads vs transformers fp32: engine bf16 worst ‖Δ‖ / ‖ref‖ ({fmt(ge['rel_l2'])}) over transformers bf16's ({fmt(gh['rel_l2'])})", fmt(r), NOISE_RATIO, r <= NOISE_RATIO)
 
 
+def make_prompt(fx, work):
+    """The fixture's first exchange cut before its reply (input_ids up to the first target, its frame's
+    patches), as the engine policy's prompt batch."""
+    from safetensors.torch import load_file, save_file
+
+    t = load_file(os.path.join(fx, "inputs", "inputs.safetensors"))
+    labels = t["short.labels"][0]
+    start = int((labels != -100).nonzero()[0])
+    grid = t["short.image_grid_thw"]
+    patches = int(grid.prod(dim=1).sum())
+    out = os.path.join(work, "generate-prompt.safetensors")
+    save_file({"input_ids": t["short.input_ids"][:, :start].contiguous(), "attention_mask": t["short.attention_mask"][:, :start].contiguous(),
+               "position_ids": t["short.position_ids"][:, :, :start].contiguous(), "pixel_values": t["pixel_values"][:patches].contiguous(),
+               "image_grid_thw": grid.contiguous()}, out)
+    return out, start
+
+
+def phase_generate(a, phases, s, runner, work, logs):
+    """Greedy generation, engine (studio_engine_run generate: the K/V cache the engine policy uses) against
+    transformers' generate (eager, placeholder ids suppressed as the engine bans them), base and with the
+    fixture's trained adapter. Random weights repeat and tie, so equal tokens alone would fail on a
+    near-tie broken the other way: the check is that each token the engine picked is transformers' best
+    at that step over the engine's prefix, within GEN_GAP of max |logit| (fp32); bf16 is information."""
+    phases.begin("generate")
+    fx = fixture_dir()
+    model = os.path.join(fx, "checkpoint")
+    prompt, length = make_prompt(fx, work)
+    stop = "335,333"  # <|im_end|>, <|endoftext|> of the fixture's tokenizer
+    log = os.path.join(logs, "generate.log")
+    P = "generate"
+    for kind, adapter in [("base", None), ("adapter", os.path.join(fx, "lora", "adapter_step3"))]:
+        extra = ["--adapter", adapter] if adapter else []
+        mine = {}
+        for dtype in ["float32", "bfloat16"]:
+            mine[dtype] = run([runner, "generate", "--model", model, "--inputs", prompt, "--device", a.device, "--dtype", dtype, "--max-new", str(a.gen_tokens), "--stop", stop,
+                               "--pad", "333", "--out", os.path.join(work, f"engine-generate-{kind}-{dtype}.safetensors")] + extra, phases, log)["tokens"]
+        hf = run([sys.executable, os.path.join(HERE, "hf_side.py"), "generate", "--model", model, "--inputs", prompt, "--device", a.device, "--dtypes", "float32,bfloat16",
+                  "--max-new", str(a.gen_tokens), "--stop", stop, "--pad", "333", "--engine-tokens", json.dumps(mine)] + extra, phases, log)
+        for dtype in ["float32", "bfloat16"]:
+            e, h = mine[dtype][0], hf["tokens"][dtype][0]
+            same = next((i for i, (x, y) in enumerate(zip(e, h)) if x != y), min(len(e), len(h)))
+            gap = max(hf["gaps"][dtype])
+            what = f"{kind}: {len(e)} greedy tokens after a {length}-token prompt ({same} equal to transformers' generate); worst (best − engine's) logit / max |logit|"
+            if dtype == "float32":
+                s.check(P, f"{what}, fp32", fmt(gap), GEN_GAP, gap <= GEN_GAP)
+            else:
+                s.check(P, f"{what}, bf16", fmt(gap), "information", gap <= BF16["logits_mean_rel"], info=True)
+
+
 def make_speed_inputs(a, phases, s, work, logs):
     """Random weights at the chosen shapes and the batch, written once per work folder (reused by a rerun)."""
     import torch
@@ -409,7 +461,8 @@ def main():
     a.shapes = "small" if a.cpu else "4b"
     a.tokens = 256 if a.cpu else 1408  # + 2 frames × (64 image + 2 marker tokens)
     a.rank, a.warmup, a.reps, a.steps = 32, (1 if a.cpu else 2), (3 if a.cpu else 4), (2 if a.cpu else 3)
-    budgets = [("build", 420 if a.cpu else 150), ("parity", 150 if a.cpu else 100), ("speed", 150 if a.cpu else 180), ("qlora", 60 if a.cpu else 90)]
+    a.gen_tokens = 24
+    budgets = [("build", 420 if a.cpu else 130), ("parity", 150 if a.cpu else 100), ("generate", 90 if a.cpu else 40), ("speed", 150 if a.cpu else 180), ("qlora", 60 if a.cpu else 90)]
     total = a.total or (780 if a.cpu else 510)
     phases = Phases(budgets, total)
     out = a.out or (os.path.join(os.environ["OUT"], "gpu_validation.md") if os.environ.get("OUT") else os.path.join(ROOT, "test-output", "gpu-validation", "summary.md"))
@@ -427,7 +480,7 @@ def main():
         print("this python's torch sees no CUDA device; use --cpu for the CPU run", file=sys.stderr)
         return 2
     runner = None
-    plan = [("build", None), ("parity", None), ("speed", None), ("qlora", "nf4-dq")]
+    plan = [("build", None), ("parity", None), ("generate", None), ("speed", None), ("qlora", "nf4-dq")]
     for name, quant in plan:
         print(f"== {name} (ends by {phases.ends[name]:.0f} s, now {phases.elapsed():.0f} s)", flush=True)
         if phases.ends[name] - phases.elapsed() < 10:
@@ -440,6 +493,8 @@ def main():
                 s.skipped.append(f"{name}: no runner")
             elif name == "parity":
                 phase_parity(a, phases, s, runner, work, logs)
+            elif name == "generate":
+                phase_generate(a, phases, s, runner, work, logs)
             else:
                 phase_speed(a, phases, s, runner, work, logs, quant)
         except OutOfTime:
