@@ -1,7 +1,7 @@
 // Plain-text output for the CLI.
 import type { RunSummary } from '../../preload/contract';
 import type { Studio } from '../core/studio';
-import { toRunSummary } from '../core/jobs/summary';
+import { toRunSummary } from '../core/db/store';
 import { systemReport } from '../core/system/systemReport';
 
 const pct = (p: number): string => `${(p * 100).toFixed(0).padStart(3)}%`;

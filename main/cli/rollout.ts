@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeZodError, RolloutConfig } from '../../preload/contract';
-import { withProviderDefault } from '../core/policies/onnxPolicy';
 import { inProject } from './inProject';
 
 export const ROLLOUT_HELP = `  studio rollout --project DIR --config FILE.json
@@ -22,8 +21,8 @@ export async function runRollout(args: string[]): Promise<void> {
     throw new Error(`${values.config}: ${(err as Error).message}`);
   }
   if (raw.policy?.type === 'onnx' && typeof raw.policy.modelDir === 'string') raw.policy.modelDir = resolve(dirname(values.config), raw.policy.modelDir);
-  await inProject(resolve(values.project), async ({ studio, start, project, follow }) => {
-    const parsed = RolloutConfig.safeParse(withProviderDefault(raw, studio.appState.snapshot().onnxProvider));
+  await inProject(resolve(values.project), async ({ start, project, follow }) => {
+    const parsed = RolloutConfig.safeParse(raw);
     if (!parsed.success) throw new Error(`${values.config}: ${describeZodError(parsed.error)}`);
     const run = await start('rollout.run', parsed.data);
     await follow(run.id);

@@ -7,23 +7,11 @@ import { createDispatcher, type Dispatcher } from './api/dispatch';
 import { createHandlers } from './api/handlers';
 import type { StudioServices } from './api/services';
 import { StudioEvents } from './events';
-import { importArtifactJob } from './jobs/builtin/importArtifact';
-import { recoverLeftoversJob } from './jobs/builtin/recoverLeftovers';
 import { sweepLeftovers } from './project/leftovers';
-import { verifyArtifactsJob } from './jobs/builtin/verifyArtifacts';
-import { exportMergedJob, mergeRunJob } from './steps/merge/mergeJob';
-import { rolloutJob } from './steps/rollout/rolloutJob';
-import { exportDatasetJob } from './steps/filter/exportJob';
-import { importTrajectoriesJob } from './steps/rollout/importJob';
+import { builtinJobs } from './jobs/builtin';
 import { JobRunner } from './jobs/jobRunner';
-import { convertJob } from './steps/convert/convertJob';
-import { trainJob } from './steps/train/trainJob';
-import { evaluateJob } from './steps/evaluate/evaluateJob';
-import { makeUploadJob } from './steps/upload/uploadJob';
+import { stepJobs } from './steps';
 import { defaultTokenStore, type SafeStorageLike, type TokenStore } from './steps/upload/tokenStore';
-import { rlHandoffJob } from './steps/rl/rlJob';
-import { makeRlLaunchJob } from './steps/rl/launchJob';
-import { trainExportJob } from './steps/train/export/trainExportJob';
 import { dirname, resolve } from 'node:path';
 import { AppStateStore } from './project/appState';
 import { createProject, openProject, readOnlyError, type OpenOptions, type Project } from './project/project';
@@ -94,21 +82,9 @@ export class Studio implements StudioServices {
     // Only the owner may decide that unfinished runs are dead: another process's are alive.
     const interrupted = project.isOwner ? project.store.interruptUnfinishedRuns(nowIso()) : [];
     const runner = new JobRunner(project, this.events, this.options.concurrency ?? 2);
-    runner.register(importArtifactJob);
-    runner.register(verifyArtifactsJob);
-    runner.register(mergeRunJob);
-    runner.register(rolloutJob);
-    runner.register(exportDatasetJob);
-    runner.register(importTrajectoriesJob);
-    runner.register(exportMergedJob);
-    runner.register(convertJob);
-    runner.register(trainJob);
-    runner.register(evaluateJob);
-    runner.register(makeUploadJob(this.tokenStore));
-    runner.register(rlHandoffJob);
-    runner.register(makeRlLaunchJob());
-    runner.register(trainExportJob);
-    runner.register(recoverLeftoversJob);
+    // The jobs every project has, then what each step declares, with the services those take.
+    const services = { tokenStore: this.tokenStore, onnxProvider: () => this.appState.snapshot().onnxProvider };
+    for (const job of [...builtinJobs, ...stepJobs(services)]) runner.register(job);
     // The owner, with none of its jobs running yet, clears what a killed session left
     // and registers its finished outputs; the recovery run's log says what was done.
     if (project.isOwner) {

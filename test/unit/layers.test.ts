@@ -1,6 +1,7 @@
 // Layers import downward: renderer → preload/contract only; core never touches
 // Electron; only main/electron and preload/index.ts may import 'electron'; no
-// step imports another step or is imported from below; SQL only in db/.
+// step imports another step or is imported from below; SQL only in db/, its row
+// types too, and its stores built by the Project alone.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +75,32 @@ describe('layering', () => {
     const bad = [...files(join(root, 'main')), ...files(join(root, 'preload'))]
       .filter((f) => !relative(core, f).startsWith('db/') && /\.(prepare|exec)\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA)/i.test(readFileSync(f, 'utf8')))
       .map((f) => relative(root, f));
+    expect(bad).toEqual([]);
+  });
+
+  const db = join(core, 'db');
+  const outsideDb = [...files(join(root, 'main')), ...files(join(root, 'preload'))].filter((f) => !relative(core, f).startsWith('db/'));
+  const declared = (re: RegExp): Set<string> => new Set(files(db).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(re)].map((m) => m[1]!)));
+
+  it("db/'s row types stay in db/ (the rest of the core gets contract types, as Signal's sql/Interface.ts)", () => {
+    const rows = declared(/export (?:interface|type) (\w+Row)\b/g);
+    expect(rows.size).toBeGreaterThan(0);
+    const bad = outsideDb.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)]
+        .filter((m) => m[2]!.startsWith('.') && relative(core, resolve(dirname(f), m[2]!)).startsWith('db/'))
+        .flatMap((m) => m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!))
+        .filter((n) => rows.has(n))
+        .map((n) => `${relative(root, f)} imports ${n}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("db/'s stores are built once, by the Project that owns them", () => {
+    const stores = declared(/export class (\w+)/g);
+    expect(stores).toContain('TrajectoryStore');
+    const bad = outsideDb
+      .filter((f) => relative(core, f) !== 'project/project.ts')
+      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/new\s+(\w+)\s*\(/g)].filter((m) => stores.has(m[1]!)).map((m) => `${relative(root, f)} builds a ${m[1]}`));
     expect(bad).toEqual([]);
   });
 });

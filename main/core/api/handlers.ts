@@ -5,9 +5,8 @@ import { lineageOf } from '../lineage/lineage';
 import { toArtifact } from '../lineage/artifacts';
 import { deleteArtifact, renameArtifact } from '../lineage/artifactAdmin';
 import { baseModelOf, setModelHubId } from '../lineage/hubId';
-import { toRunSummary } from '../jobs/summary';
+import { toRunSummary } from '../db/store';
 import { listSteps } from '../steps';
-import { withProviderDefault } from '../policies/onnxPolicy';
 import { onnxModels } from '../steps/rollout/onnxModels';
 import { testEndpoint } from '../steps/rollout/openai/testEndpoint';
 import { systemReport } from '../system/systemReport';
@@ -74,7 +73,7 @@ export function createHandlers(studio: StudioServices): Handlers {
       return setModelHubId(project, requireArtifact(project, artifactId), hubId);
     },
 
-    'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, withProviderDefault(config, studio.appState.snapshot().onnxProvider), step),
+    'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, config, step),
     'jobs.list': ({ step, limit }) => studio.requireProject().project.store.listRuns({ step, limit }).map((r) => toRunSummary(r)),
     'jobs.get': ({ runId }) => {
       const { project } = studio.requireProject();

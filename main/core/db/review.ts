@@ -1,11 +1,21 @@
 // Filter rules as SQL over trajectories, per-trajectory decisions, and saved
 // filters. Rules are turned into a parameterised WHERE clause, never string-pasted values.
 import { randomUUID } from 'node:crypto';
-import type { FilterRules } from '../../../preload/contract';
+import type { FilterRules, TrajectorySummary } from '../../../preload/contract';
 import type { Db } from './database';
 import type { TrajectoryRow } from './trajectories';
 
-export type ReviewRow = TrajectoryRow & { passes: 0 | 1; decision: "accept" | "reject" | null; note: string | null };
+type ReviewRow = TrajectoryRow & { passes: 0 | 1; decision: "accept" | "reject" | null; note: string | null };
+
+/** A trajectory as the review shows it (the rules it fails are the filter step's to word), and whether it repeats an earlier one. */
+export type JudgedTrajectory = Omit<TrajectorySummary, 'failedRules'> & { isDuplicate: boolean };
+
+const toJudged = (r: ReviewRow): JudgedTrajectory => ({
+  id: r.id, rolloutId: r.rollout_id, source: r.source, sourceFile: r.source_file, sourceIndex: r.source_index, game: r.game, seed: r.seed,
+  taskIndex: r.task_index, sampleIndex: r.sample_index, success: r.success === 1, taskScore: r.task_score, return: r.total_return, length: r.length,
+  invalidActions: r.invalid_actions, formatValidTurns: r.format_valid_turns, passes: r.passes === 1, decision: r.decision, note: r.note,
+  isDuplicate: r.is_duplicate === 1,
+});
 
 /** The rule predicate and its parameters. */
 function rulesSql(r: FilterRules): { where: string; params: unknown[] } {
@@ -91,14 +101,14 @@ export class ReviewStore {
     return (this.db.prepare(`SELECT ${expr} AS v FROM trajectories WHERE status = 'complete'`).all() as { v: number }[]).map((x) => x.v);
   }
 
-  list(r: FilterRules, view: keyof typeof VIEW, offset: number, limit: number, lq: ListQuery = {}): { total: number; items: ReviewRow[] } {
+  list(r: FilterRules, view: keyof typeof VIEW, offset: number, limit: number, lq: ListQuery = {}): { total: number; items: JudgedTrajectory[] } {
     const q = reviewed(r);
     const l = listSql(view, lq);
     const total = (this.db.prepare(`${q.sql} SELECT COUNT(*) AS n FROM judged WHERE ${l.where}`).get(...q.params, ...l.params) as { n: number }).n;
     const items = this.db
       .prepare(`${q.sql} SELECT * FROM judged WHERE ${l.where} ORDER BY ${l.order} LIMIT ? OFFSET ?`)
       .all(...q.params, ...l.params, limit, offset) as ReviewRow[];
-    return { total, items };
+    return { total, items: items.map(toJudged) };
   }
 
   /** The current decisions of everything a list shows (for a bulk action and its undo). */
@@ -125,9 +135,10 @@ export class ReviewStore {
       .all() as { rollout_id: string; source: 'rollout' | 'import'; title: string | null; source_file: string | null; n: number; created_at: string }[];
   }
 
-  one(id: string, r: FilterRules): ReviewRow | undefined {
+  one(id: string, r: FilterRules): JudgedTrajectory | undefined {
     const q = reviewed(r);
-    return this.db.prepare(`${q.sql} SELECT * FROM judged WHERE id = ?`).get(...q.params, id) as ReviewRow | undefined;
+    const row = this.db.prepare(`${q.sql} SELECT * FROM judged WHERE id = ?`).get(...q.params, id) as ReviewRow | undefined;
+    return row && toJudged(row);
   }
 
   acceptedIds(r: FilterRules): string[] {

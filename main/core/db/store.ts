@@ -1,6 +1,9 @@
 // Every query the core runs against a project database lives here, so the
-// SQL sits in one place next to the migrations that define the tables.
-import type { ArtifactKind, RunStatus, StepId } from '../../../preload/contract';
+// SQL sits in one place next to the migrations that define the tables. The row
+// types are db/'s own (layers.test.ts keeps them here): the rest of the core
+// gets contract types through toArtifact and toRunSummary.
+import { join } from 'node:path';
+import type { Artifact, ArtifactKind, RunStatus, RunSummary, StepId } from '../../../preload/contract';
 import type { Db } from './database';
 
 export interface RunRow {
@@ -45,6 +48,67 @@ export interface MetricRow {
   /** null when the value was NaN or ±inf (nonFinite says which). */
   value: number | null;
   nonFinite?: 'nan' | 'inf' | '-inf';
+}
+
+/** A new artifact as lineage registers it: its path as storedPath gives it (relative inside the project). */
+export interface NewArtifact {
+  id: string;
+  kind: ArtifactKind;
+  name: string;
+  path: string;
+  inProject: boolean;
+  sizeBytes: number;
+  sha256: string | null;
+  createdAt: string;
+  producedByRunId: string | null;
+  meta: Record<string, unknown>;
+}
+
+/** A stored artifact as the contract describes it: meta parsed, a path inside the project made absolute. */
+export function toArtifact(project: { readonly dir: string }, row: ArtifactRow): Artifact {
+  let meta: Record<string, unknown> = {};
+  try {
+    meta = JSON.parse(row.meta_json) as Record<string, unknown>;
+  } catch {
+    meta = { unreadableMeta: row.meta_json };
+  }
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    path: row.in_project ? join(project.dir, row.path) : row.path,
+    inProject: row.in_project === 1,
+    sizeBytes: row.size_bytes,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+    producedByRunId: row.produced_by_run_id,
+    meta,
+  };
+}
+
+/** A run as the renderer sees it, with elapsed time and a simple ETA. */
+export function toRunSummary(r: RunRow, now = Date.now()): RunSummary {
+  const started = r.started_at ? Date.parse(r.started_at) : null;
+  const finished = r.finished_at ? Date.parse(r.finished_at) : null;
+  const elapsedMs = started === null ? null : Math.max(0, (finished ?? now) - started);
+  const progress = Math.min(1, Math.max(0, r.progress));
+  // Linear extrapolation; only once there is enough progress to mean something.
+  const etaMs = r.status === 'running' && elapsedMs !== null && progress >= 0.01 && progress < 1 ? Math.round((elapsedMs * (1 - progress)) / progress) : null;
+  return {
+    id: r.id,
+    kind: r.kind,
+    step: r.step,
+    title: r.title,
+    status: r.status,
+    progress,
+    progressMessage: r.progress_message,
+    error: r.error,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    elapsedMs,
+    etaMs,
+  };
 }
 
 const nonFiniteOf = (v: number): MetricRow['nonFinite'] => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : undefined);
@@ -124,13 +188,26 @@ export class Store {
   }
 
   // ---- artifacts and lineage ----------------------------------------------
-  insertArtifact(a: ArtifactRow): void {
+  insertArtifact(a: NewArtifact): ArtifactRow {
+    const row: ArtifactRow = {
+      id: a.id,
+      kind: a.kind,
+      name: a.name,
+      path: a.path,
+      in_project: a.inProject ? 1 : 0,
+      size_bytes: a.sizeBytes,
+      sha256: a.sha256,
+      created_at: a.createdAt,
+      produced_by_run_id: a.producedByRunId,
+      meta_json: JSON.stringify(a.meta),
+    };
     this.db
       .prepare(
         `INSERT INTO artifacts(id, kind, name, path, in_project, size_bytes, sha256, created_at, produced_by_run_id, meta_json)
          VALUES (@id, @kind, @name, @path, @in_project, @size_bytes, @sha256, @created_at, @produced_by_run_id, @meta_json)`,
       )
-      .run(a);
+      .run(row);
+    return row;
   }
   setArtifactMeta(id: string, meta: Record<string, unknown>): void {
     this.db.prepare('UPDATE artifacts SET meta_json = ? WHERE id = ?').run(JSON.stringify(meta), id);

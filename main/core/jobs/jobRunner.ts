@@ -4,16 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RunSummary, StepId } from '../../../preload/contract';
+import type { Artifact, ArtifactKind, RunSummary, StepId } from '../../../preload/contract';
 import { describeZodError } from '../../../preload/contract';
-import { isTerminal } from '../db/store';
+import { isTerminal, toRunSummary } from '../db/store';
 import type { StudioEvents } from '../events';
-import { registerArtifact } from '../lineage/artifacts';
+import { registerArtifact, toArtifact } from '../lineage/artifacts';
 import type { Project } from '../project/project';
 import { CancelledError, StudioError, errorMessage } from '../util/errors';
 import { nowIso } from '../util/time';
 import { removeUnregisteredOutputs } from './failedOutputs';
-import { toRunSummary } from './summary';
 import type { JobContext, JobDefinition } from './types';
 
 const EMIT_EVERY_MS = 100;
@@ -54,16 +53,17 @@ export class JobRunner {
     if (!def) throw new StudioError('unknown_job', `unknown job kind '${kind}'`);
     const parsed = def.schema.safeParse(rawConfig);
     if (!parsed.success) throw new StudioError('invalid_config', `invalid config for ${kind}: ${describeZodError(parsed.error)}`);
+    const config = def.prepare ? def.prepare(parsed.data) : parsed.data;
     const id = randomUUID();
     this.project.store.insertRun({
       id,
       kind,
       step: def.step ?? step ?? null,
-      title: def.title(parsed.data),
-      config_json: JSON.stringify(def.redact ? def.redact(parsed.data) : parsed.data),
+      title: def.title(config),
+      config_json: JSON.stringify(def.redact ? def.redact(config) : config),
       created_at: nowIso(),
     });
-    this.pendingConfigs.set(id, parsed.data);
+    this.pendingConfigs.set(id, config);
     this.queue.push(id);
     this.emitRun(id);
     this.pump();
@@ -227,11 +227,16 @@ export class JobRunner {
         this.events.emit('run.log', { id: r.id, runId, time: r.time, level, message });
       },
       metric: (name: string, step: number, value: number) => store.upsertMetric(runId, name, step, value, nowIso()),
-      useInput: (artifactId: string, role?: string) => {
-        const a = store.getArtifact(artifactId);
-        if (!a) throw new StudioError('not_found', `input artifact ${artifactId} is not in this project`);
+      input: <K extends ArtifactKind>(artifactId: string, role: string, kinds: readonly K[], expected?: string) => {
+        const row = store.getArtifact(artifactId);
+        if (!row) throw new StudioError('not_found', `input artifact ${artifactId} is not in this project`);
         store.addRunInput(runId, artifactId, role);
-        return a;
+        const a = toArtifact(this.project, row);
+        if (!(kinds as readonly ArtifactKind[]).includes(a.kind)) {
+          const named = kinds.join(' or ');
+          throw new StudioError('bad_input', `${role}: artifact '${a.name}' is a ${a.kind}, not ${expected ? `${expected} (${named})` : `a ${named}`}`);
+        }
+        return a as Artifact & { kind: K };
       },
       addOutput: (spec: Parameters<JobContext<unknown>['addOutput']>[0]) => registerArtifact(this.project, spec, runId, signal),
       throwIfCancelled: () => {

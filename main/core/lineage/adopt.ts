@@ -2,16 +2,16 @@
 // whoever gets there first (the open-time sweep or a resume), never twice.
 import { resolve } from 'node:path';
 import type { Artifact } from '../../../preload/contract';
-import type { ArtifactRow } from '../db/store';
 import type { OutputSpec } from '../jobs/types';
 import type { Project } from '../project/project';
 import { hashPath } from '../util/hash';
 import { registerArtifact, storedPath, toArtifact } from './artifacts';
 
 /** The artifact registered at this path, if any. */
-export function artifactAtPath(project: Project, abs: string): ArtifactRow | undefined {
+export function artifactAtPath(project: Project, abs: string): Artifact | undefined {
   const where = storedPath(project, resolve(abs));
-  return project.store.artifactAtPath(where.path, where.inProject);
+  const row = project.store.artifactAtPath(where.path, where.inProject);
+  return row && toArtifact(project, row);
 }
 
 /**
@@ -20,10 +20,10 @@ export function artifactAtPath(project: Project, abs: string): ArtifactRow | und
  */
 export async function registerOnce(project: Project, spec: OutputSpec, runId: string | null, signal?: AbortSignal): Promise<{ artifact: Artifact; existed: boolean }> {
   const before = artifactAtPath(project, spec.path);
-  if (before) return { artifact: toArtifact(project, before), existed: true };
+  if (before) return { artifact: before, existed: true };
   const h = spec.sha256 !== undefined && spec.sizeBytes !== undefined ? { sha256: spec.sha256, sizeBytes: spec.sizeBytes } : await hashPath(resolve(spec.path), { signal });
   const now = artifactAtPath(project, spec.path);
-  if (now) return { artifact: toArtifact(project, now), existed: true };
+  if (now) return { artifact: now, existed: true };
   // With the hash given, registerArtifact inserts before its first await: nothing can slip in between.
   return { artifact: await registerArtifact(project, { ...spec, sha256: h.sha256, sizeBytes: h.sizeBytes }, runId, signal), existed: false };
 }

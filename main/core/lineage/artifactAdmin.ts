@@ -5,7 +5,6 @@
 import { rm } from 'node:fs/promises';
 import { relative, isAbsolute } from 'node:path';
 import type { Artifact } from '../../../preload/contract';
-import { ArtifactEdits } from '../db/artifactEdits';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { toArtifact } from './artifacts';
@@ -21,7 +20,7 @@ export function renameArtifact(project: Project, id: string, nameIn: string): Ar
   const row = requireRow(project, id);
   const name = nameIn.trim();
   if (!name) throw new StudioError('bad_input', 'a name is required');
-  const edits = new ArtifactEdits(project.db);
+  const edits = project.artifactEdits;
   if (edits.nameTaken(row.kind, name, id)) throw new StudioError('conflict', `another ${row.kind} is already called “${name}”`);
   edits.rename(id, name);
   return toArtifact(project, requireRow(project, id));
@@ -36,7 +35,7 @@ export interface DeleteResult {
 export async function deleteArtifact(project: Project, id: string): Promise<DeleteResult> {
   const row = requireRow(project, id);
   const a = toArtifact(project, row);
-  const edits = new ArtifactEdits(project.db);
+  const edits = project.artifactEdits;
   const readers = edits.activeReaders(id);
   if (readers.length) throw new StudioError('conflict', `“${a.name}” is in use by ${readers.map((r) => `the job “${r.title}”`).join(', ')}; cancel it first`);
   const deps = edits.dependants(id);

@@ -1,35 +1,17 @@
 // Artifacts: files and folders a run produced or consumed, with size and
 // sha256, stored relative to the project when they live inside it.
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Artifact } from '../../../preload/contract';
-import type { ArtifactRow } from '../db/store';
+import { toArtifact, type NewArtifact } from '../db/store';
 import type { OutputSpec } from '../jobs/types';
 import type { Project } from '../project/project';
 import { uniqueName } from './uniqueName';
 import { hashPath } from '../util/hash';
 import { nowIso } from '../util/time';
 
-export function toArtifact(project: Project, row: ArtifactRow): Artifact {
-  let meta: Record<string, unknown> = {};
-  try {
-    meta = JSON.parse(row.meta_json) as Record<string, unknown>;
-  } catch {
-    meta = { unreadableMeta: row.meta_json };
-  }
-  return {
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    path: row.in_project ? join(project.dir, row.path) : row.path,
-    inProject: row.in_project === 1,
-    sizeBytes: row.size_bytes,
-    sha256: row.sha256,
-    createdAt: row.created_at,
-    producedByRunId: row.produced_by_run_id,
-    meta,
-  };
-}
+// Decoding a stored artifact is db/'s (it knows the columns); lineage's callers find it here too.
+export { toArtifact };
 
 export function storedPath(project: Project, abs: string): { path: string; inProject: boolean } {
   const rel = relative(project.dir, abs);
@@ -47,22 +29,23 @@ export async function registerArtifact(project: Project, spec: OutputSpec, runId
     sizeBytes = h.sizeBytes;
   }
   const where = storedPath(project, abs);
-  const row: ArtifactRow = {
+  const entry: NewArtifact = {
     id: randomUUID(),
     kind: spec.kind,
     // Distinct defaults: a second "sokoban rollout" becomes "sokoban rollout 2".
     name: uniqueName(project, spec.kind, spec.name),
     path: where.path,
-    in_project: where.inProject ? 1 : 0,
-    size_bytes: sizeBytes,
+    inProject: where.inProject,
+    sizeBytes,
     sha256,
-    created_at: nowIso(),
-    produced_by_run_id: runId,
-    meta_json: JSON.stringify(spec.meta ?? {}),
+    createdAt: nowIso(),
+    producedByRunId: runId,
+    meta: spec.meta ?? {},
   };
-  project.db.transaction(() => {
-    project.store.insertArtifact(row);
-    if (runId) project.store.addRunOutput(runId, row.id);
+  const row = project.db.transaction(() => {
+    const inserted = project.store.insertArtifact(entry);
+    if (runId) project.store.addRunOutput(runId, inserted.id);
+    return inserted;
   })();
   return toArtifact(project, row);
 }

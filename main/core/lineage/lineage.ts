@@ -4,7 +4,7 @@ import type { LineageNode } from '../../../preload/contract';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { toArtifact } from './artifacts';
-import { toRunSummary } from '../jobs/summary';
+import { toRunSummary } from '../db/store';
 
 const MAX_DEPTH = 64;
 

@@ -1,10 +1,9 @@
 import type { ArtifactKind } from '../../../preload/contract';
-import { ArtifactEdits } from '../db/artifactEdits';
 import type { Project } from '../project/project';
 
 /** `base`, or `base N` with the smallest N ≥ 2 not yet used by an artifact of this kind. */
 export function uniqueName(project: Project, kind: ArtifactKind, base: string): string {
-  const taken = new Set(new ArtifactEdits(project.db).namesLike(kind, base));
+  const taken = new Set(project.artifactEdits.namesLike(kind, base));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
 }

@@ -3,7 +3,7 @@
 // template, tokenizer and image processor the trainer uses; concurrent
 // episodes share model calls through the batcher.
 import type { z } from 'zod';
-import type { OnnxPolicy, OnnxProviderChoice } from '../../../preload/contract';
+import type { OnnxPolicy } from '../../../preload/contract';
 import { GenerationBatcher } from '../onnx/batcher';
 import { generateBatch, type BatchStats } from '../onnx/generate';
 import { OnnxVlm } from '../onnx/vlmModel';
@@ -59,9 +59,3 @@ export async function openOnnxPolicy(c: Config, o: { concurrency: number; seed: 
   };
 }
 
-/** A rollout that leaves the provider to the System page gets that choice written into its config (so the run records it). */
-export function withProviderDefault<C>(config: C, choice: OnnxProviderChoice): C {
-  const p = (config as { policy?: { type?: unknown; provider?: unknown } }).policy;
-  if (!p || p.type !== 'onnx' || (p.provider !== undefined && p.provider !== null)) return config;
-  return { ...config, policy: { ...p, provider: choice } };
-}

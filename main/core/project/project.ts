@@ -5,7 +5,10 @@ import { basename, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ProjectInfo } from '../../../preload/contract';
 import { createDatabase, openDatabase, type Db } from '../db/database';
+import { ArtifactEdits } from '../db/artifactEdits';
+import { ReviewStore } from '../db/review';
 import { Store } from '../db/store';
+import { TrajectoryStore } from '../db/trajectories';
 import { StudioError } from '../util/errors';
 import { isDir, isEmptyDir } from '../util/fileSystem';
 import { nowIso } from '../util/time';
@@ -19,7 +22,15 @@ export interface OpenOptions {
 }
 
 export class Project {
+  // The project's stores, built once (each keeps its prepared statements): the only way the core reaches its database.
+  /** Meta, runs, logs, metrics, artifacts and lineage. */
   readonly store: Store;
+  /** Trajectories, turns and frames. */
+  readonly trajectories: TrajectoryStore;
+  /** Filter rules as SQL, decisions and saved filters. */
+  readonly review: ReviewStore;
+  /** Renaming and removing artifacts. */
+  readonly artifactEdits: ArtifactEdits;
   /** Who owns the project when this process only reads it; null when we own it. */
   readonly heldBy: LockHolder | null;
   /** Set when we took over a lock whose process had died. */
@@ -31,6 +42,9 @@ export class Project {
     owner: { heldBy?: LockHolder | null; tookOverFrom?: LockHolder | null } = {},
   ) {
     this.store = new Store(db);
+    this.trajectories = new TrajectoryStore(db);
+    this.review = new ReviewStore(db);
+    this.artifactEdits = new ArtifactEdits(db);
     this.heldBy = owner.heldBy ?? null;
     this.tookOverFrom = owner.tookOverFrom ?? null;
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Studio } from '../../../main/core/studio';
 import type { JobDefinition } from '../../../main/core/jobs/types';
-import type { LineageNode } from '../../../preload/contract';
+import { ARTIFACT_KINDS, type LineageNode } from '../../../preload/contract';
 import { tempDir } from '../../helpers/tmp';
 
 // A stand-in for a pipeline step: reads one artifact, writes a derived file.
@@ -15,7 +15,7 @@ const deriveJob: JobDefinition<{ from: string; kind: 'dataset-json' | 'dataset-p
   schema: z.object({ from: z.string(), kind: z.enum(['dataset-json', 'dataset-parquet', 'adapter']), name: z.string() }),
   title: (c) => `derive ${c.name}`,
   async run(ctx) {
-    const input = ctx.useInput(ctx.config.from);
+    const input = ctx.input(ctx.config.from, 'input', ARTIFACT_KINDS);
     const out = join(ctx.project.dir, 'artifacts', 'files', ctx.config.name);
     writeFileSync(out, `derived from ${input.sha256}`);
     await ctx.addOutput({ path: out, kind: ctx.config.kind, name: ctx.config.name });

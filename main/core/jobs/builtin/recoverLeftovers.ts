@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ARTIFACT_KINDS } from '../../../../preload/contract';
-import { TrajectoryStore } from '../../db/trajectories';
+import type { TrajectoryStore } from '../../db/trajectories';
 import { registerOnce } from '../../lineage/adopt';
 import { adoptCheckpoint, checkpointGap, runOfFolder } from '../../steps/train/resumeRun';
 import type { JobDefinition } from '../types';
@@ -37,7 +37,7 @@ export const recoverLeftoversJob: JobDefinition<z.output<typeof Config>> = {
   async run(ctx) {
     for (const p of ctx.config.removed) ctx.log('info', `removed the partial output ${p}`);
     let i = 0;
-    const trajectories = new TrajectoryStore(ctx.project.db);
+    const trajectories = ctx.project.trajectories;
     for (const o of ctx.config.orphans) {
       ctx.throwIfCancelled();
       const trainRun = o.kind === 'adapter' ? runOfFolder(dirname(o.path)) : null;

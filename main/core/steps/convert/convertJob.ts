@@ -8,10 +8,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { ConvertConfig } from '../../../../preload/contract/convert';
 import type { JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { loadTextSide } from '../../model/templateAndTokenizer';
 import { artifactDir } from '../../project/layout';
-import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
 import { convertDataset } from './convert';
 import { withPixelLimits } from './pixelLimits';
@@ -25,10 +23,8 @@ export const convertJob: JobDefinition<Config> = {
   title: (c) => `Convert to Parquet (${c.target}${c.name ? `, '${c.name}'` : ''})`,
   async run(ctx) {
     const c = ctx.config;
-    const dataset = toArtifact(ctx.project, ctx.useInput(c.datasetArtifactId, 'dataset'));
-    if (dataset.kind !== 'dataset-json' && dataset.kind !== 'trajectories') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}, not an accepted dataset`);
-    const model = c.modelArtifactId ? toArtifact(ctx.project, ctx.useInput(c.modelArtifactId, 'template')) : null;
-    if (model && model.kind !== 'base-model' && model.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${model.name}' is a ${model.kind}, not a model folder`);
+    const dataset = ctx.input(c.datasetArtifactId, 'dataset', ['dataset-json', 'trajectories'], 'an accepted dataset');
+    const model = c.modelArtifactId ? ctx.input(c.modelArtifactId, 'template', ['base-model', 'merged-model'], 'a model folder') : null;
     const text = withPixelLimits(loadTextSide(model?.path ?? null), c);
     const name = c.name ?? `${dataset.name}-${c.target}`;
     const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'dataset-parquet'), `${name}-${randomUUID().slice(0, 8)}`));

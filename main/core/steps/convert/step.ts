@@ -1,4 +1,5 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import { convertJob } from './convertJob';
 
 export const convertStep: StepDefinition = {
   id: 'convert',
@@ -19,3 +20,5 @@ export const convertStep: StepDefinition = {
     { name: 'max length', value: '8192 tokens', note: 'longer samples are dropped or flagged, never truncated' },
   ],
 };
+
+export const convertJobs: StepJobs = () => [convertJob];

@@ -6,9 +6,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { EvaluateConfig, type EvaluationResult, type PolicyScore } from '../../../../preload/contract';
+import { EvaluateConfig, type Artifact, type EvaluationResult, type PolicyScore } from '../../../../preload/contract';
 import type { JobContext, JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir } from '../../project/layout';
 import { CancelledError, StudioError } from '../../util/errors';
 import { checkAdapterBase } from '../../models/checkBase';
@@ -31,16 +30,14 @@ interface PolicySpec {
   adapterDir: string | null;
 }
 
-function policiesOf(ctx: JobContext<Config>): { base: ReturnType<typeof toArtifact>; policies: PolicySpec[] } {
+function policiesOf(ctx: JobContext<Config>): { base: Artifact; policies: PolicySpec[] } {
   const c = ctx.config;
-  const base = toArtifact(ctx.project, ctx.useInput(c.baseArtifactId, 'base'));
-  if (base.kind !== 'base-model' && base.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${base.name}' is a ${base.kind}, not a model folder (a base or merged model)`);
+  const base = ctx.input(c.baseArtifactId, 'base', ['base-model', 'merged-model'], 'a model folder');
   const policies: PolicySpec[] = [];
   if (c.includeExpert) policies.push({ key: 'expert', label: 'expert', kind: 'expert', artifactId: null, step: null, adapterDir: null });
   if (c.includeBase) policies.push({ key: 'base', label: `${base.name} (base)`, kind: 'base', artifactId: base.id, step: null, adapterDir: null });
   for (const id of new Set(c.checkpoints)) {
-    const a = toArtifact(ctx.project, ctx.useInput(id, 'checkpoint'));
-    if (a.kind !== 'adapter') throw new StudioError('bad_input', `artifact '${a.name}' is a ${a.kind}, not a LoRA adapter (a checkpoint of a run)`);
+    const a = ctx.input(id, 'checkpoint', ['adapter'], 'a LoRA adapter (a checkpoint of a run)');
     checkAdapterBase(ctx.project, base, a);
     const step = typeof a.meta.step === 'number' ? a.meta.step : null;
     policies.push({ key: a.id, label: a.name, kind: 'adapter', artifactId: a.id, step, adapterDir: a.path });

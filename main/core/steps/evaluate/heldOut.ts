@@ -1,7 +1,6 @@
 // Are the evaluation's levels held out? The seeds the checkpoints' training data was played on, found by
 // walking each checkpoint's lineage back to the rollouts (trajectories artifacts name their rollout).
 import type { LineageNode } from '../../../../preload/contract';
-import { TrajectoryStore } from '../../db/trajectories';
 import { lineageOf } from '../../lineage/lineage';
 import type { Project } from '../../project/project';
 
@@ -20,7 +19,7 @@ export function trainingSeeds(project: Project, artifactIds: readonly string[], 
   const rollouts = new Set<string>();
   for (const id of artifactIds) rolloutIdsIn(lineageOf(project, id), rollouts);
   const seeds = new Set<number>();
-  const store = new TrajectoryStore(project.db);
+  const store = project.trajectories;
   for (const r of rollouts) for (const seed of store.seedsOf(r, game)) seeds.add(seed);
   return { seeds, rollouts: rollouts.size };
 }

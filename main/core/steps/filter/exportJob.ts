@@ -5,7 +5,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ExportDatasetConfig, type FilterRules } from '../../../../preload/contract';
-import { TrajectoryStore } from '../../db/trajectories';
 import type { JobDefinition } from '../../jobs/types';
 import { artifactDir } from '../../project/layout';
 import { StudioError } from '../../util/errors';
@@ -33,7 +32,7 @@ export const exportDatasetJob: JobDefinition<Config> = {
     }
     const ids = review.acceptedIds(rules);
     if (!ids.length) throw new StudioError('empty', 'no trajectory is accepted by these rules and decisions; nothing to export');
-    const store = new TrajectoryStore(ctx.project.db);
+    const store = ctx.project.trajectories;
     const dir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'dataset-json'), `${ctx.config.name}-${randomUUID().slice(0, 8)}`));
     mkdirSync(dir, { recursive: true });
     const rollouts = new Set<string>();
@@ -57,7 +56,7 @@ export const exportDatasetJob: JobDefinition<Config> = {
     // Lineage: the rollout (or import) artifacts these trajectories came from.
     for (const a of ctx.project.store.listArtifacts(['trajectories'])) {
       const meta = JSON.parse(a.meta_json) as { rolloutId?: string };
-      if (meta.rolloutId && rollouts.has(meta.rolloutId)) ctx.useInput(a.id, 'trajectories');
+      if (meta.rolloutId && rollouts.has(meta.rolloutId)) ctx.input(a.id, 'trajectories', ['trajectories']);
     }
     const out = await ctx.addOutput({ path: dir, kind: 'dataset-json', name: ctx.config.name, meta: { format: ctx.config.format, trajectories: ids.length, rules } });
     ctx.project.store.insertDataset({ id: randomUUID(), artifact_id: out.id, format: ctx.config.format, num_samples: ids.length, filter_id: ctx.config.filterId ?? null, created_at: nowIso() });

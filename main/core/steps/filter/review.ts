@@ -1,9 +1,8 @@
 // Step 2's read side: rule previews with histograms, the review list, one
 // trajectory's turns, frames, decisions and saved filters.
 import type { FilterPreview, FilterRules, SavedFilter, TrajectorySummary, TurnView } from '../../../../preload/contract';
-import { ReviewStore, type ListQuery, type ReviewRow } from '../../db/review';
+import type { JudgedTrajectory, ListQuery } from '../../db/review';
 import { failedRules } from './failedRules';
-import { TrajectoryStore } from '../../db/trajectories';
 import type { Project } from '../../project/project';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
@@ -12,21 +11,17 @@ import { ReviewState, type DecisionState, type ReviewSource, type ReviewView } f
 
 const STATE_KEY = 'review.state';
 
-export function toSummary(r: ReviewRow, rules: FilterRules = {}): TrajectorySummary {
-  return {
-    id: r.id, rolloutId: r.rollout_id, source: r.source, sourceFile: r.source_file, sourceIndex: r.source_index, game: r.game, seed: r.seed,
-    taskIndex: r.task_index, sampleIndex: r.sample_index, success: r.success === 1, taskScore: r.task_score, return: r.total_return, length: r.length,
-    invalidActions: r.invalid_actions, formatValidTurns: r.format_valid_turns, passes: r.passes === 1, decision: r.decision, note: r.note,
-    failedRules: failedRules(rules, r),
-  };
+export function toSummary(t: JudgedTrajectory, rules: FilterRules = {}): TrajectorySummary {
+  const { isDuplicate: _, ...shown } = t;
+  return { ...shown, failedRules: failedRules(rules, t) };
 }
 
 export class Review {
-  private readonly review: ReviewStore;
-  private readonly trajectories: TrajectoryStore;
+  private readonly review: Project['review'];
+  private readonly trajectories: Project['trajectories'];
   constructor(private readonly project: Project) {
-    this.review = new ReviewStore(project.db);
-    this.trajectories = new TrajectoryStore(project.db);
+    this.review = project.review;
+    this.trajectories = project.trajectories;
   }
 
   preview(rules: FilterRules): FilterPreview {

@@ -1,4 +1,5 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import { exportDatasetJob } from './exportJob';
 
 export const filterStep: StepDefinition = {
   id: 'filter',
@@ -13,3 +14,5 @@ export const filterStep: StepDefinition = {
     { name: 'keys', value: 'j/k turn, n/p trajectory, a accept, r reject, e note', note: null },
   ],
 };
+
+export const filterJobs: StepJobs = () => [exportDatasetJob];

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { ExportMergedConfig, MergeRunConfig } from '../../../../preload/contract';
 import type { z } from 'zod';
 import { lineageOf } from '../../lineage/lineage';
-import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir } from '../../project/layout';
 import { StudioError } from '../../util/errors';
 import { listFiles } from '../../util/hash';
@@ -32,10 +31,8 @@ export const mergeRunJob: JobDefinition<z.output<typeof MergeRunConfig>> = {
   schema: MergeRunConfig,
   title: (c) => `Merge ${c.name ?? 'adapter'} into base`,
   async run(ctx) {
-    const base = toArtifact(ctx.project, ctx.useInput(ctx.config.baseArtifactId, 'base'));
-    const adapter = toArtifact(ctx.project, ctx.useInput(ctx.config.adapterArtifactId, 'adapter'));
-    if (base.kind !== 'base-model' && base.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${base.name}' is a ${base.kind}, not a model folder`);
-    if (adapter.kind !== 'adapter') throw new StudioError('bad_input', `artifact '${adapter.name}' is a ${adapter.kind}, not an adapter`);
+    const base = ctx.input(ctx.config.baseArtifactId, 'base', ['base-model', 'merged-model'], 'a model folder');
+    const adapter = ctx.input(ctx.config.adapterArtifactId, 'adapter', ['adapter'], 'an adapter');
     const checked = checkAdapterBase(ctx.project, base, adapter);
     if (checked.length) ctx.log('info', `the adapter fits the base: ${checked.join(', ')}`);
     const name = ctx.config.name ?? `${adapter.name}-merged`;
@@ -74,8 +71,7 @@ export const exportMergedJob: JobDefinition<z.output<typeof ExportMergedConfig>>
   schema: ExportMergedConfig,
   title: (c) => `Export merged model to ${c.dest}`,
   async run(ctx) {
-    const src = toArtifact(ctx.project, ctx.useInput(ctx.config.artifactId, 'merged'));
-    if (src.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${src.name}' is a ${src.kind}, not a merged model`);
+    const src = ctx.input(ctx.config.artifactId, 'merged', ['merged-model']);
     const dest = resolve(ctx.config.dest);
     if (existsSync(dest)) throw new StudioError('exists', `${dest} already exists; choose a new folder`);
     const files = await listFiles(src.path);

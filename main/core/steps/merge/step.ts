@@ -1,4 +1,5 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import { exportMergedJob, mergeRunJob } from './mergeJob';
 
 export const mergeStep: StepDefinition = {
   id: 'merge',
@@ -17,3 +18,5 @@ export const mergeStep: StepDefinition = {
     { name: 'shards', value: 'up to 5 GB each', note: 'with model.safetensors.index.json' },
   ],
 };
+
+export const mergeJobs: StepJobs = () => [mergeRunJob, exportMergedJob];

@@ -8,7 +8,6 @@ import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import { RlLaunchConfig } from '../../../../preload/contract/rl';
 import type { JobContext, JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { CancelledError, StudioError } from '../../util/errors';
 import { isDir } from '../../util/fileSystem';
 import { parseStepLine } from './rewardLog';
@@ -71,8 +70,7 @@ export function makeRlLaunchJob(options: LaunchJobOptions = {}): JobDefinition<C
     schema: RlLaunchConfig,
     title: () => 'Run GiGPO (verl-agent)',
     async run(ctx) {
-      const launch = toArtifact(ctx.project, ctx.useInput(ctx.config.launchArtifactId, 'launch'));
-      if (launch.kind !== 'rl-launch') throw new StudioError('bad_input', `artifact '${launch.name}' is a ${launch.kind}, not an RL launch folder`);
+      const launch = ctx.input(ctx.config.launchArtifactId, 'launch', ['rl-launch'], 'an RL launch folder');
       const script = join(launch.path, 'run_gigpo.sh');
       if (!existsSync(script)) throw new StudioError('bad_input', `${script} is missing; write the launch folder again`);
       const verlDir = ctx.config.verlAgentDir;

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { RlHandoffConfig } from '../../../../preload/contract/rl';
 import type { JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir, folderSlug } from '../../project/layout';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
@@ -18,8 +17,7 @@ export const rlHandoffJob: JobDefinition<z.output<typeof RlHandoffConfig>> = {
   schema: RlHandoffConfig,
   title: (c) => `GiGPO launch folder (${c.game})`,
   async run(ctx) {
-    const model = toArtifact(ctx.project, ctx.useInput(ctx.config.mergedArtifactId, 'model'));
-    if (model.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${model.name}' is a ${model.kind}, not a merged model`);
+    const model = ctx.input(ctx.config.mergedArtifactId, 'model', ['merged-model']);
     if (!existsSync(join(model.path, 'config.json'))) throw new StudioError('bad_input', `${model.path} has no config.json; is the merged model still there?`);
     const name = ctx.config.name ?? `${model.name}-gigpo-${ctx.config.game}`;
     const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'rl-launch'), `${folderSlug(name)}-${randomUUID().slice(0, 8)}`));

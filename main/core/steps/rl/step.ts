@@ -1,4 +1,6 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import { makeRlLaunchJob } from './launchJob';
+import { rlHandoffJob } from './rlJob';
 
 export const rlStep: StepDefinition = {
   id: 'rl',
@@ -14,3 +16,5 @@ export const rlStep: StepDefinition = {
     { name: 'launch folder', value: 'run_gigpo.sh + data/ + README.md + config.json', note: 'the merged model path filled in; one node or a Ray cluster' },
   ],
 };
+
+export const rlJobs: StepJobs = () => [rlHandoffJob, makeRlLaunchJob()];

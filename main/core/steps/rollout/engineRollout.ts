@@ -4,23 +4,19 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { EnginePolicy } from '../../../../preload/contract';
 import type { JobContext } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { StudioError } from '../../util/errors';
 import { checkAdapterBase } from '../../models/checkBase';
 import { engineActor, loadEngineModel } from '../../policies/enginePolicy';
 import type { Act } from '../../policies/types';
 
 type Config = z.output<typeof EnginePolicy>;
-const MODEL_KINDS = ['base-model', 'merged-model'];
 
 /** The model folder and adapter folder (or null) a policy config names, checked against each other. */
 export function resolveEngineFolders(ctx: JobContext<unknown>, p: Config): { modelDir: string; adapterDir: string | null; label: string } {
-  const model = p.modelArtifactId ? toArtifact(ctx.project, ctx.useInput(p.modelArtifactId, 'policy')) : null;
-  if (model && !MODEL_KINDS.includes(model.kind)) throw new StudioError('bad_input', `artifact '${model.name}' is a ${model.kind}, not a model folder (a base or merged model)`);
+  const model = p.modelArtifactId ? ctx.input(p.modelArtifactId, 'policy', ['base-model', 'merged-model'], 'a model folder') : null;
   const modelDir = model?.path ?? p.modelDir;
   if (!modelDir) throw new StudioError('bad_input', 'choose the engine policy’s model: a base or merged model of the project, or a folder');
-  const adapter = p.adapterArtifactId ? toArtifact(ctx.project, ctx.useInput(p.adapterArtifactId, 'adapter')) : null;
-  if (adapter && adapter.kind !== 'adapter') throw new StudioError('bad_input', `artifact '${adapter.name}' is a ${adapter.kind}, not a LoRA adapter`);
+  const adapter = p.adapterArtifactId ? ctx.input(p.adapterArtifactId, 'adapter', ['adapter'], 'a LoRA adapter') : null;
   if (model && adapter) checkAdapterBase(ctx.project, model, adapter);
   const adapterDir = adapter?.path ?? p.adapterDir ?? null;
   const label = `${model?.name ?? basename(modelDir)}${adapterDir ? ` + ${adapter?.name ?? basename(adapterDir)}` : ''}`;

@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ImportTrajectoriesConfig } from '../../../../preload/contract';
-import { TrajectoryStore } from '../../db/trajectories';
+import type { TrajectoryStore } from '../../db/trajectories';
 import type { JobDefinition } from '../../jobs/types';
 import { StudioError } from '../../util/errors';
 import { nowIso } from '../../util/time';
@@ -65,7 +65,7 @@ export const importTrajectoriesJob: JobDefinition<Config> = {
   title: (c) => `Import trajectories: ${c.name ?? c.paths.map((p) => basename(p)).join(', ')}`,
   async run(ctx) {
     const files = expand(ctx.config.paths);
-    const store = new TrajectoryStore(ctx.project.db);
+    const store = ctx.project.trajectories;
     let imported = 0;
     let problems = 0;
     // Reading and parsing happen in a worker thread; this thread writes a chunk of episodes per transaction.

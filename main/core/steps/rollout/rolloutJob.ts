@@ -3,8 +3,8 @@
 // it happens. A cancelled or crashed rollout resumes where it stopped.
 import { basename } from 'node:path';
 import type { z } from 'zod';
-import { RolloutConfig } from '../../../../preload/contract';
-import { TrajectoryStore } from '../../db/trajectories';
+import { RolloutConfig, type OnnxProviderChoice } from '../../../../preload/contract';
+import type { TrajectoryStore } from '../../db/trajectories';
 import type { JobContext, JobDefinition } from '../../jobs/types';
 import { CancelledError, StudioError, errorMessage } from '../../util/errors';
 import { nowIso } from '../../util/time';
@@ -53,7 +53,8 @@ async function openPolicy(ctx: JobContext<Config>): Promise<PolicyHandle> {
 async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { type: 'onnx' }>): Promise<PolicyHandle> {
   const started = Date.now();
   let batches = 0;
-  if (p.artifactId) ctx.useInput(p.artifactId, 'policy');
+  // An export the project holds: an ONNX model, or a model folder with its onnx/ (as the Rollout step lists them).
+  if (p.artifactId) ctx.input(p.artifactId, 'policy', ['onnx-model', 'merged-model', 'base-model'], 'an ONNX export');
   const policy = await openOnnxPolicy(p, {
     concurrency: ctx.config.concurrency,
     seed: ctx.config.seed,
@@ -134,7 +135,7 @@ export const rolloutJob: JobDefinition<Config> = {
     const c = ctx.config;
     const game = getGame(c.game);
     game.parseSettings(c.settings); // bad settings fail here, naming the field
-    const store = new TrajectoryStore(ctx.project.db);
+    const store = ctx.project.trajectories;
     const rolloutId = c.resumeRolloutId ?? ctx.runId;
     const done = store.doneKeys(rolloutId);
     const remaining: [number, number][] = [];
@@ -203,3 +204,14 @@ export const rolloutJob: JobDefinition<Config> = {
     if (rows.length > complete.length) ctx.progress(1, `${complete.length}/${total} trajectories, ${rows.length - complete.length} failed: ${firstError ?? 'see the log'}`);
   },
 };
+
+/**
+ * The rollout job as the studio registers it: an ONNX policy that leaves the provider to the app gets the
+ * choice of the System page (read as the run starts), written into its config so the run records it.
+ */
+export function makeRolloutJob(onnxProvider: () => OnnxProviderChoice): JobDefinition<Config> {
+  return {
+    ...rolloutJob,
+    prepare: (c) => (c.policy.type === 'onnx' && c.policy.provider === null ? { ...c, policy: { ...c.policy, provider: onnxProvider() } } : c),
+  };
+}

@@ -93,7 +93,7 @@ export async function writeRolloutOutput(
   }
   const reg = artifactAtPath(project, target);
   if (reg) {
-    await refreshArtifact(project, reg.id, { ...(JSON.parse(reg.meta_json) as object), ...o.meta });
+    await refreshArtifact(project, reg.id, { ...reg.meta, ...o.meta });
     project.store.addRunOutput(ctx.runId, reg.id);
     ctx.log('info', `rewrote the rollout's output ${target} with its ${want.size} finished trajectories (artifact '${reg.name}' updated)`);
   } else await ctx.addOutput({ path: target, kind: 'trajectories', name: o.name, meta: o.meta });

@@ -1,4 +1,7 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import type { OnnxProviderChoice } from '../../../../preload/contract';
+import { importTrajectoriesJob } from './importJob';
+import { makeRolloutJob } from './rolloutJob';
 
 // Defaults are the ones our users' ARLArena scripts run today.
 export const rolloutStep: StepDefinition = {
@@ -17,3 +20,6 @@ export const rolloutStep: StepDefinition = {
     { name: 'history turns', value: '0', note: 'the prompt carries no history, as today' },
   ],
 };
+
+/** The rollout job reads the ONNX provider the System page chose as each run starts. */
+export const rolloutJobs: StepJobs<{ onnxProvider(): OnnxProviderChoice }> = (s) => [makeRolloutJob(() => s.onnxProvider()), importTrajectoriesJob];

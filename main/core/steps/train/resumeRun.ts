@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ArtifactRow } from '../../db/store';
+import type { Artifact } from '../../../../preload/contract';
 import { registerOnce } from '../../lineage/adopt';
 import { toArtifact } from '../../lineage/artifacts';
 import { artifactDir, foldersOfRun } from '../../project/layout';
@@ -53,16 +53,16 @@ interface Candidate {
   step: number;
 }
 
-function registeredCheckpoints(project: Project, runId: string): ArtifactRow[] {
+function registeredCheckpoints(project: Project, runId: string): Artifact[] {
   const rows = project.store.checkpointArtifacts(runId);
   const outs = project.store.runOutputs(runId).filter((a) => a.kind === 'adapter');
   const byId = new Map([...rows, ...outs].map((a) => [a.id, a]));
-  return [...byId.values()];
+  return [...byId.values()].map((a) => toArtifact(project, a));
 }
 
 /** The folders the run wrote its checkpoints into: the parents of those it registered, and the one its marker names. */
 function runFolders(project: Project, runId: string): string[] {
-  const folders = new Set(registeredCheckpoints(project, runId).map((a) => dirname(toArtifact(project, a).path)));
+  const folders = new Set(registeredCheckpoints(project, runId).map((a) => dirname(a.path)));
   for (const p of foldersOfRun(artifactDir(project.dir, 'adapter'), runId)) if (runOfFolder(p) === runId) folders.add(p);
   return [...folders];
 }
@@ -70,9 +70,9 @@ function runFolders(project: Project, runId: string): string[] {
 function candidates(project: Project, runId: string): Candidate[] {
   const seen = new Map<string, Candidate>();
   for (const a of registeredCheckpoints(project, runId)) {
-    const dir = toArtifact(project, a).path;
+    const dir = a.path;
     const m = CHECKPOINT.exec(basename(dir));
-    const step = (JSON.parse(a.meta_json) as { step?: number }).step ?? (m ? Number(m[1]) : 0);
+    const step = (typeof a.meta.step === 'number' ? a.meta.step : undefined) ?? (m ? Number(m[1]) : 0);
     seen.set(dir, { dir, step });
   }
   for (const folder of runFolders(project, runId)) {

@@ -1,4 +1,6 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import { trainExportJob } from './export/trainExportJob';
+import { trainJob } from './trainJob';
 
 export const trainStep: StepDefinition = {
   id: 'train',
@@ -20,3 +22,6 @@ export const trainStep: StepDefinition = {
     { name: 'memory', value: 'gradient checkpointing, sequence packing (both optional)', note: 'checkpointing keeps one decoder layer’s activations; packing puts several samples in one row without padding' },
   ],
 };
+
+/** A local run, and the export of the same settings as a cluster training project. */
+export const trainJobs: StepJobs = () => [trainJob, trainExportJob];

@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrainConfig } from '../../../../preload/contract/train';
 import type { JobContext, JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { hubIdOfModel } from '../../lineage/hubId';
 import { artifactDir, folderSlug } from '../../project/layout';
 import { StudioError, errorMessage } from '../../util/errors';
@@ -51,15 +50,13 @@ function startWorker(): ChildProcess {
 function resolveInputs(ctx: JobContext<TrainSettings>, c: TrainSettings): LoopInput & { baseName: string; datasetName: string } {
   const noDevice = deviceProblem(c.device);
   if (noDevice) throw new StudioError('bad_input', noDevice);
-  const base = toArtifact(ctx.project, ctx.useInput(c.baseArtifactId, 'base'));
-  if (base.kind !== 'base-model' && base.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${base.name}' is a ${base.kind}, not a model folder`);
+  const base = ctx.input(c.baseArtifactId, 'base', ['base-model', 'merged-model'], 'a model folder');
   checkModelLayers(base.path); // config.json and the weights must agree on the layers, before a worker loads anything
-  const dataset = toArtifact(ctx.project, ctx.useInput(c.datasetArtifactId, 'dataset'));
-  if (dataset.kind !== 'dataset-parquet') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}; train on a Parquet dataset from the Convert step`);
+  const dataset = ctx.input(c.datasetArtifactId, 'dataset', ['dataset-parquet'], 'a Parquet dataset from the Convert step');
   let resumeDir: string | undefined;
   if (c.resumeFrom) {
-    const from = toArtifact(ctx.project, ctx.useInput(c.resumeFrom, 'resume'));
-    if (from.kind !== 'adapter' || !existsSync(join(from.path, STATE_FILE))) throw new StudioError('bad_input', `artifact '${from.name}' is not a checkpoint with trainer state to resume from`);
+    const from = ctx.input(c.resumeFrom, 'resume', ['adapter'], 'a checkpoint with trainer state to resume from');
+    if (!existsSync(join(from.path, STATE_FILE))) throw new StudioError('bad_input', `artifact '${from.name}' is not a checkpoint with trainer state to resume from`);
     const half = checkpointProblem(from.path);
     if (half) throw new StudioError('bad_input', `checkpoint '${from.name}' cannot be resumed from: ${half}`);
     resumeDir = from.path;
@@ -67,8 +64,7 @@ function resolveInputs(ctx: JobContext<TrainSettings>, c: TrainSettings): LoopIn
   let settings = c;
   let initAdapterDir: string | undefined;
   if (c.initAdapterFrom && !c.resumeFrom) {
-    const from = toArtifact(ctx.project, ctx.useInput(c.initAdapterFrom, 'init-adapter'));
-    if (from.kind !== 'adapter') throw new StudioError('bad_input', `artifact '${from.name}' is a ${from.kind}; start from a LoRA adapter (an imported PEFT adapter or a checkpoint)`);
+    const from = ctx.input(c.initAdapterFrom, 'init-adapter', ['adapter'], 'a LoRA adapter to start from (an imported PEFT adapter or a checkpoint)');
     settings = { ...c, lora: { ...c.lora, ...loraOfAdapter(from.path) } };
     initAdapterDir = from.path;
     ctx.log('info', `starting from adapter '${from.name}': r=${settings.lora.r}, alpha=${settings.lora.alpha}, targets ${settings.lora.targets.join(', ')}`);

@@ -1,4 +1,6 @@
-import type { StepDefinition } from '../types';
+import type { StepDefinition, StepJobs } from '../types';
+import type { TokenStore } from './tokenStore';
+import { makeUploadJob } from './uploadJob';
 
 export const uploadStep: StepDefinition = {
   id: 'upload',
@@ -18,3 +20,6 @@ export const uploadStep: StepDefinition = {
     { name: 'model card', value: 'written for each upload', note: 'base model, dataset lineage, LoRA settings, training summary, how to load' },
   ],
 };
+
+/** The upload job signs in with the studio's Hub token store. */
+export const uploadJobs: StepJobs<{ tokenStore: TokenStore }> = (s) => [makeUploadJob(s.tokenStore)];

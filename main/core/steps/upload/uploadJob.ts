@@ -7,7 +7,6 @@ import { HubApiError, commitIter, createRepo, type CommitOperation, type CommitO
 import type { z } from 'zod';
 import { UploadConfig } from '../../../../preload/contract/upload';
 import type { JobContext, JobDefinition } from '../../jobs/types';
-import { toArtifact } from '../../lineage/artifacts';
 import { CancelledError, StudioError } from '../../util/errors';
 import { listFiles, type WalkEntry } from '../../util/hash';
 import { nowIso } from '../../util/time';
@@ -89,8 +88,7 @@ export function makeUploadJob(tokens: TokenStore, options: UploadJobOptions = {}
     // The token is not part of the config; an endpoint with credentials in it is refused by the schema, and scrubbed here too.
     redact: (c) => (c.endpoint ? { ...c, endpoint: c.endpoint.replace(/\/\/[^/@]*@/, '//') } : c),
     async run(ctx) {
-      const artifact = toArtifact(ctx.project, ctx.useInput(ctx.config.artifactId, 'upload'));
-      if (artifact.kind !== 'adapter' && artifact.kind !== 'merged-model') throw new StudioError('bad_input', `artifact '${artifact.name}' is a ${artifact.kind}; upload takes an adapter or a merged model`);
+      const artifact = ctx.input(ctx.config.artifactId, 'upload', ['adapter', 'merged-model'], 'an adapter or a merged model');
       // Checked before sign-in and before any request: a local path never leaves this machine.
       const base = baseModelOf(ctx.project, artifact);
       const given = ctx.config.baseModelId ?? null;

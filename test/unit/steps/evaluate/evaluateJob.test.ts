@@ -27,7 +27,7 @@ const fakeTrain: JobDefinition<{ trajectoriesId: string; dirs: string[] }> = {
   schema: z.object({ trajectoriesId: z.string(), dirs: z.array(z.string()) }),
   title: () => 'fake train',
   async run(ctx) {
-    ctx.useInput(ctx.config.trajectoriesId, 'dataset');
+    ctx.input(ctx.config.trajectoriesId, 'dataset', ['trajectories']);
     for (const [i, dir] of ctx.config.dirs.entries()) await ctx.addOutput({ path: dir, kind: 'adapter', name: `run step ${(i + 1) * 10}`, meta: { step: (i + 1) * 10 } });
   },
 };

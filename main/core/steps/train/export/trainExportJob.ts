@@ -4,9 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { TrainExportConfig } from '../../../../../preload/contract/train';
 import type { JobDefinition } from '../../../jobs/types';
-import { toArtifact } from '../../../lineage/artifacts';
 import { artifactDir } from '../../../project/layout';
-import { StudioError } from '../../../util/errors';
 import { nowIso } from '../../../util/time';
 import type { ExportConfig } from './exportTypes';
 import { readDatasetFolder, writeTrainExport } from './trainExport';
@@ -18,8 +16,7 @@ export const trainExportJob: JobDefinition<ExportConfig> = {
   title: (c) => `Export training job (${c.strategy}, ${c.nodes}×${c.gpus} GPUs)`,
   async run(ctx) {
     const c = ctx.config;
-    const dataset = toArtifact(ctx.project, ctx.useInput(c.datasetArtifactId, 'dataset'));
-    if (dataset.kind !== 'dataset-parquet') throw new StudioError('bad_input', `artifact '${dataset.name}' is a ${dataset.kind}, not a converted (Parquet) dataset`);
+    const dataset = ctx.input(c.datasetArtifactId, 'dataset', ['dataset-parquet'], 'a converted (Parquet) dataset');
     const ds = readDatasetFolder(dataset.path, dataset.name);
     const name = c.name ?? `${dataset.name}-sft-${c.strategy}`;
     const outDir = ctx.ownOutput(c.dest ? resolve(c.dest) : join(artifactDir(ctx.project.dir, 'file'), `${name.replace(/\s+/g, '-')}-${randomUUID().slice(0, 8)}`));
