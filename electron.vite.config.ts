@@ -15,6 +15,8 @@ export default defineConfig({
           // Worker threads of the rollout and import jobs (main/core/util/workerThread.ts finds them).
           gameWorker: resolve(__dirname, 'main/core/games/worker/gameWorker.ts'),
           importWorker: resolve(__dirname, 'main/core/steps/rollout/worker/importWorker.ts'),
+          // The engine policy's process (main/core/policies/engineWorker/engineHost.ts forks it).
+          engineWorker: resolve(__dirname, 'main/core/policies/engineWorker/engineProcess.ts'),
         },
       },
     },

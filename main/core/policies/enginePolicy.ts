@@ -1,12 +1,13 @@
 // The native engine as a policy: a Qwen3-VL folder loaded once by the engine (libtorch, CPU or CUDA), a LoRA
 // adapter on top or none, and every turn's prompt through the same chat template, tokenizer and image
 // processor as training (encodePrompt). Concurrent episodes share one generate call (the engine's K/V cache)
-// through the batcher; generate runs off the event loop (an async N-API call), the JS side only encodes
+// through the batcher. The weights and generate live in an engine process of the job's own
+// (engineWorker/), so running out of memory there fails the job, not the app; this side only encodes
 // the turn and collates the batch. Each row samples from its own seed, so a sampled rollout replays.
 import { encodePrompt, collate } from '../model/encode';
 import { BANNED_IN_SAMPLES } from '../model/chat';
 import { loadTextSide, type TextSide } from '../model/templateAndTokenizer';
-import { requireEngine, type EngineAddon, type EngineModel } from '../native/engine';
+import { EngineHost } from './engineWorker/engineHost';
 import { GenerationBatcher } from '../onnx/batcher';
 import type { BatchStats, GenerationRequest, GenerationResult } from '../onnx/generate';
 import { deviceProblem, trainDevices } from '../system/trainDevices';
@@ -17,8 +18,9 @@ import { batchedAct } from './batchedAct';
 import { join } from 'node:path';
 
 export interface LoadedEngineModel {
-  engine: EngineAddon;
-  model: EngineModel;
+  /** The engine process holding the weights; close() ends it. */
+  host: EngineHost;
+  parameters: number;
   text: TextSide;
   modelDir: string;
   device: string;
@@ -57,35 +59,40 @@ export function engineDevice(device: string | null, dtype: 'float32' | 'bfloat16
   return { device: d, dtype: dtype ?? (d.startsWith('cuda') ? 'bfloat16' : 'float32') };
 }
 
+/** Starts an engine process with the model folder loaded; the caller closes m.host when done (also on failure). */
 export async function loadEngineModel(modelDir: string, device: string | null, dtype: 'float32' | 'bfloat16' | null): Promise<LoadedEngineModel> {
-  const engine = requireEngine();
   const text = loadTextSide(modelDir);
   const tok = text.tokenizer;
   if (!tok) throw new StudioError('bad_input', `${modelDir}: tokenizer.json is missing; the engine policy needs the model's tokenizer`);
   const where = engineDevice(device, dtype);
-  const model = await engine.load(modelDir, { dtype: where.dtype, device: where.device });
+  const host = await EngineHost.start({ modelDir, ...where });
   const id = (t: string) => tok.specialIds.get(t);
   const stopIds = ['<|im_end|>', '<|endoftext|>'].map(id).filter((x): x is number => x !== undefined);
   const bannedIds = BANNED_IN_SAMPLES.map(id).filter((x): x is number => x !== undefined);
-  return { engine, model, text, modelDir, ...where, pad: id('<|endoftext|>') ?? 0, stopIds, bannedIds };
+  return { host, parameters: host.parameters, text, modelDir, ...where, pad: id('<|endoftext|>') ?? 0, stopIds, bannedIds };
 }
 
-/** A trainer over the loaded model: the adapter's LoRA weights, or none (a zero LoRA: the model as it is). */
-function trainerFor(m: LoadedEngineModel, adapterDir: string | null): unknown {
-  const optim = { lr: 1e-4, totalSteps: 1 };
-  if (!adapterDir) return m.engine.createTrainer(m.model.handle, { lora: { r: 1, alpha: 1, targets: ['q_proj'] }, optim });
-  const lora = loraOfAdapter(adapterDir);
-  return m.engine.createTrainer(m.model.handle, { lora: { r: lora.r, alpha: lora.alpha, rslora: lora.rslora, targets: lora.targets }, optim, initAdapter: join(adapterDir, 'adapter_model.safetensors') });
+let actors = 0;
+
+/** Loads the adapter's LoRA weights in the engine process, or none (a zero LoRA: the model as it is); returns its key. */
+async function adapterIn(m: LoadedEngineModel, adapterDir: string | null): Promise<string> {
+  const key = `actor-${++actors}`;
+  if (!adapterDir) await m.host.adapter(key, { r: 1, alpha: 1, targets: ['q_proj'] }, null);
+  else {
+    const lora = loraOfAdapter(adapterDir);
+    await m.host.adapter(key, { r: lora.r, alpha: lora.alpha, rslora: lora.rslora, targets: lora.targets }, join(adapterDir, 'adapter_model.safetensors'));
+  }
+  return key;
 }
 
 /** One policy over a loaded model: several actors (checkpoints) can share one model's weights. */
-export function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): EngineActor {
-  const trainer = trainerFor(m, adapterDir);
+export async function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): Promise<EngineActor> {
+  const key = await adapterIn(m, adapterDir);
   const totals = { batches: 0, newTokens: 0, promptTokens: 0, modelMs: 0 };
   const runBatch = async (reqs: GenerationRequest[]): Promise<{ results: GenerationResult[]; stats: BatchStats }> => {
     const batch = collate(reqs.map((r) => r.prompt), m.pad);
     const t0 = performance.now();
-    const rows = await m.engine.generate(trainer, batch, {
+    const rows = await m.host.generate(key, batch, {
       maxNewTokens: Math.max(...reqs.map((r) => r.maxNewTokens)),
       stopIds: m.stopIds,
       bannedIds: m.bannedIds,

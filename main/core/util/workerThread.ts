@@ -15,11 +15,13 @@ import { Worker } from 'node:worker_threads';
 import { appRoot } from './paths';
 import { StudioError } from './errors';
 
-export type WorkerName = 'gameWorker' | 'importWorker';
+export type WorkerName = 'gameWorker' | 'importWorker' | 'engineWorker';
 
 const SOURCES: Record<WorkerName, string> = {
   gameWorker: 'main/core/games/worker/gameWorker.ts',
   importWorker: 'main/core/steps/rollout/worker/importWorker.ts',
+  // a child process, not a thread (policies/engineWorker/engineHost.ts forks it)
+  engineWorker: 'main/core/policies/engineWorker/engineProcess.ts',
 };
 
 /** This code runs from the app's build (out/main, also inside a packaged app.asar). */

@@ -80,7 +80,10 @@ export const evaluateJob: JobDefinition<Config> = {
     let model: LoadedEngineModel | null = null;
     if (needsEngine) {
       model = await loadEngineModel(base.path, c.device, c.dtype);
-      ctx.log('info', `engine: ${base.name} (${(model.model.parameters / 1e6).toFixed(1)} M parameters), ${model.dtype} on ${model.device}, ${c.temperature > 0 ? `sampled (temperature ${c.temperature}, top-p ${c.topP}, seed ${c.seed})` : 'greedy'}`);
+      const host = model.host;
+      ctx.log('info', `engine process ${host.pid}: ${base.name} (${(model.parameters / 1e6).toFixed(1)} M parameters), ${model.dtype} on ${model.device}, ${c.temperature > 0 ? `sampled (temperature ${c.temperature}, top-p ${c.topP}, seed ${c.seed})` : 'greedy'}`);
+      // A cancel ends the process at once rather than after the generate call in flight.
+      ctx.signal.addEventListener('abort', () => void host.close(), { once: true });
     }
     const pool = new GamePool(c.concurrency);
     try {
@@ -88,7 +91,7 @@ export const evaluateJob: JobDefinition<Config> = {
         const toPlay = seeds.map((seed, level) => ({ seed, level })).filter((x) => !done.has(`${p.key}:${x.level}`));
         if (!toPlay.length) continue;
         ctx.throwIfCancelled();
-        const actor = p.kind === 'expert' ? null : engineActor(model!, p.adapterDir, { ...c, concurrency: c.concurrency, seed: c.seed });
+        const actor = p.kind === 'expert' ? null : await engineActor(model!, p.adapterDir, { ...c, concurrency: c.concurrency, seed: c.seed });
         const before = { ...(throughput[p.key] ?? { newTokens: 0, modelMs: 0 }) };
         const record = (e: EpisodeRecord): void => {
           appendEpisode(dir, e);
@@ -117,6 +120,7 @@ export const evaluateJob: JobDefinition<Config> = {
       }
     } finally {
       await pool.close();
+      await model?.host.close();
     }
     ctx.throwIfCancelled();
     const episodes = readEpisodes(dir).filter((e) => keys.has(e.policy) && seeds[e.level] === e.seed);

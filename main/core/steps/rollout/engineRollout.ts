@@ -27,8 +27,11 @@ export async function openEngineRolloutPolicy(ctx: JobContext<{ concurrency: num
   const started = Date.now();
   const { modelDir, adapterDir, label } = resolveEngineFolders(ctx, p);
   const m = await loadEngineModel(modelDir, p.device, p.dtype);
+  ctx.log('info', `engine process ${m.host.pid} holds ${label}`);
+  // A cancel ends the process at once rather than after the generate call in flight.
+  ctx.signal.addEventListener('abort', () => void m.host.close(), { once: true });
   let batches = 0;
-  const actor = engineActor(m, adapterDir, {
+  const actor = await engineActor(m, adapterDir, {
     ...p,
     concurrency: ctx.config.concurrency,
     seed: ctx.config.seed,
@@ -37,8 +40,11 @@ export async function openEngineRolloutPolicy(ctx: JobContext<{ concurrency: num
       if (s.decodeMs > 0) ctx.metric('tokens_per_s', batches, (s.newTokens / s.decodeMs) * 1000);
       ctx.metric('batch_size', batches, s.batch);
     },
+  }).catch(async (err: unknown) => {
+    await m.host.close();
+    throw err;
   });
-  ctx.log('info', `engine policy ${label}: ${(m.model.parameters / 1e6).toFixed(1)} M parameters, ${m.dtype} on ${m.device}, ${p.temperature > 0 ? `sampled (temperature ${p.temperature}, top-p ${p.topP})` : 'greedy'}, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per generate call`);
+  ctx.log('info', `engine policy ${label}: ${(m.parameters / 1e6).toFixed(1)} M parameters, ${m.dtype} on ${m.device}, ${p.temperature > 0 ? `sampled (temperature ${p.temperature}, top-p ${p.topP})` : 'greedy'}, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per generate call`);
   return {
     act: actor.act,
     status: () => {
@@ -46,6 +52,7 @@ export async function openEngineRolloutPolicy(ctx: JobContext<{ concurrency: num
       return t.batches ? `, ${t.tokensPerS.toFixed(0)} tokens/s` : '';
     },
     close: async () => {
+      await m.host.close();
       const t = actor.throughput();
       if (!t.batches) return;
       ctx.metric('tokens_per_s_total', 0, t.tokensPerS);
