@@ -38,10 +38,11 @@ torch::Tensor Lora::adapt(const std::string& module, const torch::Tensor& x, con
   if (it == pairs_.end()) return y;
   auto h = x.to(torch::kFloat32);
   if (training && cfg_.dropout > 0) h = torch::dropout(h, cfg_.dropout, true);
-  auto delta = torch::linear(torch::linear(h, it->second.a), it->second.b) * scale_;
-  if (y.scalar_type() == torch::kFloat32) return y + delta;
+  // The scale rides on the add (y + scale·delta in one pass): no separate [S, out] product nor its backward.
+  auto delta = torch::linear(torch::linear(h, it->second.a), it->second.b);
+  if (y.scalar_type() == torch::kFloat32) return torch::add(y, delta, scale_);
   // As PEFT: the low-precision base output is added to the fp32 LoRA term in fp32 and rounded once.
-  return (y.to(torch::kFloat32) + delta).to(y.scalar_type());
+  return torch::add(y.to(torch::kFloat32), delta, scale_).to(y.scalar_type());
 }
 
 std::vector<torch::Tensor> Lora::parameters() const {
