@@ -14,6 +14,9 @@
 //     "reset-peak" clears the peak RSS (and device peaks) so they measure the steps, not the load.
 //     STUDIO_ENGINE_PROFILE=FILE writes each step's operators (forward and backward) to FILE as a Chrome
 //     trace (torch's autograd profiler; slows the step a little): where a train step's time goes.
+//   studio_engine_run generate --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--max-new N] [--stop ID,ID] [--pad ID] --out FILE
+//     greedy continuation of the prompt batch in FILE with the K/V cache (the engine policy's generate);
+//     writes tokens int64 [B, N] (-1 after a row's end) and prints each row's tokens as JSON.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -30,6 +33,7 @@
 #include <torch/csrc/autograd/profiler_legacy.h>
 
 #include "../../src/core/safetensors.h"
+#include "generate.h"
 #include "lora.h"
 #include "model.h"
 #include "trainer.h"
@@ -285,6 +289,59 @@ int parity(int argc, char** argv) {
   return 0;
 }
 
+// "151645,151643" -> ids.
+std::vector<int64_t> id_list(const std::string& s) {
+  std::vector<int64_t> ids;
+  size_t at = 0;
+  while (at < s.size()) {
+    const size_t comma = s.find(',', at);
+    const std::string part = s.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!part.empty()) ids.push_back(std::stoll(part));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return ids;
+}
+
+int generate_mode(int argc, char** argv) {
+  const auto o = parse_options(argc, argv, 2, {});
+  LoadOptions lo;
+  lo.dtype = parse_dtype(opt(o, "dtype", "float32"));
+  lo.device = torch::Device(opt(o, "device", "cpu"));
+  const std::string out_path = need(o, "out");
+  Batch b = read_batch(need(o, "inputs"));
+  std::shared_ptr<Qwen3VL> model = Qwen3VL::load(need(o, "model"), lo);
+  std::unique_ptr<Lora> lora;
+  if (o.count("adapter")) {
+    LoraConfig lc = peft_lora_config(o.at("adapter"));
+    lc.dropout = 0;
+    lora = std::make_unique<Lora>(*model, lc);
+    load_peft_adapter(*lora, o.at("adapter"));
+  }
+  GenerateOptions g;
+  g.max_new = std::stoll(opt(o, "max-new", "16"));
+  g.stop = id_list(opt(o, "stop", ""));
+  g.pad_id = std::stoll(opt(o, "pad", "0"));
+  const auto rows = generate(*model, b, lora.get(), g);
+  sync(lo.device);
+  auto tokens = torch::full({static_cast<int64_t>(rows.size()), g.max_new}, -1, torch::kInt64);
+  std::string json = "[";
+  for (size_t r = 0; r < rows.size(); r++) {
+    json += r ? ",[" : "[";
+    for (size_t i = 0; i < rows[r].size(); i++) {
+      tokens[static_cast<int64_t>(r)][static_cast<int64_t>(i)] = rows[r][i];
+      json += (i ? "," : "") + std::to_string(rows[r][i]);
+    }
+    json += "]";
+  }
+  json += "]";
+  st::Writer w(out_path, {{"tokens", st::DType::I64, tokens.sizes().vec()}}, {{"dtype", opt(o, "dtype", "float32")}, {"device", opt(o, "device", "cpu")}, {"torch", TORCH_VERSION}});
+  w.write(static_cast<const uint8_t*>(tokens.data_ptr()), tokens.numel() * tokens.element_size());
+  w.finish();
+  std::printf("{\"out\":\"%s\",\"tokens\":%s}\n", out_path.c_str(), json.c_str());
+  return 0;
+}
+
 int train_loop(int argc, char** argv) {
   const auto o = parse_options(argc, argv, 2, {"checkpointing"});
   LoadOptions lo;
@@ -348,8 +405,9 @@ int train_loop(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && (!std::strcmp(argv[1], "parity") || !std::strcmp(argv[1], "train-loop"))) {
+  if (argc >= 2 && (!std::strcmp(argv[1], "parity") || !std::strcmp(argv[1], "train-loop") || !std::strcmp(argv[1], "generate"))) {
     try {
+      if (!std::strcmp(argv[1], "generate")) return generate_mode(argc, argv);
       return !std::strcmp(argv[1], "parity") ? parity(argc, argv) : train_loop(argc, argv);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "error: %s\n", e.what());
@@ -358,6 +416,7 @@ int main(int argc, char** argv) {
   }
   if (argc < 2 || !std::strcmp(argv[1], "--help")) {
     std::fprintf(stderr, "usage: %s parity --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--checkpointing] --out FILE\n", argv[0]);
+    std::fprintf(stderr, "       %s generate --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--max-new N] [--stop ID,ID] [--pad ID] --out FILE\n", argv[0]);
     std::fprintf(stderr, "       %s train-loop --model DIR --inputs FILE [--rank R] [--alpha A] [--dtype D] [--device X] [--quant Q] [--checkpointing]   (stdin: steps N)\n", argv[0]);
     std::fprintf(stderr, "       %s MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq] [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R] [--checkpointing]\n", argv[0]);
     return 2;
