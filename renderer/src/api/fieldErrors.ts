@@ -50,6 +50,13 @@ function withoutOwnName(message: string, path: string): string {
   return /^is required\b/.test(rest) ? 'required' : rest;
 }
 
+/** One refused field: its path inside the request (config. and params. dropped), words for it, and the reason in plain words. */
+export function fieldErrorOf(rawPath: string, message: string): FieldError {
+  const path = rawPath === '(root)' ? '' : rawPath.replace(/^(config|params)\./, '');
+  const label = path ? path.split('.').map(words).join(' › ') : 'Request';
+  return { path, label, message: withoutOwnName(plain(message), path) };
+}
+
 /** Null when the message is not a validation error (then it is shown as it is). */
 export function parseFieldErrors(message: string): FieldError[] | null {
   if (!PREFIX.test(message)) return null;
@@ -58,15 +65,16 @@ export function parseFieldErrors(message: string): FieldError[] | null {
     .split('; ')
     .map((part) => {
       const i = part.indexOf(': ');
-      const raw = i < 0 ? '' : part.slice(0, i);
-      const path = raw === '(root)' ? '' : raw.replace(/^(config|params)\./, '');
-      const label = path ? path.split('.').map(words).join(' › ') : 'Request';
-      return { path, label, message: withoutOwnName(plain(i < 0 ? part : part.slice(i + 2)), path) };
+      return fieldErrorOf(i < 0 ? '' : part.slice(0, i), i < 0 ? part : part.slice(i + 2));
     });
+}
+
+/** What a user reads for refused fields. */
+export function describeFields(fields: FieldError[]): string {
+  return `Check ${fields.length === 1 ? 'this field' : 'these fields'}: ${fields.map((f) => `${f.label}: ${f.message}`).join('; ')}.`;
 }
 
 export function readableError(message: string): string {
   const fields = parseFieldErrors(message);
-  if (!fields) return message;
-  return `Check ${fields.length === 1 ? 'this field' : 'these fields'}: ${fields.map((f) => `${f.label}: ${f.message}`).join('; ')}.`;
+  return fields ? describeFields(fields) : message;
 }

@@ -6,7 +6,7 @@ import { ThemeProvider } from '@mui/material/styles';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import type { ThemeMode } from '../../../preload/contract';
 import { useStudioEvent, useStudioQuery } from '../api/hooks';
-import { AppContext, type StudioApp } from './AppContext';
+import { AppContext, type StudioApp } from '../shared/AppContext';
 import { Shell } from './Shell';
 import { StartupScreen } from './StartupScreen';
 import { createStudioTheme, type ResolvedMode } from './theme';

@@ -8,9 +8,10 @@ import { JobsPanel } from '../jobs/JobsPanel';
 import { ProjectScreen } from '../project/ProjectScreen';
 import { SystemPage } from '../system/SystemPage';
 import { Wizard } from '../wizard/Wizard';
-import { useStudioApp } from './AppContext';
+import { useStudioApp } from '../shared/AppContext';
+import { ArtifactsProvider } from '../shared/ArtifactsContext';
 import { DisconnectedBanner } from './DisconnectedBanner';
-import { ShellContext } from './ShellContext';
+import { ShellContext } from '../shared/ShellContext';
 import { TopBar } from './TopBar';
 import { useLocalFlag } from './useLocalFlag';
 
@@ -35,8 +36,12 @@ export function Shell() {
 
   let content;
   if (app.project) {
-    // Keyed by project: switching projects starts the wizard afresh.
-    content = <Wizard key={app.project.id} showSystem={systemOpen} onStepChosen={() => setSystemOpen(false)} />;
+    // Keyed by project: switching projects starts the wizard (and its artifact list) afresh.
+    content = (
+      <ArtifactsProvider key={app.project.id}>
+        <Wizard showSystem={systemOpen} onStepChosen={() => setSystemOpen(false)} />
+      </ArtifactsProvider>
+    );
   } else {
     content = <Box sx={{ overflow: 'auto', flex: 1 }}>{systemOpen ? <SystemPage /> : <ProjectScreen />}</Box>;
   }

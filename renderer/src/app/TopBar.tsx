@@ -9,7 +9,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
 import { errorText, studio } from '../api/client';
-import { useStudioApp } from './AppContext';
+import { useStudioApp, useThemeChoice } from '../shared/AppContext';
 import { ListIcon, MonitorIcon, MoonIcon, SunIcon } from './icons';
 
 interface Props {
@@ -26,15 +26,9 @@ export function TopBar({ systemOpen, onToggleSystem, jobsOpen, onToggleJobs, onE
   const [closing, setClosing] = useState(false);
   const next = resolved === 'dark' ? 'light' : 'dark';
 
-  const toggleTheme = () => {
-    // Show the new theme at once; the core's answer confirms what it stored.
-    const previous = app.state;
-    app.setState({ ...previous, theme: next });
-    studio.call('app.setTheme', { theme: next }).then(app.setState, (err: unknown) => {
-      app.setState(previous);
-      onError(errorText(err));
-    });
-  };
+  const themeChoice = useThemeChoice();
+  // Shown at once; the core's answer confirms what it stored.
+  const toggleTheme = () => themeChoice.choose(next, (err) => onError(errorText(err)));
 
   const closeProject = () => {
     setClosing(true);

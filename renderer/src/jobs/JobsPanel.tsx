@@ -8,14 +8,14 @@ import CircularProgress from '@mui/material/CircularProgress';
 import IconButton from '@mui/material/IconButton';
 import Typography from '@mui/material/Typography';
 import { errorText, studio } from '../api/client';
-import { useStudioApp } from '../app/AppContext';
+import { useProject } from '../shared/AppContext';
 import { JobRow } from './JobRow';
 import { useRuns } from './useRuns';
 
 export function JobsPanel({ onClose }: { onClose: () => void }) {
-  const app = useStudioApp();
-  const hasProject = app.project !== null;
-  const { runs, error, loading, upsert } = useRuns({ enabled: hasProject, key: app.project?.id });
+  const project = useProject();
+  const hasProject = project !== null;
+  const { runs, error, loading, upsert } = useRuns({ enabled: hasProject, key: project?.id });
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
 

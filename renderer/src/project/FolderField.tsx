@@ -5,7 +5,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import { errorText, studio } from '../api/client';
-import { useStudioApp } from '../app/AppContext';
+import { useStudioApp } from '../shared/AppContext';
 import { FolderBrowserDialog } from './FolderBrowserDialog';
 
 interface Props {

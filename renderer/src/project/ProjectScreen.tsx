@@ -10,7 +10,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ProjectInfo } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
-import { useStudioApp } from '../app/AppContext';
+import { useStudioApp } from '../shared/AppContext';
 import { FolderField } from './FolderField';
 import { RecentProjects } from './RecentProjects';
 

@@ -9,7 +9,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { OnnxProviderChoice, SystemReport } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
-import { useStudioApp } from '../app/AppContext';
+import { useStudioApp } from '../shared/AppContext';
 
 const LABEL: Record<OnnxProviderChoice, string> = { auto: 'Automatic (first accelerator present, else CPU)', cpu: 'CPU', cuda: 'CUDA', coreml: 'CoreML', dml: 'DirectML' };
 

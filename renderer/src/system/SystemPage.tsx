@@ -14,9 +14,8 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import type { SystemReport, ThemeMode } from '../../../preload/contract';
-import { studio } from '../api/client';
 import { useStudioQuery } from '../api/hooks';
-import { useStudioApp } from '../app/AppContext';
+import { useThemeChoice } from '../shared/AppContext';
 import { formatBytes } from '../util/format';
 import { OnnxCard } from './OnnxCard';
 
@@ -130,15 +129,9 @@ function Report({ r }: { r: SystemReport }) {
 }
 
 function ThemeChoice() {
-  const app = useStudioApp();
-  const choose = (theme: ThemeMode | null) => {
-    if (!theme) return;
-    const previous = app.state;
-    app.setState({ ...previous, theme });
-    studio.call('app.setTheme', { theme }).then(app.setState, () => app.setState(previous));
-  };
+  const { theme, choose } = useThemeChoice();
   return (
-    <ToggleButtonGroup size="small" exclusive value={app.state.theme} onChange={(_e, v: ThemeMode | null) => choose(v)} aria-label="Theme">
+    <ToggleButtonGroup size="small" exclusive value={theme} onChange={(_e, v: ThemeMode | null) => v && choose(v)} aria-label="Theme">
       <ToggleButton value="light">Light</ToggleButton>
       <ToggleButton value="dark">Dark</ToggleButton>
       <ToggleButton value="system">Follow the system</ToggleButton>

@@ -18,7 +18,7 @@ import type { Artifact } from '../../../preload/contract';
 import { formatBytes, formatTime, shortId, shortSha } from '../util/format';
 import { LineageView } from './LineageView';
 import { errorText, studio } from '../api/client';
-import { notifyArtifactsChanged } from './useArtifacts';
+import { notifyArtifactsChanged } from '../shared/ArtifactsContext';
 
 interface Props {
   artifacts: Artifact[];

@@ -8,7 +8,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ArtifactKind } from '../../../preload/contract';
 import { ArtifactList } from './ArtifactList';
-import { useArtifacts } from './useArtifacts';
+import { useArtifacts } from '../shared/ArtifactsContext';
 
 export interface KindGroup {
   kind: ArtifactKind;

@@ -9,7 +9,7 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
 import type { ArtifactKind, StepInfo } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
-import { useShell } from '../app/ShellContext';
+import { useShell } from '../shared/ShellContext';
 import { FolderField } from '../project/FolderField';
 
 export function ImportForm({ step }: { step: StepInfo }) {

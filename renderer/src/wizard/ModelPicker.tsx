@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import type { Artifact, ArtifactKind, CachedModel, ModelFolderInfo } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
 import { useStudioEvent, useStudioQuery } from '../api/hooks';
-import { useStudioApp } from '../app/AppContext';
+import { useStudioApp } from '../shared/AppContext';
 import { FolderBrowserDialog } from '../project/FolderBrowserDialog';
 import { formatBytes } from '../util/format';
 

@@ -8,7 +8,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import type { StepId } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
 import { useStudioQuery } from '../api/hooks';
-import { useStudioApp } from '../app/AppContext';
+import { useStudioApp } from '../shared/AppContext';
 import { STEP_PAGES } from '../steps';
 import { SystemPage } from '../system/SystemPage';
 import { StepNav } from './StepNav';

@@ -1,11 +1,13 @@
-// Starting a job from a form: busy while the request is in flight, the core's
-// error message on failure (validation errors reworded, with fieldErrors by config path
-// so the form can highlight them), and the Jobs panel opened on success.
+// Starting a job from a form: the job checked with the contract's schema first (nothing is sent
+// while a field is refused), busy while the request is in flight, the core's error message on
+// failure (validation errors reworded), fieldErrors by config path either way so the form can
+// highlight them, and the Jobs panel opened on success.
 import { useState } from 'react';
 import type { Params } from '../../../preload/contract';
 import { errorText, studio } from '../api/client';
 import { parseFieldErrors } from '../api/fieldErrors';
-import { useShell } from '../app/ShellContext';
+import { useShell } from '../shared/ShellContext';
+import { checkJob } from './checkJob';
 
 export function useStartJob() {
   const shell = useShell();
@@ -13,9 +15,15 @@ export function useStartJob() {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const start = (params: Params<'jobs.start'>): void => {
-    setBusy(true);
     setError(null);
     setFieldErrors({});
+    const checked = checkJob(params);
+    if (!checked.ok) {
+      setError(checked.message);
+      setFieldErrors(Object.fromEntries(checked.fields.map((f) => [f.path, f.message])));
+      return;
+    }
+    setBusy(true);
     studio
       .call('jobs.start', params)
       .then(() => shell.openJobs())

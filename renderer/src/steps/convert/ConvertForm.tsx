@@ -9,7 +9,7 @@ import TextField from '@mui/material/TextField';
 import type { Params } from '../../../../preload/contract';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { ConvertPreviewPanel } from './ConvertPreviewPanel';
 import { fieldError, num } from '../../wizard/fieldError';

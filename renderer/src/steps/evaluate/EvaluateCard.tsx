@@ -9,11 +9,12 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { GAME_IDS, type EvaluationResult, type StepId } from '../../../../preload/contract';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { ModelPicker } from '../../wizard/ModelPicker';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { EvaluationTable } from './EvaluationTable';
+import { evaluateConfig } from './evaluateConfig';
 
 export function EvaluateCard({ step }: { step: StepId }) {
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
@@ -34,7 +35,7 @@ export function EvaluateCard({ step }: { step: StepId }) {
   const toggle = (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    start({ kind: 'evaluate.run', step, config: { baseArtifactId: base, checkpoints: chosen, includeBase, includeExpert, game, levels, seed, maxTokens, settings: maxTurns.trim() ? { maxTurns: Number(maxTurns) } : {} } });
+    start({ kind: 'evaluate.run', step, config: evaluateConfig({ base, checkpoints: chosen, includeBase, includeExpert, game, levels, seed, maxTurns, maxTokens }) });
   };
   const result = (evaluations.find((a) => a.id === shown) ?? evaluations[0])?.meta.evaluation as EvaluationResult | undefined;
   return (

@@ -8,7 +8,7 @@ import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import { useStartJob } from '../../wizard/useStartJob';
 import { FolderField } from '../../project/FolderField';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 
 export function ExportForm() {

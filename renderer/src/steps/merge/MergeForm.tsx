@@ -7,7 +7,7 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import { studio } from '../../api/client';
 import { useStartJob } from '../../wizard/useStartJob';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
 import { takeMergeAdapter } from '../evaluate/mergeHandoff';

@@ -10,7 +10,7 @@ import Typography from '@mui/material/Typography';
 import { RL_GAMES, type Params } from '../../../../preload/contract';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { fieldError, num } from '../../wizard/fieldError';
 import { GIGPO_DEFAULTS, NUMBER_FIELDS, type NumberKey } from './gigpoFields';

@@ -7,7 +7,7 @@ import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { formatTime } from '../../util/format';
 

@@ -3,7 +3,7 @@
 // the device (default: what the engine sees on this machine).
 import Box from '@mui/material/Box';
 import TextField from '@mui/material/TextField';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { ModelPicker } from '../../wizard/ModelPicker';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 

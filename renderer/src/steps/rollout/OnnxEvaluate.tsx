@@ -10,6 +10,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { GAME_IDS } from '../../../../preload/contract';
 import { useOnnxModels } from './useOnnxModels';
+import { onnxEvaluateConfig } from './rolloutConfig';
 import { useStartJob } from '../../wizard/useStartJob';
 
 export function OnnxEvaluate() {
@@ -19,11 +20,7 @@ export function OnnxEvaluate() {
   const [tasks, setTasks] = useState(16);
   const list = models.data ?? [];
   const evaluate = (artifactId: string, name: string, modelDir: string) =>
-    start({
-      kind: 'rollout.run',
-      step: 'rollout',
-      config: { name: `eval ${name}`, game, tasks, samplesPerTask: 1, seed: 1_000_000, concurrency: 8, policy: { type: 'onnx', modelDir, artifactId, temperature: 0 } },
-    });
+    start({ kind: 'rollout.run', step: 'rollout', config: onnxEvaluateConfig(game, tasks, { artifactId, name, modelDir }) });
   return (
     <Box data-testid="onnx-evaluate" sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
       <Typography variant="subtitle2">Evaluate a model with an ONNX export</Typography>

@@ -11,6 +11,7 @@ import { errorText, studio } from '../../api/client';
 import { useStartJob } from '../../wizard/useStartJob';
 import { DEFAULT_ONNX_FIELDS, OnnxPolicyFields, type OnnxFields } from './OnnxPolicyFields';
 import { DEFAULT_ENGINE_FIELDS, EnginePolicyFields, type EngineFields } from './EnginePolicyFields';
+import { gameSettings, rolloutConfig, type PolicyKind, type RolloutFields } from './rolloutConfig';
 
 const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
   sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
@@ -33,7 +34,7 @@ export function RolloutForm() {
   const [seed, setSeed] = useState(0);
   const [concurrency, setConcurrency] = useState(4);
   const [history, setHistory] = useState(0);
-  const [policy, setPolicy] = useState<'expert' | 'openai' | 'onnx' | 'engine'>('expert');
+  const [policy, setPolicy] = useState<PolicyKind>('expert');
   const [engine, setEngine] = useState<EngineFields>(DEFAULT_ENGINE_FIELDS);
   const [onnx, setOnnx] = useState<OnnxFields>(DEFAULT_ONNX_FIELDS);
   const [baseUrl, setBaseUrl] = useState('http://127.0.0.1:8000/v1');
@@ -62,33 +63,20 @@ export function RolloutForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // Game settings (room size, boxes, turns, …) as JSON; the core checks each field against the game's schema.
-    let settings: Record<string, unknown> = {};
-    if (settingsText.trim()) {
-      try {
-        settings = JSON.parse(settingsText) as Record<string, unknown>;
-        if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('must be a JSON object');
-      } catch (err) {
-        setSettingsError(`Game settings: ${(err as Error).message}`);
-        setJsonError(`must be a JSON object: ${(err as Error).message}`);
-        return;
-      }
+    const settings = gameSettings(settingsText);
+    if (!settings.ok) {
+      setSettingsError(`Game settings: ${settings.message}`);
+      setJsonError(`must be a JSON object: ${settings.message}`);
+      return;
     }
     setSettingsError(null);
     setJsonError(null);
-    start({
-      kind: 'rollout.run',
-      step: 'rollout',
-      config: {
-        game, settings, tasks, samplesPerTask: samples, seed, concurrency, historyTurns: history,
-        policy: policy === 'expert'
-          ? { type: 'expert' }
-          : policy === 'engine'
-          ? { type: 'engine', ...(engine.modelArtifactId ? { modelArtifactId: engine.modelArtifactId } : {}), ...(engine.adapterArtifactId ? { adapterArtifactId: engine.adapterArtifactId } : {}), device: engine.device === 'auto' ? null : engine.device, temperature, topP, maxTokens }
-          : policy === 'onnx'
-          ? { type: 'onnx', modelDir: onnx.modelDir.trim(), ...(onnx.artifactId ? { artifactId: onnx.artifactId } : {}), variant: onnx.variant, provider: onnx.provider, maxBatch: onnx.maxBatch, temperature, topP, maxTokens }
-          : { type: 'openai', baseUrl: baseUrl.trim(), model: model.trim(), temperature, topP, maxTokens, retries, timeoutMs: Math.round(timeoutS * 1000), ...(apiKey ? { apiKey } : {}) },
-      },
-    });
+    const fields: RolloutFields = {
+      game, tasks, samples, seed, concurrency, history, settingsText, policy, engine, onnx,
+      openai: { baseUrl, model, apiKey, retries, timeoutS },
+      sampling: { temperature, topP, maxTokens },
+    };
+    start({ kind: 'rollout.run', step: 'rollout', config: rolloutConfig(fields, settings.settings) });
   };
 
   return (

@@ -8,11 +8,11 @@ import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { TrainExportConfig, type Params } from '../../../../preload/contract';
-import { fieldError, num } from '../../wizard/fieldError';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { fieldError } from '../../wizard/fieldError';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { useTrainSettings } from './TrainSettingsContext';
-import { trainSettings } from './trainSettings';
+import { trainExportConfig } from './trainSettings';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'train.export' }>['config'];
 type Strategy = NonNullable<Config['strategy']>;
@@ -51,7 +51,7 @@ export function TrainExportForm() {
   const dataset = datasets.find((d) => d.id === train.dataset);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    start({ kind: 'train.export', step: 'train', config: { datasetArtifactId: train.dataset, baseModel: baseModel.trim(), train: trainSettings(f), strategy, gpus: num(gpus), nodes: num(nodes) } });
+    start({ kind: 'train.export', step: 'train', config: trainExportConfig({ dataset: train.dataset, baseModel, strategy, gpus, nodes }, f) });
   };
 
   const quant = f.quant === 'none' ? 'LoRA' : f.quant === 'nf4' ? 'QLoRA (NF4)' : 'QLoRA (NF4 + double quant)';

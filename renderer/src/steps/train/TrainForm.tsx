@@ -10,15 +10,13 @@ import { LORA_TARGETS, type Params } from '../../../../preload/contract';
 import { useStudioQuery } from '../../api/hooks';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { ModelPicker } from '../../wizard/ModelPicker';
-import { useArtifacts } from '../../wizard/useArtifacts';
+import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { MemoryEstimate } from './MemoryEstimate';
 import { PRESETS } from './presets';
 import { useTrainSettings } from './TrainSettingsContext';
-import { fieldsOf, trainSettings, type TrainFields } from './trainSettings';
+import { estimateParams, fieldsOf, trainRunConfig, type TrainFields } from './trainSettings';
 import { fieldError } from '../../wizard/fieldError';
-
-type Config = Extract<Params<'jobs.start'>, { kind: 'train.run' }>['config'];
 
 const numeric = (testId: string) => ({ htmlInput: { inputMode: 'decimal' as const, 'data-testid': testId } });
 
@@ -57,14 +55,7 @@ export function TrainForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // Every number goes as typed: the contract refuses what is out of range, naming the field (marked below).
-    const config: Config = {
-      baseArtifactId: base,
-      datasetArtifactId: dataset,
-      ...(name.trim() ? { name: name.trim() } : {}),
-      ...trainSettings(f),
-      ...(initAdapter ? { initAdapterFrom: initAdapter } : {}),
-    };
-    start({ kind: 'train.run', step: 'train', config });
+    start({ kind: 'train.run', step: 'train', config: trainRunConfig({ base, dataset, name, initAdapter }, f) });
   };
 
   return (
@@ -123,7 +114,7 @@ export function TrainForm() {
       <TextField label="Device (cpu, cuda, cuda:1)" size="small" value={f.device} onChange={set('device')} {...err('device', deviceNote)}
         slotProps={{ htmlInput: { 'data-testid': 'train-device-input' }, formHelperText: { 'data-testid': 'train-device-note' } as object }} />
       <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} {...err('name')} slotProps={{ htmlInput: { 'data-testid': 'train-name-input' } }} />
-      <MemoryEstimate params={base ? { baseArtifactId: base, ...(dataset ? { datasetArtifactId: dataset } : {}), lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: [...LORA_TARGETS] }, dtype: f.dtype as 'float32' | 'bfloat16', quant: f.quant as 'none' | 'nf4' | 'nf4-dq', optimizer: f.optimizer as 'adamw' | 'adamw-8bit', batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1), gradientCheckpointing: f.checkpointing === 'on' } : null} />
+      <MemoryEstimate params={estimateParams(base, dataset, f)} />
       {error && <Alert severity="error" data-testid="train-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !dataset} data-testid="train-submit">Train</Button>

@@ -1,9 +1,9 @@
 // The Train form's fields (as typed) and the one TrainHyperParams built from them: the local run
-// (train.run) and the cluster export (train.export) both send exactly this, so they cannot differ.
-// Numbers are passed on as typed (NaN when not a number): the contract's schema refuses them, and
-// the refusal comes back mapped to the field's path (lora.r, lr, …).
+// (train.run) and the cluster export (train.export) both send exactly this, so they cannot differ;
+// the memory estimate reads the same fields. Numbers are passed on as typed (NaN when not a number):
+// the contract's schema refuses them before anything is sent, naming the field's path (lora.r, lr, …).
 import type { z } from 'zod';
-import { LORA_TARGETS, type TrainHyperParams } from '../../../../preload/contract';
+import { LORA_TARGETS, type Params, type TrainHyperParams } from '../../../../preload/contract';
 import { num } from '../../wizard/fieldError';
 import type { TrainPreset } from './presets';
 
@@ -45,5 +45,39 @@ export function trainSettings(f: TrainFields): TrainSettingsInput {
     lossAverage: f.lossAverage as TrainHyperParams['lossAverage'],
     packing: f.packing === 'on',
     ...(f.packing === 'on' ? { packTokens: num(f.packTokens) } : {}),
+  };
+}
+
+type TrainRunConfig = Extract<Params<'jobs.start'>, { kind: 'train.run' }>['config'];
+type TrainExportConfig = Extract<Params<'jobs.start'>, { kind: 'train.export' }>['config'];
+
+/** A local run (train.run): the chosen base and dataset, an optional name and start-from adapter, and the settings. */
+export function trainRunConfig(c: { base: string; dataset: string; name: string; initAdapter: string }, f: TrainFields): TrainRunConfig {
+  return {
+    baseArtifactId: c.base,
+    datasetArtifactId: c.dataset,
+    ...(c.name.trim() ? { name: c.name.trim() } : {}),
+    ...trainSettings(f),
+    ...(c.initAdapter ? { initAdapterFrom: c.initAdapter } : {}),
+  };
+}
+
+/** The cluster export (train.export) of the same settings. */
+export function trainExportConfig(c: { dataset: string; baseModel: string; strategy: TrainExportConfig['strategy']; gpus: string; nodes: string }, f: TrainFields): TrainExportConfig {
+  return { datasetArtifactId: c.dataset, baseModel: c.baseModel.trim(), train: trainSettings(f), strategy: c.strategy, gpus: num(c.gpus), nodes: num(c.nodes) };
+}
+
+/** What the memory estimate asks about while the fields are being typed: numbers held to at least 1, so it always has an answer. */
+export function estimateParams(base: string, dataset: string, f: TrainFields): Params<'train.estimate'> | null {
+  if (!base) return null;
+  return {
+    baseArtifactId: base,
+    ...(dataset ? { datasetArtifactId: dataset } : {}),
+    lora: { r: Math.max(1, Math.round(Number(f.r)) || 1), alpha: Math.max(1, Number(f.alpha) || 1), dropout: 0, rslora: false, targets: [...LORA_TARGETS] },
+    dtype: f.dtype as TrainHyperParams['dtype'],
+    quant: f.quant as TrainHyperParams['quant'],
+    optimizer: f.optimizer as TrainHyperParams['optimizer'],
+    batchSize: Math.max(1, Math.round(Number(f.batchSize)) || 1),
+    gradientCheckpointing: f.checkpointing === 'on',
   };
 }
