@@ -20,7 +20,6 @@ import { previewInProject } from '../steps/convert/preview';
 import { estimateInProject } from '../steps/train/estimate';
 import { trainDevices } from '../system/trainDevices';
 import { hubStatus, signIn, signOut } from '../steps/upload/hubAuth';
-import { listUploads } from '../db/uploads';
 
 function requireArtifact(project: Project, id: string): Artifact {
   const row = project.store.getArtifact(id);
@@ -112,7 +111,7 @@ export function createHandlers(studio: StudioServices): Handlers {
     'hub.status': (p) => hubStatus(studio.tokenStore, { verify: p.verify }),
     'hub.signIn': (p) => signIn(studio.tokenStore, p),
     'hub.signOut': async () => (await signOut(studio.tokenStore), hubStatus(studio.tokenStore)),
-    'hub.uploads': (p) => listUploads(studio.requireProject().project, p.artifactId),
+    'hub.uploads': (p) => studio.requireProject().project.uploads.list(p.artifactId),
 
     'system.report': () => systemReport(studio.appState.snapshot().onnxProvider),
     'system.setOnnxProvider': ({ provider }) => (studio.appState.setOnnxProvider(provider), studio.appState.snapshot()),

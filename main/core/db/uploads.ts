@@ -2,7 +2,7 @@
 // artifact went to which repo and the commit that holds it.
 import { randomUUID } from 'node:crypto';
 import type { HubUpload } from '../../../preload/contract/upload';
-import type { Project } from '../project/project';
+import type { Db } from './database';
 import { StudioError } from '../util/errors';
 import { nowIso } from '../util/time';
 
@@ -26,11 +26,6 @@ interface UploadRow {
   created_at: string;
 }
 
-function requireTable(project: Project): void {
-  const t = project.db.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = 'hub_uploads'").get();
-  if (!t) throw new StudioError('schema', `${project.dir}: the project database has no hub_uploads table (schema migration 3 is not applied)`);
-}
-
 const toRecord = (r: UploadRow): UploadRecord => ({
   id: r.id,
   artifactId: r.artifact_id,
@@ -46,36 +41,49 @@ const toRecord = (r: UploadRow): UploadRecord => ({
   createdAt: r.created_at,
 });
 
-export function recordUpload(project: Project, u: NewUpload): UploadRecord {
-  requireTable(project);
-  const row: UploadRow = {
-    id: randomUUID(),
-    artifact_id: u.artifactId,
-    run_id: u.runId ?? null,
-    endpoint: u.endpoint,
-    repo: u.repo,
-    revision: u.revision ?? 'main',
-    commit_oid: u.commitOid ?? null,
-    commit_url: u.commitUrl,
-    private: u.private ? 1 : 0,
-    files: u.files,
-    bytes: u.bytes,
-    created_at: nowIso(),
-  };
-  project.db
-    .prepare(
-      `INSERT INTO hub_uploads(id, artifact_id, run_id, endpoint, repo, revision, commit_oid, commit_url, private, files, bytes, created_at)
-       VALUES (@id, @artifact_id, @run_id, @endpoint, @repo, @revision, @commit_oid, @commit_url, @private, @files, @bytes, @created_at)`,
-    )
-    .run(row);
-  return toRecord(row);
-}
+export class UploadStore {
+  /** where: the project folder, for the message when its database predates the table. */
+  constructor(
+    readonly db: Db,
+    private readonly where: string,
+  ) {}
 
-/** Newest first; one artifact's uploads when artifactId is given. */
-export function listUploads(project: Project, artifactId?: string): UploadRecord[] {
-  requireTable(project);
-  const rows = artifactId
-    ? project.db.prepare('SELECT * FROM hub_uploads WHERE artifact_id = ? ORDER BY created_at DESC, rowid DESC').all(artifactId)
-    : project.db.prepare('SELECT * FROM hub_uploads ORDER BY created_at DESC, rowid DESC').all();
-  return (rows as UploadRow[]).map(toRecord);
+  private requireTable(): void {
+    const t = this.db.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = 'hub_uploads'").get();
+    if (!t) throw new StudioError('schema', `${this.where}: the project database has no hub_uploads table (schema migration 3 is not applied)`);
+  }
+
+  record(u: NewUpload): UploadRecord {
+    this.requireTable();
+    const row: UploadRow = {
+      id: randomUUID(),
+      artifact_id: u.artifactId,
+      run_id: u.runId ?? null,
+      endpoint: u.endpoint,
+      repo: u.repo,
+      revision: u.revision ?? 'main',
+      commit_oid: u.commitOid ?? null,
+      commit_url: u.commitUrl,
+      private: u.private ? 1 : 0,
+      files: u.files,
+      bytes: u.bytes,
+      created_at: nowIso(),
+    };
+    this.db
+      .prepare(
+        `INSERT INTO hub_uploads(id, artifact_id, run_id, endpoint, repo, revision, commit_oid, commit_url, private, files, bytes, created_at)
+         VALUES (@id, @artifact_id, @run_id, @endpoint, @repo, @revision, @commit_oid, @commit_url, @private, @files, @bytes, @created_at)`,
+      )
+      .run(row);
+    return toRecord(row);
+  }
+
+  /** Newest first; one artifact's uploads when artifactId is given. */
+  list(artifactId?: string): UploadRecord[] {
+    this.requireTable();
+    const rows = artifactId
+      ? this.db.prepare('SELECT * FROM hub_uploads WHERE artifact_id = ? ORDER BY created_at DESC, rowid DESC').all(artifactId)
+      : this.db.prepare('SELECT * FROM hub_uploads ORDER BY created_at DESC, rowid DESC').all();
+    return (rows as UploadRow[]).map(toRecord);
+  }
 }

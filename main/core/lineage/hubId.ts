@@ -12,7 +12,6 @@ import type { Artifact, LineageNode } from '../../../preload/contract';
 import type { Project } from '../project/project';
 import { StudioError } from '../util/errors';
 import { toArtifact } from './artifacts';
-import { listUploads } from '../db/uploads';
 import { lineageOf } from './lineage';
 
 // One Hub name part: what huggingface_hub's validate_repo_id accepts, without "--" or "..".
@@ -57,7 +56,7 @@ export function hubIdOfModel(project: Project | null, a: Artifact): HubIdOf | nu
   if (fromCache) return { id: fromCache, source: 'hf-cache' };
   if (project && a.kind === 'merged-model') {
     // A merged model this project pushed to huggingface.co is that repo.
-    const up = listUploads(project, a.id).find((u) => u.endpoint === 'https://huggingface.co');
+    const up = project.uploads.list(a.id).find((u) => u.endpoint === 'https://huggingface.co');
     if (up) return { id: up.repo, source: 'upload' };
   }
   return null;

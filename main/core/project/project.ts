@@ -9,6 +9,7 @@ import { ArtifactEdits } from '../db/artifactEdits';
 import { ReviewStore } from '../db/review';
 import { Store } from '../db/store';
 import { TrajectoryStore } from '../db/trajectories';
+import { UploadStore } from '../db/uploads';
 import { StudioError } from '../util/errors';
 import { isDir, isEmptyDir } from '../util/fileSystem';
 import { nowIso } from '../util/time';
@@ -31,6 +32,8 @@ export class Project {
   readonly review: ReviewStore;
   /** Renaming and removing artifacts. */
   readonly artifactEdits: ArtifactEdits;
+  /** What went to the Hub, and the commit that holds it. */
+  readonly uploads: UploadStore;
   /** Who owns the project when this process only reads it; null when we own it. */
   readonly heldBy: LockHolder | null;
   /** Set when we took over a lock whose process had died. */
@@ -45,6 +48,7 @@ export class Project {
     this.trajectories = new TrajectoryStore(db);
     this.review = new ReviewStore(db);
     this.artifactEdits = new ArtifactEdits(db);
+    this.uploads = new UploadStore(db, dir);
     this.heldBy = owner.heldBy ?? null;
     this.tookOverFrom = owner.tookOverFrom ?? null;
   }

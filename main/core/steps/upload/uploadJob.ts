@@ -15,7 +15,6 @@ import { gatherCardFacts } from './cardFacts';
 import { describeHubError, hubFetch, normalizeEndpoint, whoami } from './hubClient';
 import { uploadModelCard } from './modelCard';
 import type { TokenStore } from './tokenStore';
-import { recordUpload } from '../../db/uploads';
 import { prepareUpload } from './localPaths';
 import { baseModelOf, setModelHubId } from '../../lineage/hubId';
 
@@ -159,7 +158,7 @@ export function makeUploadJob(tokens: TokenStore, options: UploadJobOptions = {}
       }
       bytes.finishAll();
       report();
-      recordUpload(ctx.project, {
+      ctx.project.uploads.record({
         artifactId: artifact.id,
         runId: ctx.runId,
         endpoint,

@@ -11,7 +11,6 @@ import { migration003 } from '../../../../main/core/db/migrations/003_uploads';
 import { Studio } from '../../../../main/core/studio';
 import { makeUploadJob } from '../../../../main/core/steps/upload/uploadJob';
 import { EnvTokenStore, type TokenStore } from '../../../../main/core/steps/upload/tokenStore';
-import { listUploads } from '../../../../main/core/db/uploads';
 import { hashPath } from '../../../../main/core/util/hash';
 import { makeLoraAdapter, qwen3vlTensors, TINY } from '../../../helpers/checkpoints';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../../../helpers/fakeHub';
@@ -114,7 +113,7 @@ describe('upload job', () => {
       expect(mine[mine.length - 1]!.progressMessage).toBe(`${total} of ${total}`);
       expect(mine.some((u) => u.progress > 0 && u.progress < 1)).toBe(true);
 
-      const uploads = listUploads(h.project, h.adapter.id);
+      const uploads = h.project.uploads.list(h.adapter.id);
       expect(uploads).toHaveLength(1);
       expect(uploads[0]).toMatchObject({ repo: 'tester/sokoban-lora', endpoint: h.hub.url, private: true, commitOid: repo.commits[0]!.oid, commitUrl: `${h.hub.url}/tester/sokoban-lora/commit/${repo.commits[0]!.oid}` });
       const metrics = h.project.store.listMetrics(run.id);
@@ -169,7 +168,7 @@ describe('upload job', () => {
       expect(h.runner.summary(run.id).status).toBe('cancelled');
       expect(h.hub.repos.get('tester/cancel-me')!.commits).toEqual([]);
       expect(h.hub.requests.some((r) => r.path.includes('/commit/'))).toBe(false);
-      expect(listUploads(h.project)).toEqual([]);
+      expect(h.project.uploads.list()).toEqual([]);
     } finally {
       await h.dispose();
     }
@@ -190,7 +189,7 @@ describe('upload job', () => {
       expect(s.error).toContain(`cannot reach the Hub at ${endpoint}`);
       expect(await hashPath(h.adapterDir)).toEqual(before);
       expect(h.project.store.listArtifacts()).toHaveLength(artifactsBefore);
-      expect(listUploads(h.project)).toEqual([]);
+      expect(h.project.uploads.list()).toEqual([]);
       expect(env.HF_TOKEN).toBe(TOKEN);
     } finally {
       await h.dispose();
