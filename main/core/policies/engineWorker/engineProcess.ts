@@ -2,6 +2,7 @@
 // adapter over its weights, and answers generate calls. Forked per job by engineHost.ts; it exits when
 // the app's channel closes, so an orphan never keeps memory or a GPU busy.
 import { type Engine, openEngine, type EngineTrainer } from '../../native/engine';
+import { nativeCodeOf } from '../../native/nativeError';
 
 type Model = Awaited<ReturnType<Engine['load']>>;
 import { type EngineAnswers, type EngineRequest, type FromEngine, isToEngine } from './messages';
@@ -55,7 +56,8 @@ process.on('message', (m: unknown) => {
   handle(m).then(
     (value) => send({ type: 'answer', id: m.id, ok: true, value }),
     (err: unknown) => {
-      const code = (err as { code?: unknown } | null)?.code;
+      // The engine's own code (ENGINE_OUT_OF_MEMORY …), which the handle classes keep as nativeCode.
+      const code = nativeCodeOf(err) ?? (err as { code?: unknown } | null)?.code;
       send({ type: 'answer', id: m.id, ok: false, message: err instanceof Error ? err.message : String(err), code: typeof code === 'string' ? code : null });
     },
   );
