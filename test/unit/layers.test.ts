@@ -41,6 +41,16 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 
+  it("no step's contract file imports another step's (shared shapes live in the shared files)", () => {
+    const stepFiles = ['rollout', 'filter', 'convert', 'train', 'upload', 'merge', 'rl', 'evaluate'];
+    const bad = stepFiles.flatMap((s) =>
+      imports(join(root, 'preload', 'contract', `${s}.ts`))
+        .filter((i) => stepFiles.some((o) => o !== s && i === `./${o}`))
+        .map((i) => `preload/contract/${s}.ts imports ${i}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   const core = join(root, 'main', 'core');
   const steps = join(core, 'steps');
   /** Relative imports of a core file, resolved to paths under main/core. */
