@@ -102,7 +102,8 @@ export type LoadOptions = { dtype?: 'float32' | 'bfloat16' | 'float16'; device?:
 
 /**
  * The engine binary's exports as they are: free functions over opaque handles, failures as coded Errors.
- * The app uses the Engine / EngineModel / EngineTrainer classes below; tests of the boundary itself call this.
+ * The app uses the Engine / EngineModel / EngineTrainer classes below (openEngine()); tests of the boundary itself
+ * call this through engineState().engine.
  */
 export interface EngineAddon {
   info(): { torch: string; cuda: boolean; cudaDevices: number };
@@ -152,12 +153,6 @@ export function openEngine(): Engine {
   return new Engine(s.engine);
 }
 
-/** The binding itself (raw handles, coded Errors): for the boundary's own tests; the app uses openEngine(). */
-export function requireEngine(): EngineAddon {
-  const s = engineState();
-  if (!s.loaded) throw new Error(s.error);
-  return s.engine;
-}
 
 /** The engine binary: what it was built with, and models loaded from folders. */
 export class Engine {
