@@ -222,6 +222,24 @@ void sync(const torch::Device& d) {
   if (d.is_cuda()) torch::cuda::synchronize();
 }
 
+// The model of --model and, with --adapter, that PEFT adapter's LoRA on it (dropout off: the outputs are
+// compared with a deterministic reference).
+struct WithAdapter {
+  std::shared_ptr<Qwen3VL> model;
+  std::unique_ptr<Lora> lora;
+};
+
+WithAdapter load_with_adapter(const std::map<std::string, std::string>& o, const LoadOptions& lo) {
+  WithAdapter w{Qwen3VL::load(need(o, "model"), lo), nullptr};
+  if (o.count("adapter")) {
+    LoraConfig lc = peft_lora_config(o.at("adapter"));
+    lc.dropout = 0;
+    w.lora = std::make_unique<Lora>(*w.model, lc);
+    load_peft_adapter(*w.lora, o.at("adapter"));
+  }
+  return w;
+}
+
 int parity(int argc, char** argv) {
   const auto o = parse_options(argc, argv, 2, {"checkpointing"});
   LoadOptions lo;
@@ -229,15 +247,8 @@ int parity(int argc, char** argv) {
   lo.device = torch::Device(opt(o, "device", "cpu"));
   const std::string out_path = need(o, "out");
   Batch b = read_batch(need(o, "inputs"));
-  std::shared_ptr<Qwen3VL> model = Qwen3VL::load(need(o, "model"), lo);
-  std::unique_ptr<Lora> lora;
-  if (o.count("adapter")) {
-    if (!b.labels.defined()) throw EngineError("gradients need labels in the inputs file");
-    LoraConfig lc = peft_lora_config(o.at("adapter"));
-    lc.dropout = 0;  // gradients are compared against a deterministic reference
-    lora = std::make_unique<Lora>(*model, lc);
-    load_peft_adapter(*lora, o.at("adapter"));
-  }
+  if (o.count("adapter") && !b.labels.defined()) throw EngineError("gradients need labels in the inputs file");
+  auto [model, lora] = load_with_adapter(o, lo);
   torch::Tensor logits, loss;
   int64_t targets = 0;
   if (lora && o.count("checkpointing")) {
@@ -310,14 +321,7 @@ int generate_mode(int argc, char** argv) {
   lo.device = torch::Device(opt(o, "device", "cpu"));
   const std::string out_path = need(o, "out");
   Batch b = read_batch(need(o, "inputs"));
-  std::shared_ptr<Qwen3VL> model = Qwen3VL::load(need(o, "model"), lo);
-  std::unique_ptr<Lora> lora;
-  if (o.count("adapter")) {
-    LoraConfig lc = peft_lora_config(o.at("adapter"));
-    lc.dropout = 0;
-    lora = std::make_unique<Lora>(*model, lc);
-    load_peft_adapter(*lora, o.at("adapter"));
-  }
+  auto [model, lora] = load_with_adapter(o, lo);
   GenerateOptions g;
   g.max_new = std::stoll(opt(o, "max-new", "16"));
   g.stop = id_list(opt(o, "stop", ""));
