@@ -1,7 +1,7 @@
 // Runs a TypeScript helper in a real separate Node process (bundled by esbuild,
 // packages left external), for tests that need two processes on one project.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -29,4 +29,15 @@ export function startChild(file: string, args: string[], ready: RegExp, env?: Re
     child.stderr!.on('data', (d) => (err += d));
     child.once('exit', (code) => reject(new Error(`child exited ${code}: ${err}`)));
   });
+}
+
+/** Whether a process still runs: gone, or a zombie waiting for its parent to reap it, is not running. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/^\d+ \(.*\) Z/.test(stat);
 }

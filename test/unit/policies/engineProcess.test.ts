@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../preload/contract';
 import { engineState } from '../../../main/core/native/engine';
 import { fileScopedDir, makeTinyModel, projectWith } from '../../helpers/tinyEngineModel';
+import { isRunning } from '../../helpers/childProcess';
 
 const run = engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
 const root = fileScopedDir();
@@ -23,15 +24,6 @@ afterAll(async () => {
   await env?.studio.dispose();
   root.remove();
 });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A long engine rollout (many tasks, long replies) so there is time to act while it generates. */
 function startRollout(tasks: number, maxTokens: number) {
@@ -87,7 +79,7 @@ describe('the engine policy in its own process', () => {
     await env.runner.idle();
     const waited = Date.now() - t0;
     expect(['cancelled', 'paused']).toContain((await detail(r.id)).run.status);
-    expect(alive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
     // Not after the generate call in flight (48 tokens take this tiny model seconds under load), and never minutes.
     expect(waited).toBeLessThan(30_000);
   }, 600_000);

@@ -13,6 +13,7 @@ import { rlHandoffJob } from '../../../../main/core/steps/rl/rlJob';
 import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
 import { readParquet } from '../../../helpers/parquet';
 import { tempDir } from '../../../helpers/tmp';
+import { isRunning } from '../../../helpers/childProcess';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -150,15 +151,7 @@ describe('RL handoff', () => {
     await runner.idle();
     expect(runner.summary(run.id).status).toBe('cancelled');
     // Gone, or a zombie waiting for init to reap it: either way it no longer runs.
-    const running = (): boolean => {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return false;
-      }
-      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
-      return !/^\d+ \(.*\) Z/.test(stat);
-    };
+    const running = (): boolean => isRunning(pid);
     const deadline = Date.now() + 5000;
     while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(running()).toBe(false);

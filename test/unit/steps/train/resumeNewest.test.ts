@@ -12,7 +12,7 @@ import { engineState } from '../../../../main/core/native/engine';
 import { runTrain } from '../../../../main/cli/train';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
-import { bundleHelper, startChild } from '../../../helpers/childProcess';
+import { bundleHelper, isRunning, startChild } from '../../../helpers/childProcess';
 import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
 import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
@@ -49,14 +49,6 @@ function childrenOf(ppid: number): number[] {
   }).map(Number);
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const stepOf = (dir: string): number => (JSON.parse(readFileSync(join(dir, 'trainer_state.json'), 'utf8')) as { step: number }).step;
 
@@ -71,7 +63,7 @@ describe('resume from the newest complete checkpoint', () => {
     const workers = childrenOf(child.pid!);
     expect(workers).toHaveLength(1);
     child.kill('SIGKILL');
-    await expect.poll(() => alive(workers[0]!), { timeout: 120_000, interval: 200 }).toBe(false);
+    await expect.poll(() => isRunning(workers[0]!), { timeout: 120_000, interval: 200 }).toBe(false);
 
     const runDir = join(dir, 'artifacts', 'checkpoints', readdirSync(join(dir, 'artifacts', 'checkpoints')).find((n) => n.endsWith(`-${runId.slice(0, 8)}`))!);
     const onDisk = readdirSync(runDir).filter((n) => /^checkpoint-\d+$/.test(n)).map((n) => stepOf(join(runDir, n)));

@@ -12,6 +12,7 @@ import { LORA_TARGETS, TrainConfig } from '../../../../preload/contract/train';
 import { engineState } from '../../../../main/core/native/engine';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
+import { isRunning } from '../../../helpers/childProcess';
 import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
 import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
@@ -123,15 +124,7 @@ describe('training that never loses work', () => {
       parent.once('exit', () => reject(new Error(`the parent ended first: ${out}`)));
     });
     parent.kill('SIGKILL');
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(alive, { timeout: 120_000, interval: 200 }).toBe(false);
+    await expect.poll(() => isRunning(pid), { timeout: 120_000, interval: 200 }).toBe(false);
     const cps = readdirSync(outDir);
     expect(cps).toHaveLength(1);
     expect(cps[0]).toMatch(/^checkpoint-\d+$/);
