@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Artifact } from '../../preload/contract';
+import type { Artifact, EvaluationResult } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
 import { startServer, type RunningServer } from '../../main/server/server';
 import { launchChromium } from '../helpers/browser';
@@ -278,6 +278,36 @@ describe('studio wizard in Chromium', () => {
     await shot('13-trained');
   }, 240_000);
 
+  it('evaluates two checkpoints of the run it trained, on levels its training rollout played (named so), with lineage', async () => {
+    await page.getByTestId('step-train').click();
+    const card = page.getByTestId('evaluate-card-train');
+    const picker = card.getByTestId('evaluate-base');
+    await picker.selectOption({ label: (await picker.locator('option', { hasText: 'tiny-train-base' }).textContent())! });
+    const { project, runner } = studio.requireProject();
+    const trained = project.store.listArtifacts(['adapter']).filter((a) => a.name.startsWith('e2e-lora'));
+    expect(trained.length).toBeGreaterThanOrEqual(2);
+    const two = trained.slice(0, 2);
+    for (const a of two) await card.getByTestId(`evaluate-checkpoint-${a.name}`).check();
+    await card.getByTestId('evaluate-levels').fill('2');
+    await card.getByTestId('evaluate-seed').fill('0');
+    await card.getByTestId('evaluate-max-turns').fill('2');
+    await card.getByTestId('evaluate-max-tokens').fill('8');
+    await card.getByTestId('evaluate-submit').click();
+    await card.getByTestId('evaluation-result').waitFor({ timeout: 180_000 });
+    await runner.idle();
+    const run = project.store.listRuns().find((r) => r.kind === 'evaluate.run')!;
+    expect([run.status, run.error]).toEqual(['succeeded', null]);
+    const result = (project.store.listArtifacts(['file']).map((r) => JSON.parse(r.meta_json) as Artifact['meta']).find((m) => m.evaluation)!.evaluation) as EvaluationResult;
+    expect(result.policies.map((p) => p.kind)).toEqual(['base', 'adapter', 'adapter']);
+    expect(result.policies.filter((p) => p.kind === 'adapter').map((p) => p.artifactId)).toEqual(two.map((a) => a.id));
+    // The wizard's rollout played seeds 0–3 and its episodes trained these checkpoints: found through lineage.
+    expect(result.overlap.seeds.length).toBeGreaterThan(0);
+    await expect.poll(() => card.getByTestId('evaluation-overlap').textContent()).toContain('were played by the training data’s rollouts');
+    expect(project.store.runInputs(run.id).map((a) => a.id)).toEqual(expect.arrayContaining(two.map((a) => a.id)));
+    await card.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
+    await shot('13b-evaluated');
+  }, 240_000);
+
   it('merges an adapter into a base model from the Merge step and exports the folder', async () => {
     const base = join(work, 'tiny-qwen3-vl');
     const adapter = join(work, 'tiny-adapter');
@@ -419,7 +449,7 @@ describe('studio wizard in Chromium', () => {
     const detail = (await studio.api.handle('jobs.get', { runId })) as { config: { policy: Record<string, unknown> }; inputs: Artifact[] };
     expect(detail.config.policy).toMatchObject({ type: 'onnx', provider: 'cpu', temperature: 0 }); // the System page's choice, recorded
     expect(detail.inputs.map((a) => a.kind)).toEqual(['onnx-model']);
-  });
+  }, 180_000);
 
   it('shows the System page and switches theme', async () => {
     await page.getByTestId('nav-system').click();
