@@ -9,29 +9,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../../main/core/jobs/types';
 import { convertJob } from '../../../main/core/steps/convert/convertJob';
-import { Studio } from '../../../main/core/studio';
-import { makeQwen3VLCheckpoint } from '../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../helpers/datasets';
 import { tempDir } from '../../helpers/tmp';
+import { trainProject } from '../../helpers/trainProject';
 
 afterEach(() => {
   delete process.env.STUDIO_TRAIN_WORKER;
 });
 
-async function setup() {
-  const studio = new Studio({ shell: 'server', configDir: tempDir() });
-  studio.createProject(join(tempDir(), 'p'), 'failing');
-  const { runner, project } = studio.requireProject();
-  const model = join(tempDir(), 'tiny-qwen3-vl');
-  makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1 });
-  runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: writeJsonlDataset(join(tempDir(), 'acc'), Array.from({ length: 4 }, () => ({ turns: 2 }))), kind: 'dataset-json', mode: 'reference' });
-  await runner.idle();
-  const base = project.store.listArtifacts(['base-model'])[0]!;
-  const accepted = project.store.listArtifacts(['dataset-json'])[0]!;
-  const logOf = (runId: string): string => project.store.listLogs(runId).map((l) => l.message).join('\n');
-  return { studio, runner, project, base, accepted, logOf };
-}
+const setup = () => trainProject({ name: 'failing', checkpoint: { dtype: 'F32', shards: 1 }, validation: null });
 
 /** A stand-in trainer worker: optionally saves checkpoint-2 (reporting it) and starts checkpoint-4, then exits 1. */
 function fakeWorker(saveFirst: boolean): string {

@@ -4,32 +4,17 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LORA_TARGETS, type RunDetail } from '../../../../preload/contract';
+import { LORA_TARGETS } from '../../../../preload/contract';
 import { engineState } from '../../../../main/core/native/engine';
-import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
-import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../../helpers/datasets';
-import { tempDir } from '../../../helpers/tmp';
+import { trainProject } from '../../../helpers/trainProject';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
 const TARGETS = [...LORA_TARGETS];
 
 describe('pause and resume', () => {
   run('pause ends paused with one checkpoint; resume continues steps and charts; a half-written checkpoint is refused by name', async () => {
-    const studio = new Studio({ shell: 'server', configDir: tempDir() });
-    studio.createProject(join(tempDir(), 'p'), 'train');
-    const { runner, project } = studio.requireProject();
-    const model = join(tempDir(), 'tiny');
-    makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 4 });
-    runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-    runner.start('artifact.import', { path: writeJsonlDataset(join(tempDir(), 'acc'), Array.from({ length: 4 }, () => ({ turns: 2 }))), kind: 'dataset-json', mode: 'reference' });
-    await runner.idle();
-    const base = project.store.listArtifacts(['base-model'])[0]!;
-    const conv = runner.start('convert.run', { datasetArtifactId: project.store.listArtifacts(['dataset-json'])[0]!.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0.3, values: [], seed: 2 } });
-    await runner.idle();
-    const dataset = project.store.runOutputs(conv.id)[0]!;
-    const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
+    const { studio, runner, project, base, dataset, detail } = await trainProject();
     // saveEvery 1: every step saves, so the pause lands right after a periodic save (the case that registered twice).
     const cfg = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: TARGETS }, baseArtifactId: base.id, datasetArtifactId: dataset.id, maxSteps: 500, saveEvery: 1, samples: 0 };
     const r = runner.start('train.run', cfg);

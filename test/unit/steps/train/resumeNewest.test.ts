@@ -13,27 +13,15 @@ import { runTrain } from '../../../../main/cli/train';
 import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
 import { bundleHelper, isRunning, startChild } from '../../../helpers/childProcess';
-import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
+import { trainProject } from '../../../helpers/trainProject';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
 const TARGETS = [...LORA_TARGETS];
 const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: TARGETS }, samples: 0 };
 
 async function setup(home: string) {
-  const studio = new Studio({ shell: 'server', configDir: home });
-  studio.createProject(join(tempDir(), 'p'), 'train');
-  const { runner, project } = studio.requireProject();
-  const model = join(tempDir(), 'tiny');
-  makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 4 });
-  runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: writeJsonlDataset(join(tempDir(), 'acc'), Array.from({ length: 4 }, () => ({ turns: 2 }))), kind: 'dataset-json', mode: 'reference' });
-  await runner.idle();
-  const base = project.store.listArtifacts(['base-model'])[0]!;
-  const conv = runner.start('convert.run', { datasetArtifactId: project.store.listArtifacts(['dataset-json'])[0]!.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0.3, values: [], seed: 2 } });
-  await runner.idle();
-  const dataset = project.store.runOutputs(conv.id)[0]!;
+  const { studio, runner, project, base, dataset } = await trainProject({ configDir: home });
   return { studio, runner, project, cfg: { ...fast, baseArtifactId: base.id, datasetArtifactId: dataset.id } };
 }
 

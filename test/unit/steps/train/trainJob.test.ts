@@ -5,13 +5,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LORA_TARGETS, type RunDetail } from '../../../../preload/contract';
+import { LORA_TARGETS } from '../../../../preload/contract';
 import { engineState } from '../../../../main/core/native/engine';
-import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
-import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
+import { trainProject } from '../../../helpers/trainProject';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
 
@@ -19,25 +17,7 @@ afterEach(() => {
   delete process.env.STUDIO_TRAIN_WORKER;
 });
 
-async function setup() {
-  const studio = new Studio({ shell: 'server', configDir: tempDir() });
-  studio.createProject(join(tempDir(), 'p'), 'train');
-  const { runner, project } = studio.requireProject();
-  const model = join(tempDir(), 'tiny-qwen3-vl');
-  makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 4 });
-  const ds = writeJsonlDataset(join(tempDir(), 'accepted'), Array.from({ length: 4 }, () => ({ turns: 2 })));
-  runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: ds, kind: 'dataset-json', mode: 'reference' });
-  await runner.idle();
-  const base = project.store.listArtifacts(['base-model'])[0]!;
-  const accepted = project.store.listArtifacts(['dataset-json'])[0]!;
-  const conv = runner.start('convert.run', { datasetArtifactId: accepted.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0.3, values: [], seed: 2 } });
-  await runner.idle();
-  expect(runner.summary(conv.id).status).toBe('succeeded');
-  const dataset = project.store.runOutputs(conv.id)[0]!;
-  const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
-  return { studio, runner, project, base, dataset, detail };
-}
+const setup = () => trainProject();
 
 const fast = { lr: 1e-2, warmupSteps: 1, batchSize: 2, gradAccum: 1, schedule: 'constant' as const, lora: { r: 8, alpha: 16, dropout: 0, rslora: false, targets: LORA_TARGETS } };
 

@@ -7,15 +7,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../../../preload/contract';
 import { LORA_TARGETS, TrainConfig } from '../../../../preload/contract/train';
 import { engineState } from '../../../../main/core/native/engine';
-import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
 import { isRunning } from '../../../helpers/childProcess';
-import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
+import { trainProject } from '../../../helpers/trainProject';
 
 const run = (engineState().loaded && existsSync(workerPath())) || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip;
 const TARGETS = [...LORA_TARGETS];
@@ -32,26 +29,7 @@ function poison(file: string, tensor: string): void {
   writeFileSync(file, buf);
 }
 
-async function setup(o: { nan?: boolean } = {}) {
-  const studio = new Studio({ shell: 'server', configDir: tempDir() });
-  studio.createProject(join(tempDir(), 'p'), 'train');
-  const { runner, project } = studio.requireProject();
-  const model = join(tempDir(), 'tiny-qwen3-vl');
-  makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic', seed: 4 });
-  if (o.nan) poison(join(model, 'model.safetensors'), 'model.language_model.norm.weight');
-  const ds = writeJsonlDataset(join(tempDir(), 'accepted'), Array.from({ length: 4 }, () => ({ turns: 2 })));
-  runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: ds, kind: 'dataset-json', mode: 'reference' });
-  await runner.idle();
-  const base = project.store.listArtifacts(['base-model'])[0]!;
-  const accepted = project.store.listArtifacts(['dataset-json'])[0]!;
-  const conv = runner.start('convert.run', { datasetArtifactId: accepted.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0.3, values: [], seed: 2 } });
-  await runner.idle();
-  expect(runner.summary(conv.id).status).toBe('succeeded');
-  const dataset = project.store.runOutputs(conv.id)[0]!;
-  const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
-  return { studio, runner, project, base, dataset, detail, model };
-}
+const setup = (o: { nan?: boolean } = {}) => trainProject(o.nan ? { editModel: (m) => poison(join(m, 'model.safetensors'), 'model.language_model.norm.weight') } : {});
 
 describe('training that never loses work', () => {
   run('a long run answers samples at every evaluation without failing; the final checkpoint is saved before the final samples', async () => {

@@ -5,34 +5,17 @@ import { fork } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Studio } from '../../../../main/core/studio';
 import { workerPath } from '../../../../main/core/steps/train/trainJob';
 import { WorkerMessage, readMessage } from '../../../../main/core/steps/train/trainerMessages';
-import { makeQwen3VLCheckpoint } from '../../../helpers/checkpoints';
-import { writeJsonlDataset } from '../../../helpers/datasets';
 import { tempDir } from '../../../helpers/tmp';
+import { trainProject } from '../../../helpers/trainProject';
 
 afterEach(() => {
   delete process.env.STUDIO_TRAIN_WORKER;
 });
 
 /** A project with a base model and a converted dataset, ready for a train.run. */
-async function setup() {
-  const studio = new Studio({ shell: 'server', configDir: tempDir() });
-  studio.createProject(join(tempDir(), 'p'), 'protocol');
-  const { runner, project } = studio.requireProject();
-  const model = join(tempDir(), 'tiny-qwen3-vl');
-  makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1 });
-  runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: writeJsonlDataset(join(tempDir(), 'acc'), Array.from({ length: 4 }, () => ({ turns: 2 }))), kind: 'dataset-json', mode: 'reference' });
-  await runner.idle();
-  const base = project.store.listArtifacts(['base-model'])[0]!;
-  const accepted = project.store.listArtifacts(['dataset-json'])[0]!;
-  const conv = runner.start('convert.run', { datasetArtifactId: accepted.id, modelArtifactId: base.id, split: { by: 'ratio', validation: 0, values: [], seed: 2 } });
-  await runner.idle();
-  const dataset = project.store.runOutputs(conv.id)[0]!;
-  return { studio, runner, base, dataset };
-}
+const setup = () => trainProject({ name: 'protocol', checkpoint: { dtype: 'F32', shards: 1 }, validation: 0 });
 
 /** A stand-in trainer worker that answers 'start' with `messages` (JSON) and then waits to be stopped. */
 function workerSending(messages: unknown[]): string {
