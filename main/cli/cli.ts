@@ -93,7 +93,8 @@ async function serve(args: string[]): Promise<void> {
     server = await startServer(studio, { port, token: values['keep-token'] ? keptToken(studio) : undefined });
   } catch (err) {
     await studio.dispose();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} on 127.0.0.1 is already in use (another studio serve?); stop it or choose another --port`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(`port ${port} on 127.0.0.1 is already in use (another studio serve?); stop it or choose another --port`);
     throw err;
   }
   console.log(`Studio is serving on ${server.origin} (this machine only).`);
@@ -129,7 +130,10 @@ async function runImport(args: string[]): Promise<void> {
       }
     });
     process.on('SIGINT', () => last && void studio.api.call('jobs.cancel', { runId: last.id }));
-    const run = await studio.api.call('jobs.start', { kind: 'artifact.import', config: { path: values.path!, kind: values.kind as ArtifactKind, mode: values.copy ? 'copy' : 'reference' } });
+    const run = await studio.api.call('jobs.start', {
+      kind: 'artifact.import',
+      config: { path: values.path!, kind: values.kind as ArtifactKind, mode: values.copy ? 'copy' : 'reference' },
+    });
     await runner.idle();
     off();
     const done = runner.summary(run.id);

@@ -17,9 +17,21 @@ export async function runConvert(args: string[]): Promise<void> {
   const { values: v } = parseArgs({
     args,
     options: {
-      dataset: { type: 'string' }, out: { type: 'string' }, project: { type: 'string' }, target: { type: 'string' }, history: { type: 'string' },
-      k: { type: 'string' }, labels: { type: 'string' }, validation: { type: 'string' }, 'split-by': { type: 'string' }, 'split-values': { type: 'string' },
-      seed: { type: 'string' }, 'max-tokens': { type: 'string' }, 'keep-over-length': { type: 'boolean' }, model: { type: 'string' }, name: { type: 'string' },
+      dataset: { type: 'string' },
+      out: { type: 'string' },
+      project: { type: 'string' },
+      target: { type: 'string' },
+      history: { type: 'string' },
+      k: { type: 'string' },
+      labels: { type: 'string' },
+      validation: { type: 'string' },
+      'split-by': { type: 'string' },
+      'split-values': { type: 'string' },
+      seed: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'keep-over-length': { type: 'boolean' },
+      model: { type: 'string' },
+      name: { type: 'string' },
     },
   });
   if (!v.dataset) throw new Error('--dataset is required (a trajectories.jsonl, an ARLArena .json, or a folder of them)');

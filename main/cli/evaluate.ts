@@ -45,7 +45,9 @@ export async function runEvaluate(args: string[]): Promise<void> {
     const result = (JSON.parse(out.meta_json) as { evaluation: EvaluationResult }).evaluation;
     console.log(`levels: ${result.overlap.note}`);
     for (const p of result.policies)
-      console.log(`${p.key === result.best ? '* ' : '  '}${p.label}: success ${(p.successRate * 100).toFixed(1)} % (95 % CI ${(p.successLow * 100).toFixed(1)}–${(p.successHigh * 100).toFixed(1)}), return ${p.meanReturn.toFixed(2)}, invalid ${(p.invalidActionRate * 100).toFixed(1)} %, format-valid ${(p.formatValidRate * 100).toFixed(1)} %, ${p.meanTurns.toFixed(1)} turns${p.tokensPerS !== null ? `, ${p.tokensPerS.toFixed(1)} tokens/s` : ''}`);
+      console.log(
+        `${p.key === result.best ? '* ' : '  '}${p.label}: success ${(p.successRate * 100).toFixed(1)} % (95 % CI ${(p.successLow * 100).toFixed(1)}–${(p.successHigh * 100).toFixed(1)}), return ${p.meanReturn.toFixed(2)}, invalid ${(p.invalidActionRate * 100).toFixed(1)} %, format-valid ${(p.formatValidRate * 100).toFixed(1)} %, ${p.meanTurns.toFixed(1)} turns${p.tokensPerS !== null ? `, ${p.tokensPerS.toFixed(1)} tokens/s` : ''}`,
+      );
     console.log(`evaluation ${out.id}: ${resolve(project.dir, out.path)}`);
   });
 }

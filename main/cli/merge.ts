@@ -10,7 +10,14 @@ const gb = (n: number): string => `${(n / 1024 ** 3).toFixed(2)} GB`;
 export async function runMerge(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { base: { type: 'string' }, adapter: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string' }, rounding: { type: 'string' }, project: { type: 'string' } },
+    options: {
+      base: { type: 'string' },
+      adapter: { type: 'string' },
+      out: { type: 'string' },
+      dtype: { type: 'string' },
+      rounding: { type: 'string' },
+      project: { type: 'string' },
+    },
   });
   if (!values.base || !values.adapter || !values.out) throw new Error('--base, --adapter and --out are required');
   const outDtype = (values.dtype ?? 'bf16') as 'bf16' | 'keep';

@@ -24,8 +24,20 @@ export function printProjectInfo(studio: Studio, json: boolean): void {
     return;
   }
   console.log(`project   ${info.name}\nfolder    ${info.dir}\ncreated   ${info.createdAt}\nschema    ${info.schemaVersion}`);
-  console.log(`jobs      ${Object.entries(byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
-  console.log(`artifacts ${Object.entries(artifacts).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+  console.log(
+    `jobs      ${
+      Object.entries(byStatus)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'none'
+    }`,
+  );
+  console.log(
+    `artifacts ${
+      Object.entries(artifacts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'none'
+    }`,
+  );
 }
 
 export async function printJobs(studio: Studio, json: boolean): Promise<void> {

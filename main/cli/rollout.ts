@@ -29,6 +29,8 @@ export async function runRollout(args: string[]): Promise<void> {
     const metric = (name: string) => project.store.listMetrics(run.id).find((m) => m.name === name)?.value;
     const out = project.store.runOutputs(run.id)[0];
     if (out) console.log(`trajectories ${out.id}: ${resolve(project.dir, out.path)}`);
-    console.log(`success rate ${((metric('success_rate') ?? 0) * 100).toFixed(1)} % over ${metric('trajectories') ?? 0} trajectories${metric('tokens_per_s_total') ? `, ${metric('tokens_per_s_total')!.toFixed(1)} tokens/s` : ''}`);
+    console.log(
+      `success rate ${((metric('success_rate') ?? 0) * 100).toFixed(1)} % over ${metric('trajectories') ?? 0} trajectories${metric('tokens_per_s_total') ? `, ${metric('tokens_per_s_total')!.toFixed(1)} tokens/s` : ''}`,
+    );
   });
 }

@@ -50,7 +50,10 @@ if (!existsSync(binding)) {
   cpSync(src, sqliteDir, { recursive: true, filter: (p) => !p.includes(`${src}/build`) });
   console.log(`studio: building better-sqlite3 for Electron ${electronVersion} (once)…`);
   const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], { cwd: sqliteDir, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'], {
+    cwd: sqliteDir,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) fail('better-sqlite3 could not be built for Electron (see the output above)');
 }
 

@@ -8,7 +8,11 @@ export function hardenSession(s: Session): void {
   // Nothing but our own files and the dev server may load.
   s.webRequest.onBeforeRequest((details, callback) => {
     const u = details.url;
-    const ok = u.startsWith('file://') || u.startsWith('devtools://') || u.startsWith('data:') || u.startsWith('blob:') ||
+    const ok =
+      u.startsWith('file://') ||
+      u.startsWith('devtools://') ||
+      u.startsWith('data:') ||
+      u.startsWith('blob:') ||
       (process.env.ELECTRON_RENDERER_URL !== undefined && (u.startsWith(process.env.ELECTRON_RENDERER_URL) || u.startsWith('ws://localhost') || u.startsWith('ws://127.0.0.1')));
     callback({ cancel: !ok });
   });

@@ -143,7 +143,13 @@ export async function startServer(studio: Studio, opts: ServerOptions = {}): Pro
         return;
       }
       if (inFlight >= limits.maxInFlight) {
-        send(JSON.stringify({ id: idOf(data.toString()), ok: false, error: { code: 'busy', message: `too many requests at once (limit ${limits.maxInFlight}); wait for answers first` } }));
+        send(
+          JSON.stringify({
+            id: idOf(data.toString()),
+            ok: false,
+            error: { code: 'busy', message: `too many requests at once (limit ${limits.maxInFlight}); wait for answers first` },
+          }),
+        );
         return;
       }
       inFlight++;

@@ -31,9 +31,13 @@ function fromDir(dir, abi, source) {
   const cuda = existsSync(join(lib, 'libtorch_cuda.so'));
   if (cuda) libs.push('torch_cuda', 'c10_cuda');
   return {
-    dir, version, cuda, source,
+    dir,
+    version,
+    cuda,
+    source,
     include: [join(dir, 'include'), join(dir, 'include', 'torch', 'csrc', 'api', 'include')],
-    libdirs: [lib], libs,
+    libdirs: [lib],
+    libs,
     defines: abi === null ? [] : [`_GLIBCXX_USE_CXX11_ABI=${abi}`],
   };
 }
@@ -52,7 +56,11 @@ function fromPython() {
 
 function torchOf(python) {
   try {
-    const out = execFileSync(python, ['-c', 'import os, torch; print(os.path.dirname(torch.__file__)); print(int(torch._C._GLIBCXX_USE_CXX11_ABI))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 });
+    const out = execFileSync(python, ['-c', 'import os, torch; print(os.path.dirname(torch.__file__)); print(int(torch._C._GLIBCXX_USE_CXX11_ABI))'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 120_000,
+    });
     const [dir, abi] = out.trim().split('\n');
     return fromDir(dir, Number(abi), `python (${python})`);
   } catch {
@@ -62,7 +70,12 @@ function torchOf(python) {
 
 /** The libtorch to build against, `{ error }` when the only one found is unusable, or null. */
 export function findTorch() {
-  if (process.env.STUDIO_LIBTORCH_DIR) return fromDir(process.env.STUDIO_LIBTORCH_DIR, null, 'STUDIO_LIBTORCH_DIR') ?? { error: `STUDIO_LIBTORCH_DIR=${process.env.STUDIO_LIBTORCH_DIR} has no include/torch/csrc/api/include/torch/torch.h` };
+  if (process.env.STUDIO_LIBTORCH_DIR)
+    return (
+      fromDir(process.env.STUDIO_LIBTORCH_DIR, null, 'STUDIO_LIBTORCH_DIR') ?? {
+        error: `STUDIO_LIBTORCH_DIR=${process.env.STUDIO_LIBTORCH_DIR} has no include/torch/csrc/api/include/torch/torch.h`,
+      }
+    );
   return fromPython();
 }
 

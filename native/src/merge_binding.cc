@@ -77,9 +77,7 @@ std::vector<int64_t> shape_arg(const Napi::Array& a) {
 }
 
 // io: 'buffered' turns direct I/O off (tests use it to cover the fallback path).
-io::Mode io_mode_arg(const Napi::Value& v) {
-  return v.IsString() && v.As<Napi::String>().Utf8Value() == "buffered" ? io::Mode::Buffered : io::Mode::Auto;
-}
+io::Mode io_mode_arg(const Napi::Value& v) { return v.IsString() && v.As<Napi::String>().Utf8Value() == "buffered" ? io::Mode::Buffered : io::Mode::Auto; }
 
 // writeSafetensors(path, [{name, dtype, shape, data}], metadata, {io}) → {directIo}: complete file or nothing.
 Napi::Value WriteSafetensors(const Napi::CallbackInfo& info) {
@@ -104,7 +102,8 @@ Napi::Value WriteSafetensors(const Napi::CallbackInfo& info) {
     auto b = t.Get("data").As<Napi::Buffer<uint8_t>>();
     uint64_t numel = 1;
     for (auto d : s.shape) numel *= static_cast<uint64_t>(d);
-    if (numel * st::dtype_size(s.dtype) != b.Length()) throw Napi::RangeError::New(env, name + ": data has " + std::to_string(b.Length()) + " bytes, shape × dtype needs " + std::to_string(numel * st::dtype_size(s.dtype)));
+    if (numel * st::dtype_size(s.dtype) != b.Length())
+      throw Napi::RangeError::New(env, name + ": data has " + std::to_string(b.Length()) + " bytes, shape × dtype needs " + std::to_string(numel * st::dtype_size(s.dtype)));
     specs.push_back(s);
     bufs.push_back(b);
   }
@@ -155,15 +154,17 @@ class MergeWorker : public Napi::AsyncProgressQueueWorker<merge::Progress> {
       // Throttle: a progress message at most every 32 MB or per tensor.
       uint64_t last = 0;
       size_t last_tensors = 0;
-      direct_io_ = merge::run(job_->shards, job_->options,
-                 [&](const merge::Progress& pr) {
-                   if (pr.bytes_done - last >= (32u << 20) || pr.tensors_done != last_tensors || pr.bytes_done == pr.bytes_total) {
-                     last = pr.bytes_done;
-                     last_tensors = pr.tensors_done;
-                     p.Send(&pr, 1);
-                   }
-                 },
-                 job_->cancel).direct_io;
+      direct_io_ = merge::run(
+                       job_->shards, job_->options,
+                       [&](const merge::Progress& pr) {
+                         if (pr.bytes_done - last >= (32u << 20) || pr.tensors_done != last_tensors || pr.bytes_done == pr.bytes_total) {
+                           last = pr.bytes_done;
+                           last_tensors = pr.tensors_done;
+                           p.Send(&pr, 1);
+                         }
+                       },
+                       job_->cancel)
+                       .direct_io;
     } catch (const merge::Cancelled&) {
       cancelled_ = true;
     } catch (const std::exception& e) {
@@ -262,9 +263,9 @@ Napi::Value Merge(const Napi::CallbackInfo& info) {
   auto result = Napi::Object::New(env);
   result.Set("promise", w->promise());
   result.Set("cancel", Napi::Function::New(env, [job](const Napi::CallbackInfo& ci) {
-    job->cancel = true;
-    return ci.Env().Undefined();
-  }));
+               job->cancel = true;
+               return ci.Env().Undefined();
+             }));
   w->Queue();
   return result;
 }

@@ -74,9 +74,7 @@ export const SystemReport = z.object({
       devices: z.array(z.object({ index: z.number(), name: z.string(), totalMemoryBytes: z.number(), computeCapability: z.string() })),
     })
     .nullable(),
-  libtorch: z
-    .object({ usable: z.boolean(), reason: z.string(), path: z.string().nullable(), version: z.string().nullable(), cuda: z.boolean() })
-    .nullable(),
+  libtorch: z.object({ usable: z.boolean(), reason: z.string(), path: z.string().nullable(), version: z.string().nullable(), cuda: z.boolean() }).nullable(),
   training: z.object({ available: z.boolean(), reason: z.string() }),
   onnx: z.object({
     version: z.string().nullable(),

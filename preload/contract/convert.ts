@@ -11,7 +11,12 @@ export const ConvertSplit = z.object({
   validation: z.number().min(0, 'validation share must be 0 or more').max(0.9, 'validation share must be at most 0.9').default(0.05),
   // Explicit games/seeds for validation (by game/seed); empty = chosen by hash with the share above.
   values: z.array(z.string().min(1)).max(1000).default([]),
-  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(0),
 });
 
 export const ConvertSettings = z.object({
@@ -34,7 +39,13 @@ export const ConvertConfig = ConvertSettings.extend({
   datasetArtifactId: z.string().min(1, 'choose an accepted dataset'),
   // A base model whose chat template, tokenizer and image limits are used (else the built-in Qwen3-VL layout).
   modelArtifactId: z.string().min(1).optional(),
-  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
+    .optional(),
 });
 
 export const ConvertPreviewParams = ConvertConfig.omit({ name: true }).extend({
@@ -50,7 +61,11 @@ export const PreviewSegment = z.discriminatedUnion('kind', [
 
 export const PreviewImage = z.object({
   src: z.string(), // data: URL
-  width: z.number(), height: z.number(), resizedWidth: z.number(), resizedHeight: z.number(), tokens: z.number(),
+  width: z.number(),
+  height: z.number(),
+  resizedWidth: z.number(),
+  resizedHeight: z.number(),
+  tokens: z.number(),
 });
 
 export const PreviewSample = z.object({
@@ -65,7 +80,6 @@ export const PreviewSample = z.object({
   segments: z.array(PreviewSegment),
   images: z.array(PreviewImage),
 });
-
 
 export const ConvertPreview = z.object({
   templateSource: z.string(),

@@ -23,7 +23,10 @@ export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 /** An error the other side may show to a user as it is. */
 export class ContractError extends Error {
-  constructor(public readonly code: string, message: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ContractError';
   }
@@ -31,9 +34,7 @@ export class ContractError extends Error {
 
 /** Every issue as "path: message" (rootName where the issue is about the whole value), joined by "; ". */
 export function describeZodError(err: z.ZodError, rootName = '(root)'): string {
-  return err.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : rootName}: ${i.message}`)
-    .join('; ');
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : rootName}: ${i.message}`).join('; ');
 }
 
 export function isMethodName(name: string): name is MethodName {

@@ -90,7 +90,12 @@ export const ReviewState = z.object({ rules: FilterRules, view: ReviewView, quer
 export type ReviewState = z.infer<typeof ReviewState>;
 
 export const ExportDatasetConfig = z.object({
-  name: z.string().trim().min(1, 'a dataset name is required').max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'a dataset name is required')
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores'),
   rules: FilterRules.default({}),
   filterId: z.string().optional(),
   // jsonl: our documented format (every turn with its own frame); arlarena: the JSON the ARLArena scripts read.
@@ -102,14 +107,31 @@ const none = z.object({}).strict();
 export const filterMethods = {
   'review.preview': { params: z.object({ rules: FilterRules }).strict(), result: FilterPreview },
   'review.list': {
-    params: z.object({ rules: FilterRules, view: ReviewView.default('all'), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100), query: ReviewQuery.optional() }).strict(),
+    params: z
+      .object({
+        rules: FilterRules,
+        view: ReviewView.default('all'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+        query: ReviewQuery.optional(),
+      })
+      .strict(),
     result: z.object({ total: z.number(), items: z.array(TrajectorySummary) }),
   },
-  'review.trajectory': { params: z.object({ id: z.string().min(1), rules: FilterRules.optional() }).strict(), result: z.object({ trajectory: TrajectorySummary, turns: z.array(TurnView) }) },
+  'review.trajectory': {
+    params: z.object({ id: z.string().min(1), rules: FilterRules.optional() }).strict(),
+    result: z.object({ trajectory: TrajectorySummary, turns: z.array(TurnView) }),
+  },
   'review.frame': { params: z.object({ id: z.number().int() }).strict(), result: z.object({ png: z.string(), width: z.number(), height: z.number() }) },
-  'review.decide': { params: z.object({ id: z.string().min(1), decision: Decision.nullable(), note: z.string().max(4000).nullable().optional() }).strict(), result: z.object({ ok: z.literal(true) }) },
+  'review.decide': {
+    params: z.object({ id: z.string().min(1), decision: Decision.nullable(), note: z.string().max(4000).nullable().optional() }).strict(),
+    result: z.object({ ok: z.literal(true) }),
+  },
   // Bulk: one decision (null clears) for everything the list shows; previous is what undo restores.
-  'review.decideMany': { params: z.object({ rules: FilterRules, view: ReviewView, query: ReviewQuery.optional(), decision: Decision.nullable() }).strict(), result: z.object({ count: z.number(), previous: z.array(DecisionState) }) },
+  'review.decideMany': {
+    params: z.object({ rules: FilterRules, view: ReviewView, query: ReviewQuery.optional(), decision: Decision.nullable() }).strict(),
+    result: z.object({ count: z.number(), previous: z.array(DecisionState) }),
+  },
   'review.restore': { params: z.object({ items: z.array(DecisionState).max(1_000_000) }).strict(), result: z.object({ ok: z.literal(true) }) },
   'review.sources': { params: none, result: z.array(ReviewSource) },
   'review.state': { params: none, result: ReviewState.nullable() },

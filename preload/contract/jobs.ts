@@ -29,8 +29,7 @@ export const VerifyArtifactsConfig = z.object({
 
 // `step` files the run under the wizard step it was started from (an import
 // started on Merge shows among Merge's jobs); kinds that belong to a step keep theirs.
-const start = <K extends string, C extends z.ZodTypeAny>(kind: K, config: C) =>
-  z.object({ kind: z.literal(kind), config, step: StepId.optional() }).strict();
+const start = <K extends string, C extends z.ZodTypeAny>(kind: K, config: C) => z.object({ kind: z.literal(kind), config, step: StepId.optional() }).strict();
 
 export const JobStart = z.discriminatedUnion('kind', [
   start('artifact.import', ImportArtifactConfig),

@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const MergeRunConfig = z.object({
   baseArtifactId: z.string().min(1, 'choose a base model'),
   adapterArtifactId: z.string().min(1, 'choose an adapter'),
-  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
+    .optional(),
   // bf16 shards by default (what vLLM/verl load); keep = the base's own dtypes.
   outDtype: z.enum(['bf16', 'keep']).default('bf16'),
   // peft: the rounding order of PEFT's merge_and_unload; single: one rounding from float64.

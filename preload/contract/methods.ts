@@ -40,7 +40,12 @@ const appMethods = {
   // The Hub id of a model artifact, or of an adapter's (or merged model's) base: what an upload will name.
   'artifacts.baseModelId': {
     params: z.object({ artifactId: z.string().min(1) }).strict(),
-    result: z.object({ baseArtifactId: z.string().nullable(), baseName: z.string().nullable(), hubId: z.string().nullable(), source: z.enum(['user', 'hf-cache', 'upload', 'adapter-config']).nullable() }),
+    result: z.object({
+      baseArtifactId: z.string().nullable(),
+      baseName: z.string().nullable(),
+      hubId: z.string().nullable(),
+      source: z.enum(['user', 'hf-cache', 'upload', 'adapter-config']).nullable(),
+    }),
   },
   // Outputs: rename (unique per kind) and delete (refused, naming them, while something was made from it or a job reads it).
   'artifacts.rename': { params: z.object({ artifactId: z.string().min(1), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), result: Artifact },

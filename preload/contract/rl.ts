@@ -38,10 +38,22 @@ export const GigpoHyperParams = z.object({
   testFreq: z.number().int().min(-1).max(100000).default(5),
   gpusPerNode: positive(64).default(4),
   nodes: positive(1024).default(1),
-  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(0),
   // wandb needs a login on the cluster; console always works.
-  loggers: z.array(z.enum(['console', 'wandb', 'tensorboard'])).min(1).default(['console']),
-  projectName: z.string().trim().regex(/^[\w.-]{1,100}$/, 'use letters, digits, ".", "-" or "_"').optional(),
+  loggers: z
+    .array(z.enum(['console', 'wandb', 'tensorboard']))
+    .min(1)
+    .default(['console']),
+  projectName: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,100}$/, 'use letters, digits, ".", "-" or "_"')
+    .optional(),
 });
 
 export const RlHandoffConfig = GigpoHyperParams.extend({
@@ -49,12 +61,21 @@ export const RlHandoffConfig = GigpoHyperParams.extend({
   game: z.enum(RL_GAMES, { error: (iss) => `verl-agent has no ${String(iss.input)} environment; choose one of ${RL_GAMES.join(', ')}` }).default('sokoban'),
   // The game's own settings (room size, boxes…); the rendered frames and the env arguments follow them.
   gameSettings: z.record(z.string(), z.unknown()).default({}),
-  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
+    .optional(),
 }).superRefine((c, ctx) => {
-  if (c.tensorParallelSize > c.gpusPerNode)
-    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `cannot be more than the GPUs per node (${c.gpusPerNode})` });
+  if (c.tensorParallelSize > c.gpusPerNode) ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `cannot be more than the GPUs per node (${c.gpusPerNode})` });
   else if ((c.gpusPerNode * c.nodes) % c.tensorParallelSize !== 0)
-    ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `the ${c.gpusPerNode * c.nodes} GPUs must split evenly into tensor-parallel groups of ${c.tensorParallelSize}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tensorParallelSize'],
+      message: `the ${c.gpusPerNode * c.nodes} GPUs must split evenly into tensor-parallel groups of ${c.tensorParallelSize}`,
+    });
   if (c.ppoMicroBatchSizePerGpu > c.ppoMiniBatchSize)
     ctx.addIssue({ code: 'custom', path: ['ppoMicroBatchSizePerGpu'], message: 'the micro-batch per GPU cannot be larger than the PPO mini-batch size' });
 });
@@ -65,6 +86,15 @@ export const RlLaunchConfig = z.object({
   // A verl-agent (or ARLArena) checkout to run from; else python3 must import verl and agent_system as installed.
   verlAgentDir: z.string().min(1).optional(),
   // Extra Hydra overrides appended to the command line, e.g. trainer.total_epochs=1.
-  extraArgs: z.array(z.string().min(1).max(1000).regex(/^[\w.+~-]+=/, 'each extra argument must be key=value')).max(200).default([]),
+  extraArgs: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(1000)
+        .regex(/^[\w.+~-]+=/, 'each extra argument must be key=value'),
+    )
+    .max(200)
+    .default([]),
 });
 export type RlLaunchConfig = z.infer<typeof RlLaunchConfig>;

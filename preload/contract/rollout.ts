@@ -43,7 +43,12 @@ export const RolloutConfig = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   tasks: z.number().int().min(1).max(100_000).default(16),
   samplesPerTask: z.number().int().min(1).max(64).default(1),
-  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(0),
   historyTurns: z.number().int().min(0).max(50).default(0),
   concurrency: z.number().int().min(1).max(256).default(4),
   policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy, OnnxPolicy, EnginePolicy]).default({ type: 'expert' }),
@@ -72,7 +77,14 @@ export const rolloutMethods = {
   'rollout.onnxModels': { params: none, result: z.array(OnnxModelEntry) },
   // "Test connection": reachable, serves the model, answers one tiny chat completion (the key is used, never stored).
   'rollout.testEndpoint': {
-    params: z.object({ baseUrl: z.string().url('baseUrl must be a URL such as http://127.0.0.1:8000/v1'), model: z.string().min(1, 'model is required'), apiKey: z.string().optional(), timeoutMs: z.number().int().min(100).max(120_000).optional() }).strict(),
+    params: z
+      .object({
+        baseUrl: z.string().url('baseUrl must be a URL such as http://127.0.0.1:8000/v1'),
+        model: z.string().min(1, 'model is required'),
+        apiKey: z.string().optional(),
+        timeoutMs: z.number().int().min(100).max(120_000).optional(),
+      })
+      .strict(),
     result: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()), latencyMs: z.number().nullable() }),
   },
 } as const;

@@ -17,18 +17,31 @@ export const TrainLora = z
     alpha: z.number().positive('alpha must be positive').default(32),
     dropout: z.number().min(0).max(0.9).default(0),
     rslora: z.boolean().default(false),
-    targets: z.array(z.enum(LORA_TARGETS)).min(1, 'choose at least one projection').default([...LORA_TARGETS]),
+    targets: z
+      .array(z.enum(LORA_TARGETS))
+      .min(1, 'choose at least one projection')
+      .default([...LORA_TARGETS]),
   })
   .superRefine((l, ctx) => {
     const scale = l.rslora ? l.alpha / Math.sqrt(l.r) : l.alpha / l.r;
     if (!Number.isFinite(scale) || scale > MAX_LORA_SCALE)
-      ctx.addIssue({ code: 'custom', path: ['alpha'], message: `alpha ${l.alpha} with r=${l.r}${l.rslora ? ' (rsLoRA)' : ''} gives a LoRA scale of ${scale}; at most ${MAX_LORA_SCALE} trains` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alpha'],
+        message: `alpha ${l.alpha} with r=${l.r}${l.rslora ? ' (rsLoRA)' : ''} gives a LoRA scale of ${scale}; at most ${MAX_LORA_SCALE} trains`,
+      });
   });
 
 export const TrainConfig = z.object({
   baseArtifactId: z.string().min(1, 'choose a base model'),
   datasetArtifactId: z.string().min(1, 'choose a converted (TRL Parquet) dataset'),
-  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
+    .optional(),
   lora: TrainLora.default({ r: 32, alpha: 32, dropout: 0, rslora: false, targets: [...LORA_TARGETS] }),
   lr: z.number().gt(0, 'lr must be positive').max(1).default(2e-4),
   warmupSteps: z.number().int().min(0).default(5),
@@ -62,11 +75,19 @@ export const TrainConfig = z.object({
   sampleMaxTokens: z.number().int().min(1).max(4096).default(48),
   // A NaN/inf loss or gradient norm: fail the run ("loss became NaN at step N") or keep training.
   onNonFinite: z.enum(['fail', 'continue']).default('fail'),
-  seed: z.number().int().min(0).max(2 ** 31).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(0),
   dtype: z.enum(['float32', 'bfloat16']).default('float32'),
   // QLoRA: the decoder's projections stored as 4-bit NF4 (nf4-dq: with double-quantised block scales).
   quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
-  device: z.string().regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N').default('cpu'),
+  device: z
+    .string()
+    .regex(/^(cpu|cuda(:\d+)?)$/, 'device is cpu, cuda or cuda:N')
+    .default('cpu'),
   // Continue from a checkpoint artifact of an earlier run with the same settings.
   resumeFrom: z.string().min(1).optional(),
   // Continue a stopped run from its newest complete checkpoint (found and checked by the job; half-written ones skipped).
@@ -111,7 +132,13 @@ export const TrainExportConfig = z.object({
   datasetArtifactId: z.string().min(1, 'choose a converted dataset'),
   // A local model folder or a Hub id such as Qwen/Qwen3-VL-4B-Instruct.
   baseModel: z.string().trim().min(1, 'give the base model: a folder or a Hub id'),
-  name: z.string().trim().min(1).max(120).regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores').optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
+    .optional(),
   // Where to write the project; inside this project's artifacts when absent.
   dest: z.string().min(1).optional(),
   // The run's hyper-parameters, exactly as the Train form sends them for a local run.

@@ -58,7 +58,13 @@ async function measure(root: string, n: number, frames: string[]): Promise<strin
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const t0 = performance.now();
-  const r = await convertDataset({ source: src, outDir: join(root, `out-${n}`), settings: ConvertSettings.parse({ split: { by: 'ratio', validation: 0.05, values: [], seed: 0 } }), text: loadTextSide(null), name: 'bench' });
+  const r = await convertDataset({
+    source: src,
+    outDir: join(root, `out-${n}`),
+    settings: ConvertSettings.parse({ split: { by: 'ratio', validation: 0.05, values: [], seed: 0 } }),
+    text: loadTextSide(null),
+    name: 'bench',
+  });
   const s = (performance.now() - t0) / 1000;
   clearInterval(timer);
   const outBytes = (r.info.files.train?.bytes ?? 0) + (r.info.files.validation?.bytes ?? 0);

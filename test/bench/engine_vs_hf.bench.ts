@@ -41,7 +41,11 @@ class Worker {
   private waiting: ((line: string) => void)[] = [];
   private lines: string[] = [];
   private stderr = '';
-  constructor(readonly name: string, cmd: string, args: string[]) {
+  constructor(
+    readonly name: string,
+    cmd: string,
+    args: string[],
+  ) {
     this.proc = spawn(cmd, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (d) => {
       this.buf += d;
@@ -81,7 +85,12 @@ class Worker {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function compare(runner: string, prep: Prepared, batch: Prepared['batches'][number], o: { device: string; dtype: string; reps: number; quant?: string; hf: boolean; baseline?: string }) {
+async function compare(
+  runner: string,
+  prep: Prepared,
+  batch: Prepared['batches'][number],
+  o: { device: string; dtype: string; reps: number; quant?: string; hf: boolean; baseline?: string },
+) {
   const common = ['--model', prep.model, '--inputs', batch.file, '--dtype', o.dtype, '--device', o.device, '--rank', '32', ...(o.quant ? ['--quant', o.quant] : [])];
   const sides = [new Worker('engine', runner, ['train-loop', ...common, '--alpha', '32'])];
   if (o.hf) sides.push(new Worker('transformers+peft', testPython(), [join(pythonDir, 'bench_hf.py'), 'train-loop', ...common]));
@@ -140,7 +149,8 @@ it('engine vs transformers + PEFT: LoRA train-step speed and memory', async () =
     const request = { action: 'prepare', dir, shapes: process.env.BENCH_SHAPES ?? 'small', tokens, frames: 2 };
     const stamp = join(dir, 'prepared.json');
     const cached = keep && existsSync(stamp) ? (JSON.parse(readFileSync(stamp, 'utf8')) as { request: unknown; prep: Prepared }) : undefined;
-    const prep = cached && JSON.stringify(cached.request) === JSON.stringify(request) ? cached.prep : (await runPython<Prepared>('bench_hf.py', request, { timeoutMs: 1_800_000 })).result;
+    const prep =
+      cached && JSON.stringify(cached.request) === JSON.stringify(request) ? cached.prep : (await runPython<Prepared>('bench_hf.py', request, { timeoutMs: 1_800_000 })).result;
     writeFileSync(stamp, JSON.stringify({ request, prep }));
     const bnb = spawnSync(testPython(), ['-c', 'import bitsandbytes'], { env }).status === 0;
     const rows: Record<string, unknown>[] = [];
@@ -166,7 +176,15 @@ it('engine vs transformers + PEFT: LoRA train-step speed and memory', async () =
           engine_rss_after_load_mb: eng!.rss_after_load_mb,
           hf_rss_after_load_mb: hf?.rss_after_load_mb,
           ...(device !== 'cpu' ? { engine_cuda_peak_mb: eng!.peak_cuda_mb, hf_cuda_peak_mb: hf?.peak_cuda_mb } : {}),
-          baselines: bases.map((b) => ({ runner: b.side, ms: b.step_ms, tok_s: b.tokens_per_s, speed_ratio: hf ? +(hf.step_ms / b.step_ms).toFixed(2) : undefined, peak_rss_mb: b.peak_rss_mb, steps_ms: b.steps_ms, first_loss: b.first_loss })),
+          baselines: bases.map((b) => ({
+            runner: b.side,
+            ms: b.step_ms,
+            tok_s: b.tokens_per_s,
+            speed_ratio: hf ? +(hf.step_ms / b.step_ms).toFixed(2) : undefined,
+            peak_rss_mb: b.peak_rss_mb,
+            steps_ms: b.steps_ms,
+            first_loss: b.first_loss,
+          })),
           engine_steps_ms: eng!.steps_ms,
           hf_steps_ms: hf?.steps_ms,
           first_loss: [eng!.first_loss, hf?.first_loss],
@@ -177,11 +195,32 @@ it('engine vs transformers + PEFT: LoRA train-step speed and memory', async () =
     }
     const line = (c: string[]) => `| ${c.join(' | ')} |`;
     const table = [
-      line(['tokens (targets)', 'quant', 'engine ms', 'hf ms', 'engine tok/s', 'hf tok/s', 'speed ×', 'engine peak RSS MB', 'hf peak RSS MB', ...(device !== 'cpu' ? ['engine CUDA MB', 'hf CUDA MB'] : [])]),
+      line([
+        'tokens (targets)',
+        'quant',
+        'engine ms',
+        'hf ms',
+        'engine tok/s',
+        'hf tok/s',
+        'speed ×',
+        'engine peak RSS MB',
+        'hf peak RSS MB',
+        ...(device !== 'cpu' ? ['engine CUDA MB', 'hf CUDA MB'] : []),
+      ]),
       line(Array(device !== 'cpu' ? 11 : 9).fill('---')),
       ...rows.map((r) =>
-        line([`${r.seq} (${r.targets})`, String(r.quant), String(r.engine_ms), String(r.hf_ms ?? '–'), String(r.engine_tok_s), String(r.hf_tok_s ?? '–'), String(r.speed_ratio ?? '–'), String(r.engine_peak_rss_mb), String(r.hf_peak_rss_mb ?? '–'),
-          ...(device !== 'cpu' ? [String(r.engine_cuda_peak_mb), String(r.hf_cuda_peak_mb ?? '–')] : [])]),
+        line([
+          `${r.seq} (${r.targets})`,
+          String(r.quant),
+          String(r.engine_ms),
+          String(r.hf_ms ?? '–'),
+          String(r.engine_tok_s),
+          String(r.hf_tok_s ?? '–'),
+          String(r.speed_ratio ?? '–'),
+          String(r.engine_peak_rss_mb),
+          String(r.hf_peak_rss_mb ?? '–'),
+          ...(device !== 'cpu' ? [String(r.engine_cuda_peak_mb), String(r.hf_cuda_peak_mb ?? '–')] : []),
+        ]),
       ),
     ];
     process.stderr.write(`[bench] ${device} ${dtype}, ${prep.parameters} parameters, ${reps} interleaved steps per side (median)\n${table.join('\n')}\n`);

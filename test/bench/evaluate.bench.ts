@@ -34,13 +34,19 @@ describe('evaluate: engine policy vs transformers generate (CPU)', () => {
     const env = await projectWith(root.dir, model, []);
     const evaluate = async (concurrency: number) => {
       const t0 = performance.now();
-      const r = env.runner.start('evaluate.run' as never, { baseArtifactId: env.base.id, includeBase: true, game: 'sokoban', settings, levels: LEVELS, seed: 7000, concurrency, maxTokens: MAX_NEW } as never);
+      const r = env.runner.start(
+        'evaluate.run' as never,
+        { baseArtifactId: env.base.id, includeBase: true, game: 'sokoban', settings, levels: LEVELS, seed: 7000, concurrency, maxTokens: MAX_NEW } as never,
+      );
       await env.runner.idle();
       const secs = (performance.now() - t0) / 1000;
       const out = env.project.store.runOutputs(r.id)[0]!;
       const dir = join(env.project.dir, out.path);
       const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as EvaluationResult;
-      const episodes = readFileSync(join(dir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpisodeRecord);
+      const episodes = readFileSync(join(dir, 'episodes.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as EpisodeRecord);
       return { secs, result, episodes };
     };
     const one = await evaluate(1);
@@ -68,7 +74,9 @@ describe('evaluate: engine policy vs transformers generate (CPU)', () => {
       }
     }
     const threads = cpus().length;
-    const hf = (await runPython<{ tokens: number[][]; seconds: number[] }>('bench_generate.py', { model, batches: files, max_new: MAX_NEW, eos: EOS, suppress: PLACEHOLDERS, threads })).result;
+    const hf = (
+      await runPython<{ tokens: number[][]; seconds: number[] }>('bench_generate.py', { model, batches: files, max_new: MAX_NEW, eos: EOS, suppress: PLACEHOLDERS, threads })
+    ).result;
     const hfSecs = hf.seconds.reduce((a, b) => a + b, 0);
     const hfTokens = hf.tokens.reduce((n, t) => n + t.length, 0);
     const sameLength = hf.tokens.filter((t, i) => t.filter((x) => !EOS.includes(x)).length === engineTokens[i]).length;
@@ -82,7 +90,9 @@ describe('evaluate: engine policy vs transformers generate (CPU)', () => {
       turnsWithSameReplyLength: `${sameLength}/${files.length}`,
     };
     console.log(`[bench] evaluate: ${JSON.stringify(figures, null, 1)}`);
-    console.log(`[bench] engine/transformers: episodes/min ×${(figures.engine1.episodesPerMin / figures.transformers.episodesPerMin).toFixed(2)} (one at a time), ×${(figures.engine4.episodesPerMin / figures.transformers.episodesPerMin).toFixed(2)} (4 batched); tokens/s ×${((figures.engine1.tokensPerS ?? 0) / figures.transformers.tokensPerS).toFixed(2)} (one at a time), ×${((figures.engine4.tokensPerS ?? 0) / figures.transformers.tokensPerS).toFixed(2)} (4 batched)`);
+    console.log(
+      `[bench] engine/transformers: episodes/min ×${(figures.engine1.episodesPerMin / figures.transformers.episodesPerMin).toFixed(2)} (one at a time), ×${(figures.engine4.episodesPerMin / figures.transformers.episodesPerMin).toFixed(2)} (4 batched); tokens/s ×${((figures.engine1.tokensPerS ?? 0) / figures.transformers.tokensPerS).toFixed(2)} (one at a time), ×${((figures.engine4.tokensPerS ?? 0) / figures.transformers.tokensPerS).toFixed(2)} (4 batched)`,
+    );
     expect(figures.transformers.tokensPerS).toBeGreaterThan(0);
     await env.studio.dispose();
   });

@@ -15,8 +15,19 @@ import { SEVEN, qwen3vlConfig, qwen3vlTensors, toBf16, type TinyDims } from '../
 
 const scale = Number(process.env.BENCH_SCALE ?? '0.25');
 const Q4B: TinyDims = {
-  hidden: 2560, intermediate: 9728, layers: Math.max(1, Math.round(36 * scale)), heads: 32, kvHeads: 8, headDim: 128, vocab: 151936,
-  visionDepth: Math.max(1, Math.round(24 * scale)), visionHidden: 1024, visionIntermediate: 4096, visionHeads: 16, deepstack: [0], numPositionEmbeddings: 2304,
+  hidden: 2560,
+  intermediate: 9728,
+  layers: Math.max(1, Math.round(36 * scale)),
+  heads: 32,
+  kvHeads: 8,
+  headDim: 128,
+  vocab: 151936,
+  visionDepth: Math.max(1, Math.round(24 * scale)),
+  visionHidden: 1024,
+  visionIntermediate: 4096,
+  visionHeads: 16,
+  deepstack: [0],
+  numPositionEmbeddings: 2304,
 };
 
 // One block of valid small bf16 values, reused: content does not change the timing.
@@ -51,7 +62,11 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
       if (!shard.length) return;
       n++;
       const file = `model-${String(n).padStart(5, '0')}.safetensors`;
-      writeSafetensors(join(base, file), shard.map((t) => ({ ...t, dtype: 'BF16' as const, data: fill(t.shape.reduce((a, b) => a * b, 1) * 2) })), { format: 'pt' });
+      writeSafetensors(
+        join(base, file),
+        shard.map((t) => ({ ...t, dtype: 'BF16' as const, data: fill(t.shape.reduce((a, b) => a * b, 1) * 2) })),
+        { format: 'pt' },
+      );
       for (const t of shard) weightMap[t.name] = file;
       shard = [];
       size = 0;
@@ -104,7 +119,11 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
     const mergeOnce = (): number => {
       settle();
       const t = time(() => {
-        const res = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, join(__dirname, '..', '..', 'out', 'main', 'cli.js'), 'merge', '--base', base, '--adapter', adapter, '--out', out], { encoding: 'utf8' });
+        const res = spawnSync(
+          '/usr/bin/time',
+          ['-f', '%M %U %S', process.execPath, join(__dirname, '..', '..', 'out', 'main', 'cli.js'), 'merge', '--base', base, '--adapter', adapter, '--out', out],
+          { encoding: 'utf8' },
+        );
         if (res.status !== 0) throw new Error(res.stderr);
         const [kb, user, sys] = res.stderr.trim().split('\n').pop()!.split(' ').map(Number);
         rss = Math.max(rss, kb! * 1024);
@@ -118,7 +137,9 @@ it(`merge vs cp at Qwen3-VL-4B shapes (scale ${scale})`, () => {
     const floorOnce = (): number => {
       settle();
       const file = join(root, 'floor.bin');
-      const t = time(() => execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=16M', `count=${Math.ceil(total / (16 << 20))}`, 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' }));
+      const t = time(() =>
+        execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=16M', `count=${Math.ceil(total / (16 << 20))}`, 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' }),
+      );
       rmSync(file, { force: true });
       return t;
     };

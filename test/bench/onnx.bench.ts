@@ -56,9 +56,17 @@ it('ONNX policy throughput', async () => {
     // The end-of-turn token is taken out of play so every row generates maxNew tokens.
     vlm.exp.eosIds.length = 0;
     for (const b of [1, batch]) {
-      await generateBatch(vlm, prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: 4, temperature: 0, topP: 1, seed: i }))); // warm-up
-      const { stats } = await generateBatch(vlm, prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0.7, topP: 0.9, seed: i })));
-      say(`batch ${b}: prefill ${stats.promptTokens} tokens in ${stats.prefillMs.toFixed(0)} ms (${((stats.promptTokens / stats.prefillMs) * 1000).toFixed(0)} tok/s), decode ${stats.newTokens} tokens in ${stats.decodeMs.toFixed(0)} ms = ${((stats.newTokens / stats.decodeMs) * 1000).toFixed(1)} tok/s`);
+      await generateBatch(
+        vlm,
+        prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: 4, temperature: 0, topP: 1, seed: i })),
+      ); // warm-up
+      const { stats } = await generateBatch(
+        vlm,
+        prompts.slice(0, b).map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0.7, topP: 0.9, seed: i })),
+      );
+      say(
+        `batch ${b}: prefill ${stats.promptTokens} tokens in ${stats.prefillMs.toFixed(0)} ms (${((stats.promptTokens / stats.prefillMs) * 1000).toFixed(0)} tok/s), decode ${stats.newTokens} tokens in ${stats.decodeMs.toFixed(0)} ms = ${((stats.newTokens / stats.decodeMs) * 1000).toFixed(1)} tok/s`,
+      );
     }
     await vlm.release();
 
@@ -67,13 +75,19 @@ it('ONNX policy throughput', async () => {
     const { runner, project } = studio.requireProject();
     const t0 = Date.now();
     const run = runner.start('rollout.run', {
-      game: 'sokoban', tasks: episodes, samplesPerTask: 1, concurrency: batch, settings: { maxTurns: 5 },
+      game: 'sokoban',
+      tasks: episodes,
+      samplesPerTask: 1,
+      concurrency: batch,
+      settings: { maxTurns: 5 },
       policy: { type: 'onnx', modelDir: info.dir, provider, temperature: 0.7, maxTokens: maxNew },
     });
     await runner.idle();
     const minutes = (Date.now() - t0) / 60_000;
     const total = project.store.listMetrics(run.id).find((m) => m.name === 'tokens_per_s_total')?.value ?? 0;
-    say(`rollout: ${episodes} Sokoban episodes × 5 turns, ${batch} in parallel: ${runner.summary(run.id)?.status}, ${(episodes / minutes).toFixed(1)} episodes/min, ${total.toFixed(1)} generated tokens/s of model time`);
+    say(
+      `rollout: ${episodes} Sokoban episodes × 5 turns, ${batch} in parallel: ${runner.summary(run.id)?.status}, ${(episodes / minutes).toFixed(1)} episodes/min, ${total.toFixed(1)} generated tokens/s of model time`,
+    );
     await studio.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });

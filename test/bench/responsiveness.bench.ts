@@ -48,7 +48,11 @@ async function measure(studio: Studio, label: string, kind: string, config: unkn
   }
   off();
   const status = runner.summary(run.id).status;
-  const line = `${label.padEnd(28)} calls ${String(lat.length).padStart(4)}  p50 ${q(lat, 0.5).toFixed(1).padStart(7)} ms  p95 ${q(lat, 0.95).toFixed(1).padStart(7)} ms  max ${Math.max(...lat).toFixed(0).padStart(6)} ms  cancel ack ${Number.isNaN(cancelAck) ? '—' : `${cancelAck.toFixed(0)} ms`} (${status})`;
+  const line = `${label.padEnd(28)} calls ${String(lat.length).padStart(4)}  p50 ${q(lat, 0.5).toFixed(1).padStart(7)} ms  p95 ${q(lat, 0.95).toFixed(1).padStart(7)} ms  max ${Math.max(
+    ...lat,
+  )
+    .toFixed(0)
+    .padStart(6)} ms  cancel ack ${Number.isNaN(cancelAck) ? '—' : `${cancelAck.toFixed(0)} ms`} (${status})`;
   console.log(line); // as soon as known: a later scenario may take long
   return line;
 }
@@ -76,7 +80,7 @@ it('API latency and cancel acknowledgement while jobs run', async () => {
     // Review export and conversion of a finished import (the measured runs above were cancelled).
     const { runner, project } = studio.requireProject();
     const done = async (kind: string, config: unknown): Promise<string> => {
-      const r = await studio.api.handle('jobs.start', { kind, config }) as RunSummary;
+      const r = (await studio.api.handle('jobs.start', { kind, config })) as RunSummary;
       await runner.idle();
       return project.store.runOutputs(r.id)[0]!.id;
     };

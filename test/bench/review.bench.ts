@@ -45,12 +45,41 @@ it(`review latency with ${N} trajectories × ${TURNS} turns`, async () => {
     const t0 = Date.now();
     let k = 0;
     const insert = project.db.transaction((task: number) => {
-      const id = store.begin({ rollout_id: 'bench', run_id: null, source: 'rollout', source_file: null, source_index: null, game: 'sokoban', seed: task % 2000, task_index: task, sample_index: 0, created_at: new Date(1e12 + task).toISOString() });
+      const id = store.begin({
+        rollout_id: 'bench',
+        run_id: null,
+        source: 'rollout',
+        source_file: null,
+        source_index: null,
+        game: 'sokoban',
+        seed: task % 2000,
+        task_index: task,
+        sample_index: 0,
+        created_at: new Date(1e12 + task).toISOString(),
+      });
       const len = 1 + Math.floor(rand() * TURNS);
       for (let i = 0; i < TURNS; i++) {
         const fid = store.putFrame(frame(k++), 256, 256);
         if (i >= len) continue; // every trajectory still stores TURNS frames' worth of data on average
-        store.addTurn({ trajectory_id: id, idx: i, prompt: 'Your current observation is shown in the image: <image> …', text_obs: null, frame_id: fid, reply: '<think>push the box left</think>\n<action>left</action>', think: 'push the box left', action: ['up', 'down', 'left', 'right'][Math.floor(rand() * 4)]!, action_valid: 1, format_valid: rand() < 0.9 ? 1 : 0, reward: -0.1, done: i === len - 1 ? 1 : 0, won: 0, effective: 1, prompt_tokens: 300, completion_tokens: 40, latency_ms: 100 });
+        store.addTurn({
+          trajectory_id: id,
+          idx: i,
+          prompt: 'Your current observation is shown in the image: <image> …',
+          text_obs: null,
+          frame_id: fid,
+          reply: '<think>push the box left</think>\n<action>left</action>',
+          think: 'push the box left',
+          action: ['up', 'down', 'left', 'right'][Math.floor(rand() * 4)]!,
+          action_valid: 1,
+          format_valid: rand() < 0.9 ? 1 : 0,
+          reward: -0.1,
+          done: i === len - 1 ? 1 : 0,
+          won: 0,
+          effective: 1,
+          prompt_tokens: 300,
+          completion_tokens: 40,
+          latency_ms: 100,
+        });
       }
       store.finish(id, 'complete', rand() < 0.6);
     });
@@ -61,7 +90,13 @@ it(`review latency with ${N} trajectories × ${TURNS} turns`, async () => {
       await fn();
       return Number(process.hrtime.bigint() - s) / 1e6;
     };
-    const rulesSets = [{}, { success: true }, { success: true, dropDuplicates: true }, { minLength: 5, maxLength: 15, minFormatValidRatio: 0.8 }, { success: true, maxInvalidActions: 0, dropDuplicates: true }];
+    const rulesSets = [
+      {},
+      { success: true },
+      { success: true, dropDuplicates: true },
+      { minLength: 5, maxLength: 15, minFormatValidRatio: 0.8 },
+      { success: true, maxInvalidActions: 0, dropDuplicates: true },
+    ];
     const filterTimes: number[] = [];
     for (let r = 0; r < 4; r++) for (const rules of rulesSets) filterTimes.push(await time(() => studio.api.handle('review.preview', { rules })));
     const listTimes: number[] = [];
@@ -69,11 +104,13 @@ it(`review latency with ${N} trajectories × ${TURNS} turns`, async () => {
     const ids = (project.db.prepare('SELECT id FROM trajectories ORDER BY random() LIMIT 50').all() as { id: string }[]).map((x) => x.id);
     const openTimes: number[] = [];
     for (const id of ids)
-      openTimes.push(await time(async () => {
-        const d = (await studio.api.handle('review.trajectory', { id, rules: { success: true } })) as { turns: { frameId: number }[] };
-        await studio.api.handle('review.frame', { id: d.turns[0]!.frameId });
-      }));
-    const frames = (project.db.prepare('SELECT COUNT(*) AS n, SUM(length(png)) AS b FROM frames').get() as { n: number; b: number });
+      openTimes.push(
+        await time(async () => {
+          const d = (await studio.api.handle('review.trajectory', { id, rules: { success: true } })) as { turns: { frameId: number }[] };
+          await studio.api.handle('review.frame', { id: d.turns[0]!.frameId });
+        }),
+      );
+    const frames = project.db.prepare('SELECT COUNT(*) AS n, SUM(length(png)) AS b FROM frames').get() as { n: number; b: number };
     console.log(
       `\nreview benchmark: ${N} trajectories, ${frames.n} frames (${(frames.b / 1024 ** 2).toFixed(0)} MB of PNG), filled in ${fill.toFixed(0)} s\n` +
         `  filter preview (counts + 3 histograms), ${filterTimes.length} runs over 5 rule sets: ${stats(filterTimes)}  (target < 100 ms)\n` +

@@ -47,65 +47,81 @@ afterAll(async () => {
 });
 
 describe('Evaluate card', () => {
-  run('evaluates two checkpoints and the base, shows the comparison, and hands the best checkpoint to Merge', async () => {
-    await page.goto(server.url);
-    await page.getByTestId('step-train').click();
-    const card = page.getByTestId('evaluate-card-train');
-    await card.getByTestId('evaluate-checkpoint-checkpoint-10').check();
-    await card.getByTestId('evaluate-checkpoint-checkpoint-20').check();
-    await card.getByTestId('evaluate-expert').check();
-    await card.getByLabel('Game').selectOption('blackjack');
-    await card.getByTestId('evaluate-levels').fill('3');
-    await card.getByTestId('evaluate-max-turns').fill('2');
-    await card.getByTestId('evaluate-max-tokens').fill('8');
-    await shot('evaluate-01-form');
-    await card.getByTestId('evaluate-submit').click();
-    await card.getByTestId('evaluation-result').waitFor({ timeout: 240_000 });
-    const { runner, project } = studio.requireProject();
-    await runner.idle();
-    const out = project.store.listArtifacts(['file']).map((r) => JSON.parse(r.meta_json) as Artifact['meta']).find((m) => m.evaluation)!;
-    const result = out.evaluation as EvaluationResult;
-    expect(result.policies.map((p) => p.kind)).toEqual(['expert', 'base', 'adapter', 'adapter']);
-    expect(result.seeds).toEqual([100_000, 100_001, 100_002]);
-    await expect.poll(() => card.getByTestId('evaluation-row-adapter').count()).toBe(2);
-    expect(await card.getByTestId('evaluation-chart').getAttribute('data-bars')).toBe('4');
-    const best = result.policies.find((p) => p.key === result.best)!;
-    expect(await card.locator('tr', { has: page.getByTestId('evaluation-best') }).textContent()).toContain(best.label);
-    await card.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
-    await shot('evaluate-02-result-light');
-    await studio.api.handle('app.setTheme', { theme: 'dark' });
-    await page.reload();
-    await page.getByTestId('step-train').click();
-    await page.getByTestId('evaluation-result').waitFor();
-    await page.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
-    await shot('evaluate-03-result-dark');
-    await studio.api.handle('app.setTheme', { theme: 'light' });
-    // The best checkpoint's button (or, when the base came out best, a checkpoint row's own) opens Merge with it chosen.
-    const target = best.kind === 'adapter' ? best : result.policies.find((p) => p.label === 'checkpoint-20')!;
-    await page.getByTestId(best.kind === 'adapter' ? 'evaluation-merge-best' : `evaluation-merge-${target.label}`).click();
-    await expect.poll(() => page.getByTestId('merge-adapter-select').inputValue()).toBe(target.artifactId);
-    await shot('evaluate-04-merge-preselected');
-  }, 400_000);
+  run(
+    'evaluates two checkpoints and the base, shows the comparison, and hands the best checkpoint to Merge',
+    async () => {
+      await page.goto(server.url);
+      await page.getByTestId('step-train').click();
+      const card = page.getByTestId('evaluate-card-train');
+      await card.getByTestId('evaluate-checkpoint-checkpoint-10').check();
+      await card.getByTestId('evaluate-checkpoint-checkpoint-20').check();
+      await card.getByTestId('evaluate-expert').check();
+      await card.getByLabel('Game').selectOption('blackjack');
+      await card.getByTestId('evaluate-levels').fill('3');
+      await card.getByTestId('evaluate-max-turns').fill('2');
+      await card.getByTestId('evaluate-max-tokens').fill('8');
+      await shot('evaluate-01-form');
+      await card.getByTestId('evaluate-submit').click();
+      await card.getByTestId('evaluation-result').waitFor({ timeout: 240_000 });
+      const { runner, project } = studio.requireProject();
+      await runner.idle();
+      const out = project.store
+        .listArtifacts(['file'])
+        .map((r) => JSON.parse(r.meta_json) as Artifact['meta'])
+        .find((m) => m.evaluation)!;
+      const result = out.evaluation as EvaluationResult;
+      expect(result.policies.map((p) => p.kind)).toEqual(['expert', 'base', 'adapter', 'adapter']);
+      expect(result.seeds).toEqual([100_000, 100_001, 100_002]);
+      await expect.poll(() => card.getByTestId('evaluation-row-adapter').count()).toBe(2);
+      expect(await card.getByTestId('evaluation-chart').getAttribute('data-bars')).toBe('4');
+      const best = result.policies.find((p) => p.key === result.best)!;
+      expect(await card.locator('tr', { has: page.getByTestId('evaluation-best') }).textContent()).toContain(best.label);
+      await card.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
+      await shot('evaluate-02-result-light');
+      await studio.api.handle('app.setTheme', { theme: 'dark' });
+      await page.reload();
+      await page.getByTestId('step-train').click();
+      await page.getByTestId('evaluation-result').waitFor();
+      await page.getByTestId('evaluation-result').scrollIntoViewIfNeeded();
+      await shot('evaluate-03-result-dark');
+      await studio.api.handle('app.setTheme', { theme: 'light' });
+      // The best checkpoint's button (or, when the base came out best, a checkpoint row's own) opens Merge with it chosen.
+      const target = best.kind === 'adapter' ? best : result.policies.find((p) => p.label === 'checkpoint-20')!;
+      await page.getByTestId(best.kind === 'adapter' ? 'evaluation-merge-best' : `evaluation-merge-${target.label}`).click();
+      await expect.poll(() => page.getByTestId('merge-adapter-select').inputValue()).toBe(target.artifactId);
+      await shot('evaluate-04-merge-preselected');
+    },
+    400_000,
+  );
 
-  run('the Rollout form plays with the engine: a model of the project + a checkpoint on top', async () => {
-    await page.getByTestId('step-rollout').click();
-    await page.getByTestId('rollout-policy-select').selectOption('engine');
-    const adapter = page.getByTestId('rollout-engine-adapter');
-    await adapter.selectOption({ label: (await adapter.locator('option', { hasText: 'checkpoint-10' }).textContent())! });
-    await page.getByTestId('rollout-tasks').fill('2');
-    await page.getByTestId('rollout-settings').fill('{"maxTurns": 2, "fitTurnLimit": false}');
-    await page.getByTestId('rollout-max-tokens').fill('8');
-    await shot('evaluate-05-rollout-engine-form');
-    await page.getByTestId('rollout-submit').click();
-    const { runner, project } = studio.requireProject();
-    await expect.poll(() => project.store.listRuns().some((r) => r.kind === 'rollout.run'), { timeout: 20_000 }).toBe(true);
-    await runner.idle();
-    const row = project.store.listRuns().find((r) => r.kind === 'rollout.run')!;
-    expect([row.status, row.error]).toEqual(['succeeded', null]);
-    const policy = (JSON.parse(row.config_json) as { policy: Record<string, unknown> }).policy;
-    const ckpt = project.store.listArtifacts(['adapter']).find((a) => a.name === 'checkpoint-10')!;
-    const base = project.store.listArtifacts(['base-model'])[0]!;
-    expect(policy).toMatchObject({ type: 'engine', modelArtifactId: base.id, adapterArtifactId: ckpt.id, maxTokens: 8 });
-    expect(project.store.runInputs(row.id).map((a) => a.id).sort()).toEqual([base.id, ckpt.id].sort());
-  }, 200_000);
+  run(
+    'the Rollout form plays with the engine: a model of the project + a checkpoint on top',
+    async () => {
+      await page.getByTestId('step-rollout').click();
+      await page.getByTestId('rollout-policy-select').selectOption('engine');
+      const adapter = page.getByTestId('rollout-engine-adapter');
+      await adapter.selectOption({ label: (await adapter.locator('option', { hasText: 'checkpoint-10' }).textContent())! });
+      await page.getByTestId('rollout-tasks').fill('2');
+      await page.getByTestId('rollout-settings').fill('{"maxTurns": 2, "fitTurnLimit": false}');
+      await page.getByTestId('rollout-max-tokens').fill('8');
+      await shot('evaluate-05-rollout-engine-form');
+      await page.getByTestId('rollout-submit').click();
+      const { runner, project } = studio.requireProject();
+      await expect.poll(() => project.store.listRuns().some((r) => r.kind === 'rollout.run'), { timeout: 20_000 }).toBe(true);
+      await runner.idle();
+      const row = project.store.listRuns().find((r) => r.kind === 'rollout.run')!;
+      expect([row.status, row.error]).toEqual(['succeeded', null]);
+      const policy = (JSON.parse(row.config_json) as { policy: Record<string, unknown> }).policy;
+      const ckpt = project.store.listArtifacts(['adapter']).find((a) => a.name === 'checkpoint-10')!;
+      const base = project.store.listArtifacts(['base-model'])[0]!;
+      expect(policy).toMatchObject({ type: 'engine', modelArtifactId: base.id, adapterArtifactId: ckpt.id, maxTokens: 8 });
+      expect(
+        project.store
+          .runInputs(row.id)
+          .map((a) => a.id)
+          .sort(),
+      ).toEqual([base.id, ckpt.id].sort());
+    },
+    200_000,
+  );
 });

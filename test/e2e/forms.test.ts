@@ -97,7 +97,8 @@ async function cutControls(): Promise<Cut[]> {
     }
     for (const d of Array.from(document.querySelectorAll('.MuiSelect-select, input.MuiInputBase-input'))) {
       if (!visible(d) || (d as HTMLInputElement).type === 'checkbox') continue;
-      if (d.scrollWidth > d.clientWidth + 1) out.push({ what: 'value', label: labelOf(d), text: (d as HTMLInputElement).value ?? d.textContent ?? '', need: d.scrollWidth, have: d.clientWidth });
+      if (d.scrollWidth > d.clientWidth + 1)
+        out.push({ what: 'value', label: labelOf(d), text: (d as HTMLInputElement).value ?? d.textContent ?? '', need: d.scrollWidth, have: d.clientWidth });
     }
     for (const l of Array.from(document.querySelectorAll('label.MuiInputLabel-root'))) {
       if (!visible(l)) continue;
@@ -105,7 +106,7 @@ async function cutControls(): Promise<Cut[]> {
       if (!l.classList.contains('MuiInputLabel-shrink')) {
         const control = l.closest('.MuiFormControl-root')?.querySelector('select, input, textarea') as HTMLInputElement | HTMLSelectElement | null;
         // (A placeholder is hidden while the label sits inside the field.)
-        const shown = control instanceof HTMLSelectElement ? control.selectedOptions[0]?.text ?? '' : control?.value ?? '';
+        const shown = control instanceof HTMLSelectElement ? (control.selectedOptions[0]?.text ?? '') : (control?.value ?? '');
         if (shown) out.push({ what: 'label over value', label: l.textContent ?? '', text: shown, need: 0, have: 0 });
       }
     }
@@ -182,7 +183,15 @@ describe('form errors mapped to their fields', () => {
     const dir = isAbsolute(job!.path) ? job!.path : join(studio.requireProject().project.dir, job!.path);
     const cfg = JSON.parse(readFileSync(join(dir, 'train_config.json'), 'utf8'));
     // The notebook preset the form starts from, with the two edits.
-    expect(cfg).toMatchObject({ lora: { r: 24, alpha: 32 }, learning_rate: 0.0003, qlora: true, double_quant: true, optim: 'adamw_bnb_8bit', loss_average: 'micro-batch', gpus_per_machine: 4 });
+    expect(cfg).toMatchObject({
+      lora: { r: 24, alpha: 32 },
+      learning_rate: 0.0003,
+      qlora: true,
+      double_quant: true,
+      optim: 'adamw_bnb_8bit',
+      loss_average: 'micro-batch',
+      gpus_per_machine: 4,
+    });
   });
 
   it('RL: tensor parallelism over the GPUs per node marks "Tensor parallel size"', async () => {

@@ -85,7 +85,9 @@ describe('model picker', () => {
     const value = await select.locator('option', { hasText: 'Qwen/Qwen3-VL-Tiny-Instruct' }).getAttribute('value');
     await select.selectOption(value!);
     const info = page.getByTestId('merge-base-select-info');
-    await expect.poll(() => info.textContent(), { timeout: 30_000 }).toMatch(/Qwen3VLForConditionalGeneration · [\d.]+ [KM] params · bfloat16 · .* · Hub id Qwen\/Qwen3-VL-Tiny-Instruct/);
+    await expect
+      .poll(() => info.textContent(), { timeout: 30_000 })
+      .toMatch(/Qwen3VLForConditionalGeneration · [\d.]+ [KM] params · bfloat16 · .* · Hub id Qwen\/Qwen3-VL-Tiny-Instruct/);
     const arts = (await studio.api.handle('artifacts.list', { kinds: ['base-model'] })) as Artifact[];
     expect(arts).toHaveLength(1);
     expect(arts[0]!.meta.hubId).toBe('Qwen/Qwen3-VL-Tiny-Instruct');

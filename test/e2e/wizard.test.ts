@@ -240,10 +240,12 @@ describe('studio wizard in Chromium', () => {
     await page.getByTestId('import-kind-select').selectOption('base-model');
     await page.getByTestId('import-submit').click();
     await expect.poll(async () => page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).count(), { timeout: 30_000 }).toBe(1);
-    await page.getByTestId('train-base-select').selectOption({ label: (await page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).textContent())! });
+    await page
+      .getByTestId('train-base-select')
+      .selectOption({ label: (await page.getByTestId('train-base-select').locator('option', { hasText: 'tiny-train-base' }).textContent())! });
     await page.getByTestId('train-dataset-select').selectOption({ index: 1 });
     // The default (notebook) preset says cuda; where the engine sees no CUDA the form starts on cpu and says why.
-    if (!(await studio.api.handle('train.devices', {}) as { cuda: boolean }).cuda) {
+    if (!((await studio.api.handle('train.devices', {})) as { cuda: boolean }).cuda) {
       await expect.poll(() => page.getByTestId('train-device-input').inputValue(), { timeout: 15_000 }).toBe('cpu');
       await expect.poll(() => page.getByTestId('train-device-note').textContent(), { timeout: 15_000 }).toContain('Device set to cpu: ');
     }
@@ -297,7 +299,10 @@ describe('studio wizard in Chromium', () => {
     await runner.idle();
     const run = project.store.listRuns().find((r) => r.kind === 'evaluate.run')!;
     expect([run.status, run.error]).toEqual(['succeeded', null]);
-    const result = (project.store.listArtifacts(['file']).map((r) => JSON.parse(r.meta_json) as Artifact['meta']).find((m) => m.evaluation)!.evaluation) as EvaluationResult;
+    const result = project.store
+      .listArtifacts(['file'])
+      .map((r) => JSON.parse(r.meta_json) as Artifact['meta'])
+      .find((m) => m.evaluation)!.evaluation as EvaluationResult;
     expect(result.policies.map((p) => p.kind)).toEqual(['base', 'adapter', 'adapter']);
     expect(result.policies.filter((p) => p.kind === 'adapter').map((p) => p.artifactId)).toEqual(two.map((a) => a.id));
     // The wizard's rollout played seeds 0–3 and its episodes trained these checkpoints: found through lineage.
@@ -314,14 +319,19 @@ describe('studio wizard in Chromium', () => {
     makeLoraAdapter(adapter, makeQwen3VLCheckpoint(base, { shards: 2 }), { r: 8, alpha: 16 });
     await page.getByTestId('step-merge').click();
     const stepPage = page.getByTestId('step-page-merge');
-    for (const [path, kind] of [[base, 'base-model'], [adapter, 'adapter']] as const) {
+    for (const [path, kind] of [
+      [base, 'base-model'],
+      [adapter, 'adapter'],
+    ] as const) {
       await page.getByTestId('import-path-input').locator('input').fill(path);
       await page.getByTestId('import-kind-select').selectOption(kind);
       await page.getByTestId('import-submit').click();
       await expect.poll(() => stepPage.textContent(), { timeout: 30_000 }).toContain(path.split('/').pop()!);
     }
     await expect.poll(async () => page.getByTestId('merge-base-select').locator('option', { hasText: 'tiny-qwen3-vl' }).count()).toBe(1);
-    await page.getByTestId('merge-base-select').selectOption({ label: (await page.getByTestId('merge-base-select').locator('option', { hasText: 'tiny-qwen3-vl' }).textContent())! });
+    await page
+      .getByTestId('merge-base-select')
+      .selectOption({ label: (await page.getByTestId('merge-base-select').locator('option', { hasText: 'tiny-qwen3-vl' }).textContent())! });
     await page.getByTestId('merge-adapter-select').selectOption({ index: 1 });
     await page.getByTestId('merge-name-input').fill('sokoban-merged');
     await page.getByTestId('merge-submit').click();

@@ -30,9 +30,15 @@ export async function startChatServer(script: Script): Promise<{ url: string; re
           return;
         }
         const status = r.status ?? 200;
-        const body = status === 200
-          ? { id: `chatcmpl-${requests.length}`, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: r.text ?? '' }, finish_reason: 'stop' }], usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 } }
-          : { error: { message: `scripted ${status}` } };
+        const body =
+          status === 200
+            ? {
+                id: `chatcmpl-${requests.length}`,
+                object: 'chat.completion',
+                choices: [{ index: 0, message: { role: 'assistant', content: r.text ?? '' }, finish_reason: 'stop' }],
+                usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+              }
+            : { error: { message: `scripted ${status}` } };
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       };
       if (r.delayMs) setTimeout(send, r.delayMs);
@@ -44,9 +50,10 @@ export async function startChatServer(script: Script): Promise<{ url: string; re
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

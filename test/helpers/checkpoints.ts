@@ -25,8 +25,19 @@ export interface TinyDims {
 }
 
 export const TINY: TinyDims = {
-  hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, headDim: 16, vocab: 320,
-  visionDepth: 2, visionHidden: 32, visionIntermediate: 64, visionHeads: 2, deepstack: [0], numPositionEmbeddings: 16,
+  hidden: 64,
+  intermediate: 128,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 16,
+  vocab: 320,
+  visionDepth: 2,
+  visionHidden: 32,
+  visionIntermediate: 64,
+  visionHeads: 2,
+  deepstack: [0],
+  numPositionEmbeddings: 16,
 };
 
 /** Seeded values, identical everywhere. */
@@ -129,15 +140,37 @@ export function qwen3vlConfig(d: TinyDims, tie: boolean, dtype = 'bfloat16'): Re
     tie_word_embeddings: tie,
     dtype,
     text_config: {
-      model_type: 'qwen3_vl_text', hidden_size: d.hidden, intermediate_size: d.intermediate, num_hidden_layers: d.layers,
-      num_attention_heads: d.heads, num_key_value_heads: d.kvHeads, head_dim: d.headDim, vocab_size: d.vocab, rms_norm_eps: 1e-6,
-      rope_theta: 5000000, max_position_embeddings: 4096, hidden_act: 'silu', attention_bias: false, tie_word_embeddings: tie, dtype,
+      model_type: 'qwen3_vl_text',
+      hidden_size: d.hidden,
+      intermediate_size: d.intermediate,
+      num_hidden_layers: d.layers,
+      num_attention_heads: d.heads,
+      num_key_value_heads: d.kvHeads,
+      head_dim: d.headDim,
+      vocab_size: d.vocab,
+      rms_norm_eps: 1e-6,
+      rope_theta: 5000000,
+      max_position_embeddings: 4096,
+      hidden_act: 'silu',
+      attention_bias: false,
+      tie_word_embeddings: tie,
+      dtype,
       rope_scaling: { rope_type: 'default', mrope_section: [d.headDim / 4 - 1, d.headDim / 8 + 1, d.headDim / 8].map(Math.round), mrope_interleaved: true },
     },
     vision_config: {
-      model_type: 'qwen3_vl', depth: d.visionDepth, hidden_size: d.visionHidden, intermediate_size: d.visionIntermediate, num_heads: d.visionHeads,
-      in_channels: 3, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2, out_hidden_size: d.hidden,
-      num_position_embeddings: d.numPositionEmbeddings, deepstack_visual_indexes: d.deepstack, hidden_act: 'gelu_pytorch_tanh',
+      model_type: 'qwen3_vl',
+      depth: d.visionDepth,
+      hidden_size: d.visionHidden,
+      intermediate_size: d.visionIntermediate,
+      num_heads: d.visionHeads,
+      in_channels: 3,
+      patch_size: 16,
+      spatial_merge_size: 2,
+      temporal_patch_size: 2,
+      out_hidden_size: d.hidden,
+      num_position_embeddings: d.numPositionEmbeddings,
+      deepstack_visual_indexes: d.deepstack,
+      hidden_act: 'gelu_pytorch_tanh',
     },
   };
 }
@@ -189,14 +222,35 @@ export function makeQwen3VLCheckpoint(dir: string, o: CheckpointOptions = {}): T
   }
   if (shards > 1) writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: total }, weight_map: weightMap }, null, 2));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(qwen3vlConfig(d, tie, dtype === 'F32' ? 'float32' : 'bfloat16'), null, 2));
-  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: specialId('<|endoftext|>'), eos_token_id: [specialId('<|im_end|>'), specialId('<|endoftext|>')], pad_token_id: specialId('<|endoftext|>'), temperature: 0.7, top_p: 0.8 }));
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'Qwen2Tokenizer', model_max_length: 262144, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }));
+  writeFileSync(
+    join(dir, 'generation_config.json'),
+    JSON.stringify({
+      bos_token_id: specialId('<|endoftext|>'),
+      eos_token_id: [specialId('<|im_end|>'), specialId('<|endoftext|>')],
+      pad_token_id: specialId('<|endoftext|>'),
+      temperature: 0.7,
+      top_p: 0.8,
+    }),
+  );
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'Qwen2Tokenizer', model_max_length: 262144, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }),
+  );
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
   // Qwen3-VL-4B-Instruct's own preprocessor_config.json: every field written, so transformers' Qwen2-VL defaults never apply.
-  writeFileSync(join(dir, 'preprocessor_config.json'), JSON.stringify({
-    size: { longest_edge: 16777216, shortest_edge: 65536 }, patch_size: 16, temporal_patch_size: 2, merge_size: 2,
-    image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5], processor_class: 'Qwen3VLProcessor', image_processor_type: 'Qwen2VLImageProcessorFast',
-  }));
+  writeFileSync(
+    join(dir, 'preprocessor_config.json'),
+    JSON.stringify({
+      size: { longest_edge: 16777216, shortest_edge: 65536 },
+      patch_size: 16,
+      temporal_patch_size: 2,
+      merge_size: 2,
+      image_mean: [0.5, 0.5, 0.5],
+      image_std: [0.5, 0.5, 0.5],
+      processor_class: 'Qwen3VLProcessor',
+      image_processor_type: 'Qwen2VLImageProcessorFast',
+    }),
+  );
   writeFileSync(join(dir, 'chat_template.json'), JSON.stringify({ chat_template: QWEN_VL_STYLE_TEMPLATE }));
   return specs;
 }
@@ -241,11 +295,27 @@ export function makeLoraAdapter(dir: string, base: TensorSpec[], o: AdapterOptio
   writeSafetensors(join(dir, 'adapter_model.safetensors'), out, { format: 'pt' });
   writeFileSync(
     join(dir, 'adapter_config.json'),
-    JSON.stringify({
-      peft_type: 'LORA', base_model_name_or_path: 'tiny/qwen3-vl', r, lora_alpha: o.alpha ?? 16, lora_dropout: 0, use_rslora: o.rslora ?? false,
-      use_dora: o.dora ?? false, fan_in_fan_out: false, target_modules: targets, bias: 'none', task_type: 'CAUSAL_LM', rank_pattern: {}, alpha_pattern: {},
-      modules_to_save: null, layers_to_transform: null,
-    }, null, 2),
+    JSON.stringify(
+      {
+        peft_type: 'LORA',
+        base_model_name_or_path: 'tiny/qwen3-vl',
+        r,
+        lora_alpha: o.alpha ?? 16,
+        lora_dropout: 0,
+        use_rslora: o.rslora ?? false,
+        use_dora: o.dora ?? false,
+        fan_in_fan_out: false,
+        target_modules: targets,
+        bias: 'none',
+        task_type: 'CAUSAL_LM',
+        rank_pattern: {},
+        alpha_pattern: {},
+        modules_to_save: null,
+        layers_to_transform: null,
+      },
+      null,
+      2,
+    ),
   );
   return out.map(({ name, shape }) => ({ name, shape }));
 }

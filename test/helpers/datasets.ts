@@ -25,7 +25,8 @@ export interface EpisodeSpec {
 }
 
 export const ACTIONS = ['up', 'down', 'left', 'right'];
-export const prompt = (ep: number, t: number) => `You are solving Sokoban (episode ${ep}, turn ${t}).\nCurrent observation: <image>\nChoose one of ["up", "down", "left", "right"].`;
+export const prompt = (ep: number, t: number) =>
+  `You are solving Sokoban (episode ${ep}, turn ${t}).\nCurrent observation: <image>\nChoose one of ["up", "down", "left", "right"].`;
 export const reply = (ep: number, t: number) => `<think>push the box</think>\n<action>${ACTIONS[(ep + t) % 4]}</action>`;
 
 export function jsonlRecord(i: number, spec: EpisodeSpec): Record<string, unknown> {

@@ -114,8 +114,18 @@ export async function startFakeHub(o: FakeHubOptions): Promise<FakeHub> {
       const f = takeFault('whoami');
       if (f) return json(res, f.status, { error: `injected ${f.status}` });
       return json(res, 200, {
-        type: 'user', id: 'u1', name: user, fullname: 'Test User', email: 't@example.com', emailVerified: true, isPro: false, canPay: false,
-        avatarUrl: '', periodEnd: null, billingMode: 'postpaid', orgs: [{ type: 'org', id: 'o1', name: 'studio-org', fullname: 'Studio Org', email: null, canPay: false, avatarUrl: '', periodEnd: null }],
+        type: 'user',
+        id: 'u1',
+        name: user,
+        fullname: 'Test User',
+        email: 't@example.com',
+        emailVerified: true,
+        isPro: false,
+        canPay: false,
+        avatarUrl: '',
+        periodEnd: null,
+        billingMode: 'postpaid',
+        orgs: [{ type: 'org', id: 'o1', name: 'studio-org', fullname: 'Studio Org', email: null, canPay: false, avatarUrl: '', periodEnd: null }],
         auth: { type: 'access_token', accessToken: { displayName: 'studio', role: 'write', createdAt: new Date().toISOString() } },
       });
     }
@@ -211,7 +221,11 @@ export async function startFakeHub(o: FakeHubOptions): Promise<FakeHub> {
       const f = takeFault('commit');
       if (f) return json(res, f.status, { error: `injected ${f.status}` });
       if (!String(req.headers['content-type']).startsWith('application/x-ndjson')) problems.push(`commit content-type ${req.headers['content-type']}`);
-      const lines = body.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; value: Record<string, unknown> });
+      const lines = body
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { key: string; value: Record<string, unknown> });
       const header = lines[0];
       if (header?.key !== 'header' || typeof header.value.summary !== 'string') {
         problems.push('commit without a header line');

@@ -8,8 +8,11 @@ const [src, outDir] = process.argv.slice(2);
 const tmp = `${outDir}.partial-dead1`;
 mkdirSync(tmp, { recursive: true });
 let said = false;
-void runNativeMerge({ rounding: 'peft', io: 'buffered', shards: [{ path: join(tmp, 'model.safetensors'), tensors: [{ name: 'w', srcFile: src!, srcTensor: 'w', outDtype: 'BF16' }] }] }, () => {
-  if (!said) process.stdout.write('PROGRESS\n');
-  said = true;
-});
+void runNativeMerge(
+  { rounding: 'peft', io: 'buffered', shards: [{ path: join(tmp, 'model.safetensors'), tensors: [{ name: 'w', srcFile: src!, srcTensor: 'w', outDtype: 'BF16' }] }] },
+  () => {
+    if (!said) process.stdout.write('PROGRESS\n');
+    said = true;
+  },
+);
 setInterval(() => undefined, 1000);

@@ -79,7 +79,7 @@ function erf(x: number): number {
     return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
   }
   let f = 0;
-  for (let n = 60; n >= 1; n--) f = (n / 2) / (ax + f);
+  for (let n = 60; n >= 1; n--) f = n / 2 / (ax + f);
   return Math.sign(x) * (1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f));
 }
 const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
@@ -97,7 +97,17 @@ export function rope(v: Float64Array, at: number, hd: number, cos: Float64Array,
 }
 
 export interface RefConfig {
-  text: { hidden_size: number; num_hidden_layers: number; num_attention_heads: number; num_key_value_heads: number; head_dim: number; vocab_size: number; rms_norm_eps: number; rope_theta: number; rope_scaling: { mrope_section: number[] } };
+  text: {
+    hidden_size: number;
+    num_hidden_layers: number;
+    num_attention_heads: number;
+    num_key_value_heads: number;
+    head_dim: number;
+    vocab_size: number;
+    rms_norm_eps: number;
+    rope_theta: number;
+    rope_scaling: { mrope_section: number[] };
+  };
   vision: { depth: number; hidden_size: number; num_heads: number; num_position_embeddings: number; deepstack_visual_indexes: number[]; spatial_merge_size: number };
   image_token_id: number;
 }
@@ -137,12 +147,19 @@ export function referenceVision(W: ReturnType<typeof loadWeights>, c: RefConfig,
               const dx = fx - x0;
               const pe = g('pos_embed.weight').d;
               for (let k = 0; k < vh; k++) {
-                const e = (1 - dy) * (1 - dx) * pe[(y0 * side + x0) * vh + k]! + (1 - dy) * dx * pe[(y0 * side + x1) * vh + k]! + dy * (1 - dx) * pe[(y1 * side + x0) * vh + k]! + dy * dx * pe[(y1 * side + x1) * vh + k]!;
+                const e =
+                  (1 - dy) * (1 - dx) * pe[(y0 * side + x0) * vh + k]! +
+                  (1 - dy) * dx * pe[(y0 * side + x1) * vh + k]! +
+                  dy * (1 - dx) * pe[(y1 * side + x0) * vh + k]! +
+                  dy * dx * pe[(y1 * side + x1) * vh + k]!;
                 x.d[row * vh + k] = x.d[row * vh + k]! + e;
               }
               for (let j = 0; j < rdim / 2; j++) {
                 const f = 1 / 10000 ** ((2 * j) / rdim);
-                for (const [slot, pos] of [[j, r], [j + rdim / 2, col]] as const) {
+                for (const [slot, pos] of [
+                  [j, r],
+                  [j + rdim / 2, col],
+                ] as const) {
                   for (const off of [0, rdim]) {
                     cos[row * hd + slot + off] = Math.cos(pos * f);
                     sin[row * hd + slot + off] = Math.sin(pos * f);
@@ -202,12 +219,20 @@ export function referenceVision(W: ReturnType<typeof loadWeights>, c: RefConfig,
       start += len;
     }
     const o = linear(att, p('attn.proj.weight'), p('attn.proj.bias'));
-    x = mat(n, vh, x.d.map((z, i) => z + o.d[i]!));
+    x = mat(
+      n,
+      vh,
+      x.d.map((z, i) => z + o.d[i]!),
+    );
     const h2 = layerNorm(x, p('norm2.weight').d, p('norm2.bias').d);
     const a = linear(h2, p('mlp.linear_fc1.weight'), p('mlp.linear_fc1.bias'));
     a.d.forEach((z, i) => (a.d[i] = geluTanh(z)));
     const f = linear(a, p('mlp.linear_fc2.weight'), p('mlp.linear_fc2.bias'));
-    x = mat(n, vh, x.d.map((z, i) => z + f.d[i]!));
+    x = mat(
+      n,
+      vh,
+      x.d.map((z, i) => z + f.d[i]!),
+    );
     const di = v.deepstack_visual_indexes.indexOf(blk);
     if (di >= 0) deep.push(merge(`deepstack_merger_list.${di}`, x, true));
   }
@@ -240,7 +265,15 @@ export function causalGqa(q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLi
   return att;
 }
 
-export function referenceForward(W: ReturnType<typeof loadWeights>, c: RefConfig, ids: number[], positions: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], labels: number[] | null, pixels: Float32Array | null, grids: [number, number, number][]): { logits: M; loss: number | null } {
+export function referenceForward(
+  W: ReturnType<typeof loadWeights>,
+  c: RefConfig,
+  ids: number[],
+  positions: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>],
+  labels: number[] | null,
+  pixels: Float32Array | null,
+  grids: [number, number, number][],
+): { logits: M; loss: number | null } {
   const t = c.text;
   const H = t.hidden_size;
   const hd = t.head_dim;
@@ -281,15 +314,31 @@ export function referenceForward(W: ReturnType<typeof loadWeights>, c: RefConfig
     }
     const att = mat(S, nh * hd, causalGqa(q, k, v, S, nh, nkv, hd));
     const o = linear(att, p('self_attn.o_proj.weight'));
-    x = mat(S, H, x.d.map((z, i) => z + o.d[i]!));
+    x = mat(
+      S,
+      H,
+      x.d.map((z, i) => z + o.d[i]!),
+    );
     const h2 = mat(S, H, rmsNorm(x.d, p('post_attention_layernorm.weight').d, H, t.rms_norm_eps));
     const gate = linear(h2, p('mlp.gate_proj.weight'));
     const up = linear(h2, p('mlp.up_proj.weight'));
-    const f = linear(mat(S, gate.cols, gate.d.map((z, i) => silu(z) * up.d[i]!)), p('mlp.down_proj.weight'));
-    x = mat(S, H, x.d.map((z, i) => z + f.d[i]!));
-    if (l < deep.length) imagePos.forEach((pos, kk) => {
-      for (let e = 0; e < H; e++) x.d[pos * H + e] = x.d[pos * H + e]! + deep[l]!.d[kk * H + e]!;
-    });
+    const f = linear(
+      mat(
+        S,
+        gate.cols,
+        gate.d.map((z, i) => silu(z) * up.d[i]!),
+      ),
+      p('mlp.down_proj.weight'),
+    );
+    x = mat(
+      S,
+      H,
+      x.d.map((z, i) => z + f.d[i]!),
+    );
+    if (l < deep.length)
+      imagePos.forEach((pos, kk) => {
+        for (let e = 0; e < H; e++) x.d[pos * H + e] = x.d[pos * H + e]! + deep[l]!.d[kk * H + e]!;
+      });
   }
   x = mat(S, H, rmsNorm(x.d, L('norm.weight').d, H, t.rms_norm_eps));
   const head = W.get('lm_head.weight') ?? E;

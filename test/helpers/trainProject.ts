@@ -28,18 +28,33 @@ export async function trainProject(o: TrainProjectOptions = {}) {
   makeQwen3VLCheckpoint(model, o.checkpoint ?? { dtype: 'F32', shards: 1, init: 'realistic', seed: 4 });
   o.editModel?.(model);
   runner.start('artifact.import', { path: model, kind: 'base-model', mode: 'reference' });
-  runner.start('artifact.import', { path: writeJsonlDataset(join(tempDir(), 'accepted'), Array.from({ length: 4 }, () => ({ turns: 2 }))), kind: 'dataset-json', mode: 'reference' });
+  runner.start('artifact.import', {
+    path: writeJsonlDataset(
+      join(tempDir(), 'accepted'),
+      Array.from({ length: 4 }, () => ({ turns: 2 })),
+    ),
+    kind: 'dataset-json',
+    mode: 'reference',
+  });
   await runner.idle();
   const base = project.store.listArtifacts(['base-model'])[0]!;
   const accepted = project.store.listArtifacts(['dataset-json'])[0]!;
   let dataset: typeof accepted | null = null;
   if (o.validation !== null) {
-    const conv = runner.start('convert.run', { datasetArtifactId: accepted.id, modelArtifactId: base.id, split: { by: 'ratio', validation: o.validation ?? 0.3, values: [], seed: 2 } });
+    const conv = runner.start('convert.run', {
+      datasetArtifactId: accepted.id,
+      modelArtifactId: base.id,
+      split: { by: 'ratio', validation: o.validation ?? 0.3, values: [], seed: 2 },
+    });
     await runner.idle();
     expect(runner.summary(conv.id).status).toBe('succeeded');
     dataset = project.store.runOutputs(conv.id)[0]!;
   }
   const detail = (id: string) => studio.api.handle('jobs.get', { runId: id }) as Promise<RunDetail>;
-  const logOf = (runId: string): string => project.store.listLogs(runId).map((l) => l.message).join('\n');
+  const logOf = (runId: string): string =>
+    project.store
+      .listLogs(runId)
+      .map((l) => l.message)
+      .join('\n');
   return { studio, runner, project, model, base, accepted, dataset: dataset!, detail, logOf };
 }

@@ -94,32 +94,43 @@ describe('studio CLI', () => {
     expect(p.code).toBe(0);
     const folder = /converted into the project: (\S+)/.exec(p.out)![1]!;
     expect((await readParquet(join(folder, 'train.parquet'))).numRows + (await readParquet(join(folder, 'validation.parquet'))).numRows).toBe(2);
-    expect(JSON.parse(studio(['jobs', dir, '--json'], home).out).map((j: { kind: string }) => j.kind).sort()).toEqual(['artifact.import', 'convert.run']);
+    expect(
+      JSON.parse(studio(['jobs', dir, '--json'], home).out)
+        .map((j: { kind: string }) => j.kind)
+        .sort(),
+    ).toEqual(['artifact.import', 'convert.run']);
 
     const bad = studio(['convert', '--dataset', ds, '--out', join(tempDir(), 'x'), '--history', 'sometimes'], home);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/history: /);
   });
 
-  (engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip)('train runs a LoRA SFT job from a JSON config and prints its checkpoints; a bad setting is named', () => {
-    const home = tempDir();
-    const work = tempDir();
-    const model = join(work, 'model');
-    makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic' });
-    const ds = writeJsonlDataset(join(work, 'ds'), [{ turns: 2 }, { turns: 2 }]);
-    expect(studio(['convert', '--dataset', ds, '--out', join(work, 'parquet'), '--model', model, '--validation', '0'], home).code).toBe(0);
-    const dir = join(work, 'proj');
-    studio(['project', 'create', dir, '--name', 't'], home);
-    writeFileSync(join(work, 'train.json'), JSON.stringify({ base: 'model', dataset: 'parquet', maxSteps: 4, saveEvery: 2, lr: 0.01, batchSize: 2, gradAccum: 1, lora: { r: 4, alpha: 8 } }));
-    const r = studio(['train', '--project', dir, '--config', join(work, 'train.json')], home);
-    expect(r.err).toContain('100% succeeded');
-    expect(r.code).toBe(0);
-    expect(r.out.match(/^checkpoint \S+: .*checkpoint-\d+$/gm)).toHaveLength(2);
-    writeFileSync(join(work, 'bad.json'), JSON.stringify({ base: 'model', dataset: 'parquet', lr: -1 }));
-    const bad = studio(['train', '--project', dir, '--config', join(work, 'bad.json')], home);
-    expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/bad.json: lr: lr must be positive/);
-  }, 180_000);
+  (engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip)(
+    'train runs a LoRA SFT job from a JSON config and prints its checkpoints; a bad setting is named',
+    () => {
+      const home = tempDir();
+      const work = tempDir();
+      const model = join(work, 'model');
+      makeQwen3VLCheckpoint(model, { dtype: 'F32', shards: 1, init: 'realistic' });
+      const ds = writeJsonlDataset(join(work, 'ds'), [{ turns: 2 }, { turns: 2 }]);
+      expect(studio(['convert', '--dataset', ds, '--out', join(work, 'parquet'), '--model', model, '--validation', '0'], home).code).toBe(0);
+      const dir = join(work, 'proj');
+      studio(['project', 'create', dir, '--name', 't'], home);
+      writeFileSync(
+        join(work, 'train.json'),
+        JSON.stringify({ base: 'model', dataset: 'parquet', maxSteps: 4, saveEvery: 2, lr: 0.01, batchSize: 2, gradAccum: 1, lora: { r: 4, alpha: 8 } }),
+      );
+      const r = studio(['train', '--project', dir, '--config', join(work, 'train.json')], home);
+      expect(r.err).toContain('100% succeeded');
+      expect(r.code).toBe(0);
+      expect(r.out.match(/^checkpoint \S+: .*checkpoint-\d+$/gm)).toHaveLength(2);
+      writeFileSync(join(work, 'bad.json'), JSON.stringify({ base: 'model', dataset: 'parquet', lr: -1 }));
+      const bad = studio(['train', '--project', dir, '--config', join(work, 'bad.json')], home);
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/bad.json: lr: lr must be positive/);
+    },
+    180_000,
+  );
 
   it('rollout plays a local ONNX model from a JSON config (model folder relative to it) and names a missing graph', () => {
     const home = tempDir();
@@ -127,7 +138,10 @@ describe('studio CLI', () => {
     makeTinyOnnxModel(join(work, 'onnx-model'), { seed: 5 });
     const dir = join(work, 'proj');
     studio(['project', 'create', dir, '--name', 'r'], home);
-    writeFileSync(join(work, 'eval.json'), JSON.stringify({ game: 'sokoban', tasks: 2, concurrency: 2, settings: { maxTurns: 2 }, policy: { type: 'onnx', modelDir: 'onnx-model', temperature: 0, maxTokens: 6 } }));
+    writeFileSync(
+      join(work, 'eval.json'),
+      JSON.stringify({ game: 'sokoban', tasks: 2, concurrency: 2, settings: { maxTurns: 2 }, policy: { type: 'onnx', modelDir: 'onnx-model', temperature: 0, maxTokens: 6 } }),
+    );
     const r = studio(['rollout', '--project', dir, '--config', join(work, 'eval.json')], home);
     expect(r.err).toContain('100% succeeded');
     expect(r.code).toBe(0);
@@ -181,7 +195,8 @@ describe('merge kernels', () => {
     makeLoraAdapter(join(root, 'adapter'), specs, { r: 12, alpha: 24 });
     const run = (out: string, portable: boolean) => {
       const r = spawnSync(process.execPath, [bin, 'merge', '--base', join(root, 'base'), '--adapter', join(root, 'adapter'), '--out', join(root, out)], {
-        env: { ...process.env, STUDIO_HOME: tempDir(), ...(portable ? { STUDIO_MERGE_PORTABLE: '1' } : {}) }, encoding: 'utf8',
+        env: { ...process.env, STUDIO_HOME: tempDir(), ...(portable ? { STUDIO_MERGE_PORTABLE: '1' } : {}) },
+        encoding: 'utf8',
       });
       expect(r.status, r.stderr).toBe(0);
     };

@@ -16,24 +16,31 @@ const studio = (args: string[], home: string) => {
 };
 
 describe('studio evaluate', () => {
-  (engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip)('plays the base and the expert from a JSON config and prints a line per policy; no policy is refused', () => {
-    const home = tempDir();
-    const work = tempDir();
-    makeQwen3VLCheckpoint(join(work, 'model'), { dtype: 'F32', shards: 1, init: 'realistic' });
-    const dir = join(work, 'proj');
-    expect(studio(['project', 'create', dir, '--name', 'e'], home).code).toBe(0);
-    writeFileSync(join(work, 'eval.json'), JSON.stringify({ base: 'model', includeExpert: true, game: 'blackjack', settings: { maxTurns: 2 }, levels: 2, maxTokens: 4, concurrency: 2 }));
-    const r = studio(['evaluate', '--project', dir, '--config', join(work, 'eval.json')], home);
-    expect(r.err).toContain('100% succeeded');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^levels: no checkpoints/m);
-    expect(r.out).toMatch(/^ {2}expert: success \d+\.\d % \(95 % CI [\d.]+–[\d.]+\), return -?[\d.]+, invalid 0\.0 %, format-valid 100\.0 %, [\d.]+ turns$/m);
-    expect(r.out).toMatch(/^\* model \(base\): success \d+\.\d % .* [\d.]+ tokens\/s$/m);
-    const folder = /^evaluation \S+: (.*)$/m.exec(r.out)![1]!;
-    expect(existsSync(join(folder, 'result.json'))).toBe(true);
-    writeFileSync(join(work, 'none.json'), JSON.stringify({ base: 'model', includeBase: false }));
-    const bad = studio(['evaluate', '--project', dir, '--config', join(work, 'none.json')], home);
-    expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/none.json: checkpoints: choose at least one checkpoint, the base or the expert/);
-  }, 180_000);
+  (engineState().loaded || process.env.STUDIO_REQUIRE_NATIVE ? it : it.skip)(
+    'plays the base and the expert from a JSON config and prints a line per policy; no policy is refused',
+    () => {
+      const home = tempDir();
+      const work = tempDir();
+      makeQwen3VLCheckpoint(join(work, 'model'), { dtype: 'F32', shards: 1, init: 'realistic' });
+      const dir = join(work, 'proj');
+      expect(studio(['project', 'create', dir, '--name', 'e'], home).code).toBe(0);
+      writeFileSync(
+        join(work, 'eval.json'),
+        JSON.stringify({ base: 'model', includeExpert: true, game: 'blackjack', settings: { maxTurns: 2 }, levels: 2, maxTokens: 4, concurrency: 2 }),
+      );
+      const r = studio(['evaluate', '--project', dir, '--config', join(work, 'eval.json')], home);
+      expect(r.err).toContain('100% succeeded');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^levels: no checkpoints/m);
+      expect(r.out).toMatch(/^ {2}expert: success \d+\.\d % \(95 % CI [\d.]+–[\d.]+\), return -?[\d.]+, invalid 0\.0 %, format-valid 100\.0 %, [\d.]+ turns$/m);
+      expect(r.out).toMatch(/^\* model \(base\): success \d+\.\d % .* [\d.]+ tokens\/s$/m);
+      const folder = /^evaluation \S+: (.*)$/m.exec(r.out)![1]!;
+      expect(existsSync(join(folder, 'result.json'))).toBe(true);
+      writeFileSync(join(work, 'none.json'), JSON.stringify({ base: 'model', includeBase: false }));
+      const bad = studio(['evaluate', '--project', dir, '--config', join(work, 'none.json')], home);
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/none.json: checkpoints: choose at least one checkpoint, the base or the expert/);
+    },
+    180_000,
+  );
 });

@@ -66,7 +66,9 @@ describe('studio serve restart', () => {
     const c = await WsClient.open(socketOf(a.url));
     expect(await c.call('project.current')).toMatchObject({ name: 'Served' });
     const run = (await c.call('jobs.start', { kind: 'artifact.import', config: { path: big, kind: 'file', mode: 'reference' } })) as { id: string };
-    await expect.poll(async () => ((await c.call('jobs.get', { runId: run.id })) as { run?: { status: string }; status?: string }), { timeout: 10_000 }).toSatisfy((g: { run?: { status: string }; status?: string }) => (g.run?.status ?? g.status) === 'running');
+    await expect
+      .poll(async () => (await c.call('jobs.get', { runId: run.id })) as { run?: { status: string }; status?: string }, { timeout: 10_000 })
+      .toSatisfy((g: { run?: { status: string }; status?: string }) => (g.run?.status ?? g.status) === 'running');
 
     const t0 = Date.now();
     a.child.kill('SIGINT');

@@ -117,7 +117,18 @@ describe('server mode under faults', () => {
     const c = await rawWsOpen(server.port, api(server));
     // 40 requests in one write, so they arrive together.
     c.socket.write(Buffer.concat(Array.from({ length: 40 }, (_, i) => frame(0x1, Buffer.from(JSON.stringify({ id: i + 1, method: 'project.current', params: {} }))))));
-    await expect.poll(() => (c.received().toString().match(/"id":\d+/g) ?? []).length, { timeout: 5000 }).toBe(40);
+    await expect
+      .poll(
+        () =>
+          (
+            c
+              .received()
+              .toString()
+              .match(/"id":\d+/g) ?? []
+          ).length,
+        { timeout: 5000 },
+      )
+      .toBe(40);
     const text = c.received().toString();
     expect(text).toContain('"code":"busy"');
     expect(text).toContain('"ok":true');

@@ -13,16 +13,149 @@ const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (h
 const repeat = (r: Rng, n: number, f: () => string): string => Array.from({ length: n }, f).join('');
 
 /** Every whitespace-like code point whose class differs between engines or Unicode versions, plus the ordinary ones. */
-export const SPACES = [' ', '\t', '\n', '\r', '\v', '\f', '\u0085', '\u00a0', '\u1680', '\u180e', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
-const SPECIAL_TOKENS = ['<|im_end|>', '<|im_start|>', '<|image_pad|>', '<|vision_start|>', '<|vision_end|>', '<|endoftext|>', '<think>', '</think>', '<tool_call>', '</tool_call>', '<|video_pad|>'];
-const WORDS = ['up', 'down', 'left', 'right', 'push', 'box', 'goal', 'wall', 'the', 'player', 'move', 'Sokoban', 'FrozenLake', 'hole', 'ice', 'I', 'A', 'OK', 'don', 'It', 'we', 'THEY', 'hello', 'world', 'café', 'naïve', 'Zürich', 'São', 'straße'];
+export const SPACES = [
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\v',
+  '\f',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u180e',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u200b',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+];
+const SPECIAL_TOKENS = [
+  '<|im_end|>',
+  '<|im_start|>',
+  '<|image_pad|>',
+  '<|vision_start|>',
+  '<|vision_end|>',
+  '<|endoftext|>',
+  '<think>',
+  '</think>',
+  '<tool_call>',
+  '</tool_call>',
+  '<|video_pad|>',
+];
+const WORDS = [
+  'up',
+  'down',
+  'left',
+  'right',
+  'push',
+  'box',
+  'goal',
+  'wall',
+  'the',
+  'player',
+  'move',
+  'Sokoban',
+  'FrozenLake',
+  'hole',
+  'ice',
+  'I',
+  'A',
+  'OK',
+  'don',
+  'It',
+  'we',
+  'THEY',
+  'hello',
+  'world',
+  'café',
+  'naïve',
+  'Zürich',
+  'São',
+  'straße',
+];
 const CONTRACTIONS = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'T", "'RE", "'VE", "'M", "'LL", "'D", "'Ll", "'rE", "'ſ", "'K", "'x", "'"];
 const CJK = ['你好世界', '向上移动', '箱子在左边', '日本語のテキスト', 'カタカナ', 'ひらがな', '한국어 문장', '한글', '中文，标点。', '「引用」', '𠀀𠀁𪜀', '㐀㐁'];
 const RTL = ['مرحبا بالعالم', 'تحرك إلى الأعلى', 'שלום עולם', 'זוז למעלה', 'العربية ١٢٣', '\u202eevil\u202c', 'עִבְרִית', 'مُحَمَّد'];
-const COMBINING = ['e\u0301', 'a\u0308', 'o\u0302', 'n\u0303', 'A\u030a', 'c\u0327', 'u\u0308\u0301', 'i\u0307', 'q\u0323\u0307', 's\u0323\u0307', '\u1100\u1161\u11a8', '\u0915\u093c', 'e\u0301\u0301', '\u0301', 'Å', 'Ω', 'ﬁ', '①', '½', 'Ⅻ', 'ᄀ'];
+const COMBINING = [
+  'e\u0301',
+  'a\u0308',
+  'o\u0302',
+  'n\u0303',
+  'A\u030a',
+  'c\u0327',
+  'u\u0308\u0301',
+  'i\u0307',
+  'q\u0323\u0307',
+  's\u0323\u0307',
+  '\u1100\u1161\u11a8',
+  '\u0915\u093c',
+  'e\u0301\u0301',
+  '\u0301',
+  'Å',
+  'Ω',
+  'ﬁ',
+  '①',
+  '½',
+  'Ⅻ',
+  'ᄀ',
+];
 const EMOJI = ['😀', '👍🏽', '👨‍👩‍👧‍👦', '🏳️‍🌈', '🇫🇷', '🇯🇵', '❤️', '🧑🏿‍💻', '🤷‍♀️', '✋🏻', '🫠', '1️⃣', '#️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '⬆️', '⬇', '←', '→'];
 const DIGITS = ['0', '7', '42', '123', '2024', '3.14159', '1,000,000', '-17', '1e-5', '٣٤٥', '१२३', '௧௨', '１２３', '²³', '⅓', '𝟙𝟚', '0x1F', '00012'];
-const PUNCT = ['.', ',', '!', '?', ':', ';', '"', '(', ')', '[', ']', '{', '}', '<', '>', '/', '\\', '-', '_', '=', '+', '*', '&', '%', '$', '#', '@', '~', '`', '^', '|', '…', '—', '«', '»', '“', '”', '。', '、'];
+const PUNCT = [
+  '.',
+  ',',
+  '!',
+  '?',
+  ':',
+  ';',
+  '"',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '<',
+  '>',
+  '/',
+  '\\',
+  '-',
+  '_',
+  '=',
+  '+',
+  '*',
+  '&',
+  '%',
+  '$',
+  '#',
+  '@',
+  '~',
+  '`',
+  '^',
+  '|',
+  '…',
+  '—',
+  '«',
+  '»',
+  '“',
+  '”',
+  '。',
+  '、',
+];
 const ACTIONS = ['up', 'down', 'left', 'right', 'Up', 'LEFT', 'push up', 'noop', 'stay'];
 
 /** Random code points across the whole range (no surrogates), weighted toward assigned planes. */
@@ -124,7 +257,28 @@ export function tokenizerCorpus(n = 2400, seed = 20240611): string[] {
   const r = mulberry32(seed);
   const out: string[] = [];
   // Each fixed edge case once, then generated strings.
-  out.push('', ' ', '\n', '\n\n', '\r\n', '\r', '\u0085', '\ufeff', '\u2028', '\u2029', 'a\u0085b', 'a\ufeffb', ' \u0085 ', '\u0085\n', 'x\ufeff\ufeff', 'e\u0301', 'caf\u0065\u0301', '<|im_end|>', '<|im_end|><|im_start|>', 'a<|image_pad|>b');
+  out.push(
+    '',
+    ' ',
+    '\n',
+    '\n\n',
+    '\r\n',
+    '\r',
+    '\u0085',
+    '\ufeff',
+    '\u2028',
+    '\u2029',
+    'a\u0085b',
+    'a\ufeffb',
+    ' \u0085 ',
+    '\u0085\n',
+    'x\ufeff\ufeff',
+    'e\u0301',
+    'caf\u0065\u0301',
+    '<|im_end|>',
+    '<|im_end|><|im_start|>',
+    'a<|image_pad|>b',
+  );
   // Oniguruma's (?i:'s) also takes U+017F (long s): the contraction then splits from the letters after it.
   out.push("don'\u017ft", "it'\u017fa", "'\u017f\u017f", "x'LLama", "WE'REally", "'ve'VE'vEx", "I'Mm", "it's'st");
   out.push(...SPACES.flatMap((s) => [s, `a${s}b`, `${s}${s}x`, `1${s}2`, `!${s}!`, `x${s}`, `${s}\n`]));
@@ -144,15 +298,23 @@ export function conversationCorpus(n = 60, seed = 7): CorpusConversation[] {
   const replyStarts = ['', '', '\n', '\n\n', ' ', '\r\n', '  \n', '\t'];
   for (let k = 0; k < n; k++) {
     const messages: CorpusConversation['messages'] = [];
-    if (r() < 0.4) messages.push({ role: 'system', content: [{ type: 'text', text: pick(r, ['You are a Sokoban agent.', 'Answer with <think>…</think><action>…</action>.', sentence(r)]) }] });
+    if (r() < 0.4)
+      messages.push({ role: 'system', content: [{ type: 'text', text: pick(r, ['You are a Sokoban agent.', 'Answer with <think>…</think><action>…</action>.', sentence(r)]) }] });
     const turns = int(r, 1, 4);
     for (let t = 0; t < turns; t++) {
       const prompt = sentence(r);
       const withImage = r() < 0.6;
       const content: CorpusConversation['messages'][number]['content'] = withImage
         ? r() < 0.5
-          ? [{ type: 'image', text: null }, { type: 'text', text: prompt }]
-          : [{ type: 'text', text: 'Frame: ' }, { type: 'image', text: null }, { type: 'text', text: `\n${prompt}` }]
+          ? [
+              { type: 'image', text: null },
+              { type: 'text', text: prompt },
+            ]
+          : [
+              { type: 'text', text: 'Frame: ' },
+              { type: 'image', text: null },
+              { type: 'text', text: `\n${prompt}` },
+            ]
         : [{ type: 'text', text: prompt }];
       messages.push({ role: 'user', content });
       const reply = pick(r, replyStarts) + (r() < 0.7 ? gameReply(r) : sentence(r)) + pick(r, ['', '', '\n', ' ']);

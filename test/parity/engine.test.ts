@@ -28,9 +28,22 @@ const engine = () => {
 const py = <T>(req: Record<string, unknown>) => runPython<T>('engine_parity.py', req).then((r) => r.result);
 
 const conversation: ChatMessage[] = [
-  { role: 'user', content: [{ type: 'text', text: 'You push boxes. Board:' }, { type: 'image', text: null }, { type: 'text', text: ' Your move?' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'You push boxes. Board:' },
+      { type: 'image', text: null },
+      { type: 'text', text: ' Your move?' },
+    ],
+  },
   { role: 'assistant', content: [{ type: 'text', text: '<think>the box is left of me</think><action>left</action>' }] },
-  { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'Next board. 12 steps left.' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'image', text: null },
+      { type: 'text', text: 'Next board. 12 steps left.' },
+    ],
+  },
   { role: 'assistant', content: [{ type: 'text', text: '<think>now up</think>\n<action>up</action>' }] },
 ];
 const short = conversation.slice(0, 2);
@@ -193,7 +206,17 @@ describe('engine vs PEFT (live): LoRA', () => {
   it('three AdamW steps (warmup 1, linear decay, clipping at 1.0) equal torch.optim.AdamW with transformers’ schedule', async () => {
     const { file, batch } = batchFile(modelDir.untied, 'full');
     const out = join(root, 'adamw3.safetensors');
-    const ref = await py<{ losses: number[]; grad_norms: number[]; lrs: number[] }>({ action: 'adamw', model: modelDir.untied, adapter: adapterDir, batch: file, steps: 3, warmup: 1, lr: 1e-3, max_grad_norm: 1.0, out });
+    const ref = await py<{ losses: number[]; grad_norms: number[]; lrs: number[] }>({
+      action: 'adamw',
+      model: modelDir.untied,
+      adapter: adapterDir,
+      batch: file,
+      steps: 3,
+      warmup: 1,
+      lr: 1e-3,
+      max_grad_norm: 1.0,
+      out,
+    });
     expect(ref.lrs).toEqual([0, 1e-3, 5e-4]);
     const t = await trainer('tokens', { warmupSteps: 1 });
     for (let s = 0; s < 3; s++) {
@@ -265,7 +288,14 @@ describe('merge vs PEFT (live)', () => {
     const merged = at('merged');
     await mergeModel({ baseDir: base, adapterDir: adapter, outDir: merged });
     const peftOut = join(root, 'peft-merged.safetensors');
-    const m = await py<{ class: string; dtype: string; max_logit_diff: number; max_logit: number }>({ action: 'merge', model: base, adapter, ours: merged, batch: file, out: peftOut });
+    const m = await py<{ class: string; dtype: string; max_logit_diff: number; max_logit: number }>({
+      action: 'merge',
+      model: base,
+      adapter,
+      ours: merged,
+      batch: file,
+      out: peftOut,
+    });
     expect(m.class).toBe('Qwen3VLForConditionalGeneration');
     expect(m.dtype).toBe('torch.bfloat16');
     const theirs = readFloatTensors(peftOut);

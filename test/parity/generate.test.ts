@@ -29,8 +29,25 @@ const measured: Record<string, unknown> = {};
 afterAll(() => console.log(`[parity] generate: ${JSON.stringify(measured)}`));
 
 const prompts: ChatMessage[][] = [
-  [{ role: 'user', content: [{ type: 'text', text: 'You push boxes. Board:' }, { type: 'image', text: null }, { type: 'text', text: ' Your move?' }] }],
-  [{ role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'Next board, a longer question this time: which way now, and why?' }] }],
+  [
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'You push boxes. Board:' },
+        { type: 'image', text: null },
+        { type: 'text', text: ' Your move?' },
+      ],
+    },
+  ],
+  [
+    {
+      role: 'user',
+      content: [
+        { type: 'image', text: null },
+        { type: 'text', text: 'Next board, a longer question this time: which way now, and why?' },
+      ],
+    },
+  ],
 ];
 const frames = [texturedFrame(256, 256, 1), texturedFrame(320, 256, 2)];
 const encoded = () => prompts.map((p, i) => encodePrompt(p, [frames[i]!], loadTextSide(modelDir)));
@@ -117,7 +134,10 @@ describe('engine generation with a K/V cache', () => {
     // Unbanned, transformers' greedy answer is nothing but image placeholders.
     const file = join(root, 'boosted-0.safetensors');
     writeBatchFile(file, collate([enc[0]!], PAD));
-    const [raw, ref] = await generateWithTransformers(dir, [{ batch: file, max_new: 6, eos: EOS, suppress: [] }, { batch: file, max_new: 12, eos: EOS, suppress: PLACEHOLDERS }]);
+    const [raw, ref] = await generateWithTransformers(dir, [
+      { batch: file, max_new: 6, eos: EOS, suppress: [] },
+      { batch: file, max_new: 12, eos: EOS, suppress: PLACEHOLDERS },
+    ]);
     expect(raw!.filter((x) => x === 151655).length).toBeGreaterThanOrEqual(5);
     const [ours] = await e.generate(t, collate([enc[0]!], PAD), { maxNewTokens: 12, stopIds: EOS, padId: PAD });
     expect([...ours!].some((id) => PLACEHOLDERS.includes(id))).toBe(false);

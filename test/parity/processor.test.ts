@@ -19,8 +19,14 @@ import { runPython } from '../helpers/python';
 
 /** Qwen3-VL-4B-Instruct's preprocessor_config.json. */
 const QWEN3_VL = {
-  size: { longest_edge: 16777216, shortest_edge: 65536 }, patch_size: 16, temporal_patch_size: 2, merge_size: 2,
-  image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5], processor_class: 'Qwen3VLProcessor', image_processor_type: 'Qwen2VLImageProcessorFast',
+  size: { longest_edge: 16777216, shortest_edge: 65536 },
+  patch_size: 16,
+  temporal_patch_size: 2,
+  merge_size: 2,
+  image_mean: [0.5, 0.5, 0.5],
+  image_std: [0.5, 0.5, 0.5],
+  processor_class: 'Qwen3VLProcessor',
+  image_processor_type: 'Qwen2VLImageProcessorFast',
 };
 const TYPE_ONLY = { image_processor_type: 'Qwen2VLImageProcessorFast' };
 /** Small enough that 1920×1080 and 360×1400 are shrunk on both axes. */
@@ -112,14 +118,43 @@ function frames(): Record<string, Buffer> {
     'rgba8 interlaced 300x180': encodePng({ width: 300, height: 180, colorType: 6, bitDepth: 8, samples: rgba, interlace: true }),
     'grey8 200x150': encodePng({ width: 200, height: 150, colorType: 0, bitDepth: 8, samples: g }),
     'grey2 64x64': encodePng({ width: 64, height: 64, colorType: 0, bitDepth: 2, samples: g.subarray(0, 64 * 64).map((v) => v >> 6) }),
-    'grey+alpha8 200x150': encodePng({ width: 200, height: 150, colorType: 4, bitDepth: 8, samples: Uint8Array.from({ length: g.length * 2 }, (_, i) => (i & 1 ? (i * 37) & 255 : g[i >> 1]!)) }),
-    'palette8 + tRNS 160x120': encodePng({ width: 160, height: 120, colorType: 3, bitDepth: 8, samples: art2.index, palette: art2.palette, trns: Uint8Array.from([0, 90, 255, 30]) }),
+    'grey+alpha8 200x150': encodePng({
+      width: 200,
+      height: 150,
+      colorType: 4,
+      bitDepth: 8,
+      samples: Uint8Array.from({ length: g.length * 2 }, (_, i) => (i & 1 ? (i * 37) & 255 : g[i >> 1]!)),
+    }),
+    'palette8 + tRNS 160x120': encodePng({
+      width: 160,
+      height: 120,
+      colorType: 3,
+      bitDepth: 8,
+      samples: art2.index,
+      palette: art2.palette,
+      trns: Uint8Array.from([0, 90, 255, 30]),
+    }),
     'palette4 interlaced 90x70': encodePng({ width: 90, height: 70, colorType: 3, bitDepth: 4, samples: art4.index, palette: art4.palette, interlace: true }),
     'rgb16 300x200': encodePng({ width: 300, height: 200, colorType: 2, bitDepth: 16, samples: to16(textured(300, 200, 14), 15) }),
     'rgba16 160x120': encodePng({ width: 160, height: 120, colorType: 6, bitDepth: 16, samples: to16(withAlpha(textured(160, 120, 16), 17), 18) }),
-    'grey+alpha16 120x90': encodePng({ width: 120, height: 90, colorType: 4, bitDepth: 16, samples: to16(Uint8Array.from({ length: 120 * 90 * 2 }, (_, i) => (i * 7 + (i >> 9)) & 255), 19) }),
+    'grey+alpha16 120x90': encodePng({
+      width: 120,
+      height: 90,
+      colorType: 4,
+      bitDepth: 16,
+      samples: to16(
+        Uint8Array.from({ length: 120 * 90 * 2 }, (_, i) => (i * 7 + (i >> 9)) & 255),
+        19,
+      ),
+    }),
     // Pillow opens 16-bit grey as I;16 and converts to RGB by clamping at 255: dark values survive, the rest go white.
-    'grey16 120x90': encodePng({ width: 120, height: 90, colorType: 0, bitDepth: 16, samples: Uint16Array.from({ length: 120 * 90 }, (_, i) => (i % 7 === 0 ? (i * 13) % 256 : (i * 2654435761) >>> 16)) }),
+    'grey16 120x90': encodePng({
+      width: 120,
+      height: 90,
+      colorType: 0,
+      bitDepth: 16,
+      samples: Uint16Array.from({ length: 120 * 90 }, (_, i) => (i % 7 === 0 ? (i * 13) % 256 : (i * 2654435761) >>> 16)),
+    }),
   };
   return made;
 }
@@ -133,7 +168,17 @@ interface Blob {
 interface Answer {
   error?: string;
   class: string;
-  settings: { patch_size: number; merge_size: number; temporal_patch_size: number; min_pixels: number; max_pixels: number; image_mean: number[]; image_std: number[]; rescale_factor: number; resample: number };
+  settings: {
+    patch_size: number;
+    merge_size: number;
+    temporal_patch_size: number;
+    min_pixels: number;
+    max_pixels: number;
+    image_mean: number[];
+    image_std: number[];
+    rescale_factor: number;
+    resample: number;
+  };
   pixel_values: Blob;
   image_grid_thw: [number, number, number][];
   decoded: Blob[];
@@ -156,12 +201,20 @@ const CASES: Case[] = [
   { name: 'Qwen3-VL, max_pixels 400000 (downscaling)', config: SMALL_BUDGET, images: DOWNSCALED, tokens: true },
   // Left-out fields: transformers' class defaults (Qwen2-VL's patch 14, 56²..28²·1280 pixels, CLIP mean and std).
   { name: 'only image_processor_type', config: TYPE_ONLY, images: ['rgb 300x180', 'pixel art 96x96 (upscaled)', 'photo wide 1000x300'], tokens: true },
-  { name: 'min_pixels without size, one mean for all channels', config: { ...TYPE_ONLY, patch_size: 16, min_pixels: 70_000, image_mean: 0.5 }, images: ['rgb 300x180', 'rgb 100x60 (below min pixels)'] },
+  {
+    name: 'min_pixels without size, one mean for all channels',
+    config: { ...TYPE_ONLY, patch_size: 16, min_pixels: 70_000, image_mean: 0.5 },
+    images: ['rgb 300x180', 'rgb 100x60 (below min pixels)'],
+  },
   { name: 'size and max_pixels (max_pixels wins)', config: { ...QWEN3_VL, max_pixels: 300_000 }, images: ['photo wide 1000x300', 'rgb 640x360'] },
   { name: 'do_normalize false', config: { ...QWEN3_VL, do_normalize: false }, images: ['rgb 300x180'] },
   { name: 'do_rescale false', config: { ...QWEN3_VL, do_rescale: false }, images: ['rgb 300x180'] },
   { name: 'rescale_factor 2/255', config: { ...QWEN3_VL, rescale_factor: 2 / 255 }, images: ['rgb 300x180'] },
-  ...Object.entries(FILTERS).map(([f, resample]) => ({ name: `resample ${f}`, config: { ...SMALL_BUDGET, resample }, images: ['rgb 300x180', 'photo tall 360x1400', 'photo wide 1000x300'] })),
+  ...Object.entries(FILTERS).map(([f, resample]) => ({
+    name: `resample ${f}`,
+    config: { ...SMALL_BUDGET, resample },
+    images: ['rgb 300x180', 'photo tall 360x1400', 'photo wide 1000x300'],
+  })),
 ];
 
 /** Configs transformers refuses; ours must refuse them too, naming the field. */
@@ -193,7 +246,10 @@ beforeAll(async () => {
   pngs = frames();
   const file = (name: string) => join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.png`);
   for (const [name, png] of Object.entries(pngs)) writeFileSync(file(name), png);
-  const all = [...CASES.map((c) => ({ name: c.name, config: c.config, images: c.images, tokens: c.tokens })), ...REFUSED.map((r) => ({ name: r.name, config: r.config, images: ['rgb 300x180'], tokens: false }))];
+  const all = [
+    ...CASES.map((c) => ({ name: c.name, config: c.config, images: c.images, tokens: c.tokens })),
+    ...REFUSED.map((r) => ({ name: r.name, config: r.config, images: ['rgb 300x180'], tokens: false })),
+  ];
   const { result } = await runPython<{ answers: Answer[] }>('processor_parity.py', {
     requests: all.map((c, i) => ({
       preprocessor_config: c.config,
@@ -218,7 +274,12 @@ describe('image processor parity with transformers (live)', () => {
       const o = processorFromConfig(c.config, sizing);
       // The settings transformers resolved from the same file.
       expect({ patch: o.patchSize, merge: o.mergeSize, temporal: o.temporalPatch, min: o.minPixels, max: o.maxPixels, resample: o.resample }).toEqual({
-        patch: a.settings.patch_size, merge: a.settings.merge_size, temporal: a.settings.temporal_patch_size, min: a.settings.min_pixels, max: a.settings.max_pixels, resample: a.settings.resample,
+        patch: a.settings.patch_size,
+        merge: a.settings.merge_size,
+        temporal: a.settings.temporal_patch_size,
+        min: a.settings.min_pixels,
+        max: a.settings.max_pixels,
+        resample: a.settings.resample,
       });
       if (c.config.do_normalize !== false) {
         expect(maxDiff(o.mean, a.settings.image_mean)).toBe(0);
@@ -244,7 +305,9 @@ describe('image processor parity with transformers (live)', () => {
         const rows = p.grid[0] * p.grid[1] * p.grid[2];
         const pixDiff = maxDiff(p.pixels, pv.subarray(row * cols, (row + rows) * cols));
         row += rows;
-        report.push(`${name} ${dec.width}x${dec.height}->${b.resizedWidth}x${b.resizedHeight}: resized uint8 max diff ${resizeDiff}, pixel_values max diff ${pixDiff.toExponential(2)}`);
+        report.push(
+          `${name} ${dec.width}x${dec.height}->${b.resizedWidth}x${b.resizedHeight}: resized uint8 max diff ${resizeDiff}, pixel_values max diff ${pixDiff.toExponential(2)}`,
+        );
         // Exact: the same uint8 resize, and the same float32 arithmetic after it.
         expect(resizeDiff, `${name}: resized uint8`).toBe(0);
         expect(pixDiff, `${name}: pixel_values`).toBeLessThanOrEqual(1e-6);
@@ -293,7 +356,10 @@ describe('the shared reference fixture (transformers 4.57.1)', () => {
     expect(ref.shape).toEqual([564, 1536]);
     const f0 = processImage(readFileSync(join(FIXTURE, 'inputs', 'frame0-256x256.png')), o);
     const f1 = processImage(readFileSync(join(FIXTURE, 'inputs', 'frame1-300x180.png')), o);
-    expect([f0.grid, f1.grid]).toEqual([[1, 16, 16], [1, 14, 22]]);
+    expect([f0.grid, f1.grid]).toEqual([
+      [1, 16, 16],
+      [1, 14, 22],
+    ]);
     const d0 = maxDiff(f0.pixels, ref.data.subarray(0, 256 * 1536));
     const d1 = maxDiff(f1.pixels, ref.data.subarray(256 * 1536, 564 * 1536));
     console.log(`[fixture] frame0 max diff ${d0}, frame1 (300x180 -> 352x224) max diff ${d1}`);

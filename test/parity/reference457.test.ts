@@ -42,7 +42,8 @@ function fixtureBatch(prefix: '' | 'short.' | 'batch2.'): EngineBatch {
     pixels = both;
   }
   return {
-    batch: B, seq: S,
+    batch: B,
+    seq: S,
     inputIds: ints(`${prefix}input_ids`),
     attentionMask: ints(`${prefix}attention_mask`),
     labels: ints(`${prefix}labels`),
@@ -64,7 +65,10 @@ describe('fixture (transformers 4.57.1): encoder', () => {
     const pos = ints('position_ids');
     const S = enc.inputIds.length;
     for (let a = 0; a < 3; a++) expect([...enc.positions[a]!]).toEqual([...pos.subarray(a * S, (a + 1) * S)]);
-    expect(enc.grids).toEqual([[1, 16, 16], [1, 14, 22]]);
+    expect(enc.grids).toEqual([
+      [1, 16, 16],
+      [1, 14, 22],
+    ]);
     // Labels: 4.57's reference trains each reply and its <|im_end|>; the studio also trains the "\n" after it,
     // as TRL's Qwen3-VL training template marks (checked live in tokenizer.test.ts). Nothing else differs.
     const ref = ints('labels');
@@ -111,7 +115,10 @@ describe('fixture (transformers 4.57.1): engine', () => {
   }, 120_000);
 
   it('accumulating the full and the short sample: per token (grad_ga2_tokens) and per micro-batch as 4.57’s Trainer (grad_ga2_trainer)', async () => {
-    for (const [mode, ref] of [['tokens', 'grad_ga2_tokens'], ['micro-batch', 'grad_ga2_trainer']] as const) {
+    for (const [mode, ref] of [
+      ['tokens', 'grad_ga2_tokens'],
+      ['micro-batch', 'grad_ga2_trainer'],
+    ] as const) {
       const g = await engine().gradients(await trainer(mode), [fixtureBatch(''), fixtureBatch('short.')]);
       for (const k of PEFT_KEYS) expect(maxRelErr(g.grads[k]!, outputs.get(`${ref}.${k}`)!.data), `${mode} ${k}`).toBeLessThan(1e-4);
     }
@@ -153,4 +160,3 @@ describe('fixture (transformers 4.57.1): merge', () => {
     expect(merged).toBe(14);
   }, 120_000);
 });
-

@@ -40,7 +40,13 @@ interface HfAnswer {
 
 /** A reply that starts with "\n": the header's newline and the reply's merge into one "\n\n" token. */
 const NEWLINE_REPLY: ChatMessage[] = [
-  { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'Where now?' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'image', text: null },
+      { type: 'text', text: 'Where now?' },
+    ],
+  },
   { role: 'assistant', content: [{ type: 'text', text: '\n<think>\nthe box is left\n</think>\n\n<action>left</action>' }] },
   { role: 'user', content: [{ type: 'text', text: 'And now?' }] },
   { role: 'assistant', content: [{ type: 'text', text: '\n\n  \nup' }] },
@@ -49,10 +55,34 @@ const NEWLINE_REPLY: ChatMessage[] = [
 /** Replies the header "<|im_start|>assistant\n" contains ("a", "s", "\n"), empty replies, and a reply holding a special token. */
 const text = (t: string): ChatMessage['content'] => [{ type: 'text', text: t }];
 const EDGES: ChatMessage[][] = [
-  [{ role: 'user', content: text('go') }, { role: 'assistant', content: text('a') }, { role: 'user', content: text('again') }, { role: 'assistant', content: text('s') }],
-  [{ role: 'system', content: text('assistant') }, { role: 'user', content: text('user') }, { role: 'assistant', content: text('\n') }],
-  [{ role: 'user', content: [{ type: 'image', text: null }] }, { role: 'assistant', content: [] }, { role: 'user', content: text('?') }, { role: 'assistant', content: text('') }],
-  [{ role: 'user', content: text('x') }, { role: 'assistant', content: [{ type: 'text', text: '<think>' }, { type: 'text', text: 'hm</think>\n' }, { type: 'text', text: 'up<|im_end|>' }] }],
+  [
+    { role: 'user', content: text('go') },
+    { role: 'assistant', content: text('a') },
+    { role: 'user', content: text('again') },
+    { role: 'assistant', content: text('s') },
+  ],
+  [
+    { role: 'system', content: text('assistant') },
+    { role: 'user', content: text('user') },
+    { role: 'assistant', content: text('\n') },
+  ],
+  [
+    { role: 'user', content: [{ type: 'image', text: null }] },
+    { role: 'assistant', content: [] },
+    { role: 'user', content: text('?') },
+    { role: 'assistant', content: text('') },
+  ],
+  [
+    { role: 'user', content: text('x') },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: '<think>' },
+        { type: 'text', text: 'hm</think>\n' },
+        { type: 'text', text: 'up<|im_end|>' },
+      ],
+    },
+  ],
 ];
 
 const strings = tokenizerCorpus();
@@ -78,11 +108,13 @@ beforeAll(async () => {
   tok = side.tokenizer!;
   // Pieces of encodings cut anywhere, so some end or start inside a multi-byte character.
   const r = mulberry32(3);
-  decodeIds = strings.filter((_, i) => i % 3 === 0).map((s) => {
-    const ids = tok.encode(s);
-    const a = Math.floor(r() * ids.length);
-    return ids.slice(a, a + 1 + Math.floor(r() * 6));
-  });
+  decodeIds = strings
+    .filter((_, i) => i % 3 === 0)
+    .map((s) => {
+      const ids = tok.encode(s);
+      const a = Math.floor(r() * ids.length);
+      return ids.slice(a, a + 1 + Math.floor(r() * 6));
+    });
   const request = { tokenizer_dir: dir, strings, decode_ids: decodeIds, conversations, classes: true };
   hf = (await runPython<HfAnswer>('tokenizer_parity.py', request, { timeoutMs: 180_000 })).result;
 }, 240_000);

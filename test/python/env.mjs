@@ -50,7 +50,7 @@ export function ensurePythonEnv({ quiet = false } = {}) {
   if (!quiet) console.log(`[python] making the test environment in ${venvDir} from ${requirements}`);
   rmSync(venvDir, { recursive: true, force: true });
   run(base, ['-m', 'venv', venvDir], 'python -m venv');
-  const pip = [ '-m', 'pip', '--disable-pip-version-check', '--no-input'];
+  const pip = ['-m', 'pip', '--disable-pip-version-check', '--no-input'];
   run(py, [...pip, 'install', '-q', '--upgrade', 'pip'], 'pip upgrade');
   run(py, [...pip, 'install', '-q', '-r', requirements], 'pip install -r test/python/requirements.txt');
   writeFileSync(stampFile, want + '\n');

@@ -54,7 +54,10 @@ describe('layering', () => {
   const core = join(root, 'main', 'core');
   const steps = join(core, 'steps');
   /** Relative imports of a core file, resolved to paths under main/core. */
-  const coreTargets = (f: string): string[] => imports(f).filter((i) => i.startsWith('.')).map((i) => relative(core, resolve(dirname(f), i)));
+  const coreTargets = (f: string): string[] =>
+    imports(f)
+      .filter((i) => i.startsWith('.'))
+      .map((i) => relative(core, resolve(dirname(f), i)));
   const stepOf = (rel: string): string | null => (rel.startsWith('steps/') ? (rel.split('/')[1] ?? null) : null);
 
   it('no step imports another step (shared formats, games and policies live below them)', () => {
@@ -98,7 +101,15 @@ describe('layering', () => {
     const bad = outsideDb.flatMap((f) =>
       [...readFileSync(f, 'utf8').matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)]
         .filter((m) => m[2]!.startsWith('.') && relative(core, resolve(dirname(f), m[2]!)).startsWith('db/'))
-        .flatMap((m) => m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!))
+        .flatMap((m) =>
+          m[1]!.split(',').map(
+            (n) =>
+              n
+                .trim()
+                .replace(/^type\s+/, '')
+                .split(/\s+as\s+/)[0]!,
+          ),
+        )
         .filter((n) => rows.has(n))
         .map((n) => `${relative(root, f)} imports ${n}`),
     );

@@ -73,7 +73,11 @@ export function createHandlers(studio: StudioServices): Handlers {
     },
 
     'jobs.start': ({ kind, config, step }) => studio.requireProject().runner.start(kind, config, step),
-    'jobs.list': ({ step, limit }) => studio.requireProject().project.store.listRuns({ step, limit }).map((r) => toRunSummary(r)),
+    'jobs.list': ({ step, limit }) =>
+      studio
+        .requireProject()
+        .project.store.listRuns({ step, limit })
+        .map((r) => toRunSummary(r)),
     'jobs.get': ({ runId }) => {
       const { project } = studio.requireProject();
       const row = project.store.getRun(runId);
@@ -88,7 +92,10 @@ export function createHandlers(studio: StudioServices): Handlers {
       };
     },
     'jobs.logs': ({ runId, afterId }) =>
-      studio.requireProject().project.store.listLogs(runId, afterId ?? 0).map((l) => ({ id: l.id, runId: l.run_id, time: l.time, level: l.level, message: l.message })),
+      studio
+        .requireProject()
+        .project.store.listLogs(runId, afterId ?? 0)
+        .map((l) => ({ id: l.id, runId: l.run_id, time: l.time, level: l.level, message: l.message })),
     'jobs.cancel': ({ runId }) => studio.requireProject().runner.cancel(runId),
     'jobs.pause': ({ runId }) => studio.requireProject().runner.pause(runId),
 

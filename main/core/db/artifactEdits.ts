@@ -6,7 +6,11 @@ export class ArtifactEdits {
   constructor(readonly db: Db) {}
 
   namesLike(kind: string, name: string): string[] {
-    return (this.db.prepare("SELECT name FROM artifacts WHERE kind = ? AND (name = ? OR name LIKE ? ESCAPE '\\')").all(kind, name, `${name.replace(/[\\%_]/g, (c) => `\\${c}`)} %`) as { name: string }[]).map((r) => r.name);
+    return (
+      this.db.prepare("SELECT name FROM artifacts WHERE kind = ? AND (name = ? OR name LIKE ? ESCAPE '\\')").all(kind, name, `${name.replace(/[\\%_]/g, (c) => `\\${c}`)} %`) as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
   }
 
   nameTaken(kind: string, name: string, exceptId: string): boolean {

@@ -5,15 +5,30 @@ import type { FilterRules, TrajectorySummary } from '../../../preload/contract';
 import type { Db } from './database';
 import type { TrajectoryRow } from './trajectories';
 
-type ReviewRow = TrajectoryRow & { passes: 0 | 1; decision: "accept" | "reject" | null; note: string | null };
+type ReviewRow = TrajectoryRow & { passes: 0 | 1; decision: 'accept' | 'reject' | null; note: string | null };
 
 /** A trajectory as the review shows it (the rules it fails are the filter step's to word), and whether it repeats an earlier one. */
 export type JudgedTrajectory = Omit<TrajectorySummary, 'failedRules'> & { isDuplicate: boolean };
 
 const toJudged = (r: ReviewRow): JudgedTrajectory => ({
-  id: r.id, rolloutId: r.rollout_id, source: r.source, sourceFile: r.source_file, sourceIndex: r.source_index, game: r.game, seed: r.seed,
-  taskIndex: r.task_index, sampleIndex: r.sample_index, success: r.success === 1, taskScore: r.task_score, return: r.total_return, length: r.length,
-  invalidActions: r.invalid_actions, formatValidTurns: r.format_valid_turns, passes: r.passes === 1, decision: r.decision, note: r.note,
+  id: r.id,
+  rolloutId: r.rollout_id,
+  source: r.source,
+  sourceFile: r.source_file,
+  sourceIndex: r.source_index,
+  game: r.game,
+  seed: r.seed,
+  taskIndex: r.task_index,
+  sampleIndex: r.sample_index,
+  success: r.success === 1,
+  taskScore: r.task_score,
+  return: r.total_return,
+  length: r.length,
+  invalidActions: r.invalid_actions,
+  formatValidTurns: r.format_valid_turns,
+  passes: r.passes === 1,
+  decision: r.decision,
+  note: r.note,
   isDuplicate: r.is_duplicate === 1,
 });
 
@@ -73,7 +88,14 @@ function listSql(view: keyof typeof VIEW, q: ListQuery): { where: string; order:
   }
   const dir = q.descending ? 'DESC' : 'ASC';
   const sort = q.sort ?? 'order';
-  const order = sort === 'order' ? (q.descending ? ORDER.split(', ').map((c) => `${c} DESC`).join(', ') : ORDER) : `${SORT[sort]} ${dir}, ${ORDER}`;
+  const order =
+    sort === 'order'
+      ? q.descending
+        ? ORDER.split(', ')
+            .map((c) => `${c} DESC`)
+            .join(', ')
+        : ORDER
+      : `${SORT[sort]} ${dir}, ${ORDER}`;
   return { where, order, params };
 }
 
@@ -115,7 +137,11 @@ export class ReviewStore {
   listed(r: FilterRules, view: keyof typeof VIEW, lq: ListQuery = {}): { id: string; decision: 'accept' | 'reject' | null; note: string | null }[] {
     const q = reviewed(r);
     const l = listSql(view, lq);
-    return this.db.prepare(`${q.sql} SELECT id, decision, note FROM judged WHERE ${l.where} ORDER BY ${l.order}`).all(...q.params, ...l.params) as { id: string; decision: 'accept' | 'reject' | null; note: string | null }[];
+    return this.db.prepare(`${q.sql} SELECT id, decision, note FROM judged WHERE ${l.where} ORDER BY ${l.order}`).all(...q.params, ...l.params) as {
+      id: string;
+      decision: 'accept' | 'reject' | null;
+      note: string | null;
+    }[];
   }
 
   /** Sets (or restores) many decisions in one transaction. */
@@ -143,7 +169,9 @@ export class ReviewStore {
 
   acceptedIds(r: FilterRules): string[] {
     const q = reviewed(r);
-    return (this.db.prepare(`${q.sql} SELECT id FROM judged WHERE ${VIEW.accepted} ORDER BY created_at, rollout_id, task_index, sample_index`).all(...q.params) as { id: string }[]).map((x) => x.id);
+    return (
+      this.db.prepare(`${q.sql} SELECT id FROM judged WHERE ${VIEW.accepted} ORDER BY created_at, rollout_id, task_index, sample_index`).all(...q.params) as { id: string }[]
+    ).map((x) => x.id);
   }
 
   /** decision null clears it; a note may stand alone. Nothing left: the row goes. */
@@ -155,13 +183,17 @@ export class ReviewStore {
       return;
     }
     this.db
-      .prepare('INSERT INTO decisions(trajectory_key, decision, note, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(trajectory_key) DO UPDATE SET decision = excluded.decision, note = excluded.note, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO decisions(trajectory_key, decision, note, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(trajectory_key) DO UPDATE SET decision = excluded.decision, note = excluded.note, updated_at = excluded.updated_at',
+      )
       .run(id, decision, keptNote, at);
   }
 
   saveFilter(name: string, rules: FilterRules, at: string): { id: string; name: string; rules_json: string; updated_at: string } {
     this.db
-      .prepare('INSERT INTO filters(id, name, rules_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET rules_json = excluded.rules_json, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO filters(id, name, rules_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET rules_json = excluded.rules_json, updated_at = excluded.updated_at',
+      )
       .run(randomUUID(), name, JSON.stringify(rules), at, at);
     return this.db.prepare('SELECT id, name, rules_json, updated_at FROM filters WHERE name = ?').get(name) as { id: string; name: string; rules_json: string; updated_at: string };
   }

@@ -130,9 +130,7 @@ export class Store {
 
   // ---- runs ---------------------------------------------------------------
   insertRun(r: Pick<RunRow, 'id' | 'kind' | 'step' | 'title' | 'config_json' | 'created_at'>): void {
-    this.db
-      .prepare(`INSERT INTO runs(id, kind, step, title, status, config_json, created_at) VALUES (@id, @kind, @step, @title, 'queued', @config_json, @created_at)`)
-      .run(r);
+    this.db.prepare(`INSERT INTO runs(id, kind, step, title, status, config_json, created_at) VALUES (@id, @kind, @step, @title, 'queued', @config_json, @created_at)`).run(r);
   }
   getRun(id: string): RunRow | undefined {
     return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
@@ -150,15 +148,15 @@ export class Store {
   }
   finishRun(id: string, status: RunStatus, error: string | null, at: string): void {
     const progress = status === 'succeeded' ? 1 : null;
-    this.db
-      .prepare('UPDATE runs SET status = ?, error = ?, finished_at = ?, progress = COALESCE(?, progress) WHERE id = ?')
-      .run(status, error, at, progress, id);
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ?, progress = COALESCE(?, progress) WHERE id = ?').run(status, error, at, progress, id);
   }
   /** Runs left queued or running by a previous process can never finish: say so. */
   interruptUnfinishedRuns(at: string): string[] {
     const ids = (this.db.prepare(`SELECT id FROM runs WHERE status IN ('queued','running')`).all() as { id: string }[]).map((r) => r.id);
     this.db
-      .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'the studio stopped while this job was unfinished') WHERE status IN ('queued','running')`)
+      .prepare(
+        `UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'the studio stopped while this job was unfinished') WHERE status IN ('queued','running')`,
+      )
       .run(at);
     return ids;
   }
@@ -170,9 +168,7 @@ export class Store {
   }
   listLogs(runId: string, afterId = 0, limit = 2000): LogRow[] {
     // The newest `limit` lines after afterId, oldest first.
-    return (
-      this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND id > ? ORDER BY id DESC LIMIT ?').all(runId, afterId, limit) as LogRow[]
-    ).reverse();
+    return (this.db.prepare('SELECT * FROM run_logs WHERE run_id = ? AND id > ? ORDER BY id DESC LIMIT ?').all(runId, afterId, limit) as LogRow[]).reverse();
   }
   upsertMetric(runId: string, name: string, step: number, value: number, time: string): void {
     const nonfinite = nonFiniteOf(value) ?? null;
@@ -183,7 +179,12 @@ export class Store {
       .run(runId, step, name, nonfinite ? null : value, nonfinite, time);
   }
   listMetrics(runId: string): MetricRow[] {
-    const rows = this.db.prepare('SELECT name, step, value, nonfinite FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as { name: string; step: number; value: number | null; nonfinite: MetricRow['nonFinite'] | null }[];
+    const rows = this.db.prepare('SELECT name, step, value, nonfinite FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(runId) as {
+      name: string;
+      step: number;
+      value: number | null;
+      nonfinite: MetricRow['nonFinite'] | null;
+    }[];
     return rows.map((r) => (r.nonfinite ? { name: r.name, step: r.step, value: null, nonFinite: r.nonfinite } : { name: r.name, step: r.step, value: r.value }));
   }
 
@@ -255,9 +256,13 @@ export class Store {
     return this.db.prepare('SELECT a.* FROM artifacts a JOIN run_inputs i ON i.artifact_id = a.id WHERE i.run_id = ? AND i.role = ?').get(runId, role) as ArtifactRow | undefined;
   }
   insertCheckpoint(c: { id: string; run_id: string; artifact_id: string; step: number; metrics_json: string; created_at: string }): void {
-    this.db.prepare('INSERT INTO checkpoints(id, run_id, artifact_id, step, metrics_json, created_at) VALUES (@id, @run_id, @artifact_id, @step, @metrics_json, @created_at)').run(c);
+    this.db
+      .prepare('INSERT INTO checkpoints(id, run_id, artifact_id, step, metrics_json, created_at) VALUES (@id, @run_id, @artifact_id, @step, @metrics_json, @created_at)')
+      .run(c);
   }
   insertDataset(d: { id: string; artifact_id: string; format: string; num_samples: number; filter_id: string | null; created_at: string }): void {
-    this.db.prepare('INSERT INTO datasets(id, artifact_id, format, num_samples, filter_id, created_at) VALUES (@id, @artifact_id, @format, @num_samples, @filter_id, @created_at)').run(d);
+    this.db
+      .prepare('INSERT INTO datasets(id, artifact_id, format, num_samples, filter_id, created_at) VALUES (@id, @artifact_id, @format, @num_samples, @filter_id, @created_at)')
+      .run(d);
   }
 }

@@ -8,8 +8,7 @@ import { nowIso } from '../util/time';
 
 export type UploadRecord = HubUpload;
 
-export type NewUpload = Omit<UploadRecord, 'id' | 'createdAt' | 'revision' | 'commitOid' | 'runId'> &
-  Partial<Pick<UploadRecord, 'revision' | 'commitOid' | 'runId'>>;
+export type NewUpload = Omit<UploadRecord, 'id' | 'createdAt' | 'revision' | 'commitOid' | 'runId'> & Partial<Pick<UploadRecord, 'revision' | 'commitOid' | 'runId'>>;
 
 interface UploadRow {
   id: string;

@@ -41,7 +41,10 @@ export async function deleteArtifact(project: Project, id: string): Promise<Dele
   const deps = edits.dependants(id);
   if (deps.length) {
     const names = deps.map((d) => `“${d.name}” (${d.kind})`).join(', ');
-    throw new StudioError('conflict', `“${a.name}” cannot be deleted: ${names} ${deps.length === 1 ? 'was' : 'were'} made from it; delete ${deps.length === 1 ? 'that' : 'those'} first`);
+    throw new StudioError(
+      'conflict',
+      `“${a.name}” cannot be deleted: ${names} ${deps.length === 1 ? 'was' : 'were'} made from it; delete ${deps.length === 1 ? 'that' : 'those'} first`,
+    );
   }
   // Only what sits under the project's artifacts/ folder is ours to remove.
   const rel = relative(artifactsRoot(project.dir), a.path);

@@ -73,14 +73,16 @@ function perChannel(cfg: Record<string, unknown>, key: string, d: [number, numbe
 export function processorFromConfig(cfg: Record<string, unknown> | null, sizing: VisionSizing): ProcessorOptions {
   if (!cfg) return { ...QWEN3_VL_PROCESSOR, ...sizing };
   const d = TRANSFORMERS_DEFAULT_PROCESSOR;
-  if (!flag(cfg, 'do_resize', true)) throw new Error('preprocessor_config.json: do_resize false is not supported (Qwen-VL images must be smart-resized to multiples of patch·merge)');
+  if (!flag(cfg, 'do_resize', true))
+    throw new Error('preprocessor_config.json: do_resize false is not supported (Qwen-VL images must be smart-resized to multiples of patch·merge)');
   if (!flag(cfg, 'do_convert_rgb', true)) throw new Error('preprocessor_config.json: do_convert_rgb false is not supported (images are always converted to RGB)');
   const resample = cfg.resample ?? d.resample;
   if (typeof resample !== 'number' || !Object.values(RESAMPLE).includes(resample as 0)) {
     throw new Error(`preprocessor_config.json: resample must be a PIL filter 0..5 (NEAREST, LANCZOS, BILINEAR, BICUBIC, BOX, HAMMING), got ${JSON.stringify(cfg.resample)}`);
   }
   const factor = cfg.rescale_factor ?? d.rescaleFactor;
-  if (typeof factor !== 'number' || !Number.isFinite(factor)) throw new Error(`preprocessor_config.json: rescale_factor must be a number, got ${JSON.stringify(cfg.rescale_factor)}`);
+  if (typeof factor !== 'number' || !Number.isFinite(factor))
+    throw new Error(`preprocessor_config.json: rescale_factor must be a number, got ${JSON.stringify(cfg.rescale_factor)}`);
   return {
     ...sizing,
     temporalPatch: configInt(cfg, 'temporal_patch_size', d.temporalPatch),

@@ -111,10 +111,17 @@ export function sizingFromPreprocessor(cfg: Record<string, unknown> | null): Vis
   else throw new Error(`preprocessor_config.json: size must be an object {shortest_edge, longest_edge}, got ${JSON.stringify(cfg.size)}`);
   if (cfg.min_pixels !== undefined && cfg.min_pixels !== null) size.shortest_edge = cfg.min_pixels;
   if (cfg.max_pixels !== undefined && cfg.max_pixels !== null) size.longest_edge = cfg.max_pixels;
-  for (const [edge, alt] of [['shortest_edge', 'min_pixels'], ['longest_edge', 'max_pixels']] as const) {
+  for (const [edge, alt] of [
+    ['shortest_edge', 'min_pixels'],
+    ['longest_edge', 'max_pixels'],
+  ] as const) {
     const v = size[edge];
-    if (v === undefined || v === null) throw new Error(`preprocessor_config.json: size has no ${edge} (nor is ${alt} given); transformers needs both shortest_edge and longest_edge, got size ${JSON.stringify(cfg.size)}`);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`preprocessor_config.json: ${cfg[alt] !== undefined && cfg[alt] !== null ? alt : `size.${edge}`} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (v === undefined || v === null)
+      throw new Error(
+        `preprocessor_config.json: size has no ${edge} (nor is ${alt} given); transformers needs both shortest_edge and longest_edge, got size ${JSON.stringify(cfg.size)}`,
+      );
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new Error(`preprocessor_config.json: ${cfg[alt] !== undefined && cfg[alt] !== null ? alt : `size.${edge}`} must be a positive integer, got ${JSON.stringify(v)}`);
   }
   return {
     patchSize: configInt(cfg, 'patch_size', d.patchSize),

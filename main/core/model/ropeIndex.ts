@@ -5,7 +5,13 @@
 // (attention 0) keeps position 1.
 
 /** positions[axis][i] for one sequence; grids are (t, h, w) per image in order of appearance. */
-export function ropeIndex(ids: ArrayLike<number>, grids: [number, number, number][], imageTokenId: number, mergeSize: number, attention?: ArrayLike<number>): [Int32Array, Int32Array, Int32Array] {
+export function ropeIndex(
+  ids: ArrayLike<number>,
+  grids: [number, number, number][],
+  imageTokenId: number,
+  mergeSize: number,
+  attention?: ArrayLike<number>,
+): [Int32Array, Int32Array, Int32Array] {
   const n = ids.length;
   const out: [Int32Array, Int32Array, Int32Array] = [new Int32Array(n).fill(1), new Int32Array(n).fill(1), new Int32Array(n).fill(1)];
   const real: number[] = [];

@@ -147,7 +147,10 @@ export class BpeTokenizer {
   private byId: Map<number, string> | null = null;
   readonly specialIds: Map<string, number>;
 
-  constructor(json: TokenizerJson, readonly source = 'tokenizer.json') {
+  constructor(
+    json: TokenizerJson,
+    readonly source = 'tokenizer.json',
+  ) {
     const model = json.model;
     if (!model || model.type !== 'BPE') throw new Error(`${source}: model.type must be "BPE" (byte-level BPE as Qwen uses), got ${JSON.stringify(model?.type)}`);
     if (!model.vocab || typeof model.vocab !== 'object') throw new Error(`${source}: model.vocab is missing`);
@@ -161,7 +164,8 @@ export class BpeTokenizer {
     this.ignoreMerges = !!model.ignore_merges;
     for (const t of json.added_tokens ?? []) {
       // Hugging Face would strip or word-bound these; counting them as plain matches would silently differ.
-      if (t.lstrip || t.rstrip || t.single_word) throw new Error(`${source}: added token ${JSON.stringify(t.content)} uses lstrip/rstrip/single_word, which this reader does not apply`);
+      if (t.lstrip || t.rstrip || t.single_word)
+        throw new Error(`${source}: added token ${JSON.stringify(t.content)} uses lstrip/rstrip/single_word, which this reader does not apply`);
     }
     // Longest first: at each position the longest added token wins, as Hugging Face's matcher does.
     this.added = [...(json.added_tokens ?? [])].sort((a, b) => b.content.length - a.content.length);
@@ -322,7 +326,7 @@ export class BpeTokenizer {
 /** For each UTF-8 byte of text[a, b), the index (in text) of the UTF-16 unit that starts its character. */
 function byteUnits(text: string, a: number, b: number): number[] {
   const out: number[] = [];
-  for (let i = a; i < b; ) {
+  for (let i = a; i < b;) {
     const cp = text.codePointAt(i)!;
     const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     const w = cp >= 0x10000 ? 2 : 1;
@@ -370,7 +374,7 @@ function nfcAligned(raw: string, nfc: boolean): { text: string; from: Int32Array
     text += n;
     start = end;
   };
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const ch = String.fromCodePoint(raw.codePointAt(i)!);
     if (i > 0 && !COMBINES.test(ch)) flush(i);
     i += ch.length;

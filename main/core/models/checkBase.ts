@@ -28,7 +28,11 @@ export function checkAdapterBase(project: Project, base: Artifact, adapter: Arti
   const cfg = adapterConfig(adapter.path);
   const recordedClass = (cfg.auto_mapping as { base_model_class?: unknown } | undefined)?.base_model_class;
   if (typeof recordedClass === 'string' && arch) {
-    if (recordedClass !== arch) throw new StudioError('bad_adapter', `adapter '${adapter.name}' was trained on a ${recordedClass}, but base '${base.name}' is a ${arch}: merging it would write a model of the wrong class`);
+    if (recordedClass !== arch)
+      throw new StudioError(
+        'bad_adapter',
+        `adapter '${adapter.name}' was trained on a ${recordedClass}, but base '${base.name}' is a ${arch}: merging it would write a model of the wrong class`,
+      );
     checked.push(`architecture ${arch}`);
   }
   const own = baseModelOf(project, adapter).base;
@@ -43,7 +47,11 @@ export function checkAdapterBase(project: Project, base: Artifact, adapter: Arti
   const named = hubIdInAdapterConfig(cfg.base_model_name_or_path);
   const baseHub = hubIdOfModel(project, base)?.id ?? null;
   if (named && baseHub) {
-    if (named !== baseHub) throw new StudioError('bad_adapter', `adapter '${adapter.name}' names its base as ${named} (adapter_config.json base_model_name_or_path), but base '${base.name}' is ${baseHub}`);
+    if (named !== baseHub)
+      throw new StudioError(
+        'bad_adapter',
+        `adapter '${adapter.name}' names its base as ${named} (adapter_config.json base_model_name_or_path), but base '${base.name}' is ${baseHub}`,
+      );
     checked.push(`base ${named}`);
   }
   return checked;

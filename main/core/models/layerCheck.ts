@@ -55,7 +55,9 @@ export function checkModelLayers(dir: string): void {
   const depth = declared(cfgFile, cfg, ['vision_config', 'depth']);
   if (depth !== null) counts.push({ field: 'vision_config.depth', declared: depth, what: 'vision blocks', pattern: VISION_BLOCK, found: new Set() });
 
-  const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.safetensors'))
+    .sort();
   if (!files.length) throw bad(`${dir} has no .safetensors weights`);
   for (const f of files) {
     let names: string[];
@@ -74,7 +76,9 @@ export function checkModelLayers(dir: string): void {
   for (const c of counts) {
     const complete = c.found.size === c.declared && [...c.found].every((i) => i < c.declared);
     if (!complete)
-      throw bad(`${cfgFile}: ${c.field} is ${c.declared}, but ${weights} hold${files.length === 1 ? 's' : ''} ${c.what} ${describe(c.found)}; the config and the weights are not the same model`);
+      throw bad(
+        `${cfgFile}: ${c.field} is ${c.declared}, but ${weights} hold${files.length === 1 ? 's' : ''} ${c.what} ${describe(c.found)}; the config and the weights are not the same model`,
+      );
   }
   // DeepStack taps vision blocks by index: one past the last block cannot be fed.
   const deep = (cfg as { vision_config?: { deepstack_visual_indexes?: unknown } }).vision_config?.deepstack_visual_indexes;

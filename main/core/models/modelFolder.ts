@@ -80,5 +80,15 @@ export function inspectModelFolder(dir: string): ModelFolderInfo {
   }
   if (!files.length) parameters = null;
   const reason = !cfg ? 'no readable config.json in this folder' : !files.length ? 'no *.safetensors weights in this folder' : unsupportedReason(architecture, modelType);
-  return { path: dir, architecture, modelType, dtype: typeof dt === 'string' ? dt : null, parameters, sizeBytes, hubId: hubIdFromCachePath(dir), supported: reason === null, reason };
+  return {
+    path: dir,
+    architecture,
+    modelType,
+    dtype: typeof dt === 'string' ? dt : null,
+    parameters,
+    sizeBytes,
+    hubId: hubIdFromCachePath(dir),
+    supported: reason === null,
+    reason,
+  };
 }

@@ -153,7 +153,6 @@ export function openEngine(): Engine {
   return new Engine(s.engine);
 }
 
-
 /** The engine binary: what it was built with, and models loaded from folders. */
 export class Engine {
   constructor(private readonly binding: EngineAddon) {}
@@ -210,7 +209,10 @@ export class EngineModel {
 
   /** A LoRA trainer over these weights (several can share one model). */
   createTrainer(cfg: TrainerConfig): EngineTrainer {
-    return new EngineTrainer(this.binding, mapped(() => this.binding.createTrainer(this.handle, cfg)));
+    return new EngineTrainer(
+      this.binding,
+      mapped(() => this.binding.createTrainer(this.handle, cfg)),
+    );
   }
 
   close(): void {

@@ -73,7 +73,12 @@ export interface MergeProgress {
 interface SafetensorsAddon {
   readSafetensorsHeader(path: string): SafetensorsHeader;
   readTensor(path: string, name: string): TensorData;
-  writeSafetensors(path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult;
+  writeSafetensors(
+    path: string,
+    tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[],
+    metadata?: Record<string, string>,
+    options?: { io?: WriteIo },
+  ): WriteResult;
   merge(plan: NativeMergePlan, onProgress: (p: MergeProgress) => void): { promise: Promise<{ cancelled: boolean; directIo: boolean }>; cancel(): void };
 }
 
@@ -85,8 +90,12 @@ function addon(): SafetensorsAddon {
 
 export const readHeader = (path: string): SafetensorsHeader => mapped(() => addon().readSafetensorsHeader(path));
 export const readTensor = (path: string, name: string): TensorData => mapped(() => addon().readTensor(path, name));
-export const writeSafetensors = (path: string, tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[], metadata?: Record<string, string>, options?: { io?: WriteIo }): WriteResult =>
-  mapped(() => addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {}));
+export const writeSafetensors = (
+  path: string,
+  tensors: { name: string; dtype: DType; shape: number[]; data: Uint8Array }[],
+  metadata?: Record<string, string>,
+  options?: { io?: WriteIo },
+): WriteResult => mapped(() => addon().writeSafetensors(path, tensors, metadata ?? {}, options ?? {}));
 
 export type { NativeErrorCode } from './nativeError';
 
@@ -123,7 +132,8 @@ export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: Merg
   try {
     const r = await job.result().catch((err: unknown) => {
       // The output side failing is the disk's fault, not the model's: say where and what to check.
-      if (nativeErrorCode(err) === 'NATIVE_IO') throw new StudioError('io', `writing the merged model failed: ${(err as Error).message}; check the free space and permissions of that folder`);
+      if (nativeErrorCode(err) === 'NATIVE_IO')
+        throw new StudioError('io', `writing the merged model failed: ${(err as Error).message}; check the free space and permissions of that folder`);
       throw err;
     });
     if (r.cancelled) throw new CancelledError('merge cancelled');
@@ -134,6 +144,20 @@ export async function runNativeMerge(plan: NativeMergePlan, onProgress: (p: Merg
 }
 
 export const DTYPE_BYTES: Record<DType, number> = {
-  BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8, F8_E4M3: 1, F8_E5M2: 1,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 };
 export const isFloatDType = (d: DType): boolean => d === 'F32' || d === 'F16' || d === 'BF16' || d === 'F64';

@@ -79,7 +79,8 @@ function configuredVariant(config: Record<string, unknown>, g: GraphName): Varia
 
 function pickVariant(present: Variant[], want: Variant | 'auto', config: Record<string, unknown>, g: GraphName, dir: string): Variant {
   const file = (v: Variant) => join(dir, 'onnx', `${g}${VARIANT_SUFFIX[v]}.onnx`);
-  if (present.length === 0) throw new StudioError('onnx_layout', `${file('fp32')}: missing (no variant of ${g} in ${join(dir, 'onnx')}); this does not look like a transformers.js Qwen-VL export`);
+  if (present.length === 0)
+    throw new StudioError('onnx_layout', `${file('fp32')}: missing (no variant of ${g} in ${join(dir, 'onnx')}); this does not look like a transformers.js Qwen-VL export`);
   if (want !== 'auto') {
     if (!present.includes(want)) throw new StudioError('onnx_layout', `${file(want)}: missing; ${g} is there as ${present.join(', ')}`);
     return want;
@@ -101,7 +102,8 @@ export function inspectOnnxExport(dir: string, want: Variant | 'auto' = 'auto'):
   if (!existsSync(cfgFile)) throw new StudioError('onnx_layout', `${cfgFile}: missing; an ONNX model folder has config.json beside onnx/`);
   const config = readJson(cfgFile);
   for (const f of ['tokenizer.json', 'preprocessor_config.json']) {
-    if (!existsSync(join(dir, f))) throw new StudioError('onnx_layout', `${join(dir, f)}: missing; the policy needs the model's ${f === 'tokenizer.json' ? 'tokenizer' : 'image processor settings'}`);
+    if (!existsSync(join(dir, f)))
+      throw new StudioError('onnx_layout', `${join(dir, f)}: missing; the policy needs the model's ${f === 'tokenizer.json' ? 'tokenizer' : 'image processor settings'}`);
   }
   const onnxDir = join(dir, 'onnx');
   if (!existsSync(onnxDir)) throw new StudioError('onnx_layout', `${onnxDir}: missing; the graphs of a transformers.js export live in onnx/`);

@@ -55,7 +55,12 @@ async function embed(vlm: OnnxVlm, ids: number[], B: number, S: number): Promise
 
 /** Writes image feature rows over the image-pad positions, in order. */
 function placeImages(vlm: OnnxVlm, embeds: FloatData, ids: number[], features: Ort.Tensor, hidden: number): void {
-  const src = (vlm.embedType === 'float16') === (features.type === 'float16') ? (features.data as FloatData) : vlm.embedType === 'float16' ? halfArray(features.data as Float32Array) : floatArray(features.data as Uint16Array);
+  const src =
+    (vlm.embedType === 'float16') === (features.type === 'float16')
+      ? (features.data as FloatData)
+      : vlm.embedType === 'float16'
+        ? halfArray(features.data as Float32Array)
+        : floatArray(features.data as Uint16Array);
   const rows = src.length / hidden;
   let row = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -92,16 +97,28 @@ function leftPad(prompts: Encoded[], S: number, pad: number): { ids: number[]; m
 }
 
 /** prefillLogitsBytes: how much memory one prefill call's full logits may take (default 1 GB). */
-export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], signal?: AbortSignal, o: { prefillLogitsBytes?: number } = {}): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
+export async function generateBatch(
+  vlm: OnnxVlm,
+  reqs: GenerationRequest[],
+  signal?: AbortSignal,
+  o: { prefillLogitsBytes?: number } = {},
+): Promise<{ results: GenerationResult[]; stats: BatchStats }> {
   const rt = ort();
   const B = reqs.length;
   const S = Math.max(...reqs.map((r) => r.prompt.inputIds.length));
   const pad = vlm.exp.padId ?? 0;
   const t0 = performance.now();
-  const { ids, mask, pos, next } = leftPad(reqs.map((r) => r.prompt), S, pad);
+  const { ids, mask, pos, next } = leftPad(
+    reqs.map((r) => r.prompt),
+    S,
+    pad,
+  );
   const embeds = await embed(vlm, ids, B, S);
   const hidden = embeds.length / (B * S);
-  const features = await imageFeatures(vlm, reqs.map((r) => r.prompt));
+  const features = await imageFeatures(
+    vlm,
+    reqs.map((r) => r.prompt),
+  );
   if (features) placeImages(vlm, embeds, ids, features, hidden);
 
   const { heads, headDim, type: kvType } = vlm.kv;
@@ -125,7 +142,11 @@ export async function generateBatch(vlm: OnnxVlm, reqs: GenerationRequest[], sig
       attention_mask: int64(attn.subarray(b0 * W, b1 * W), [n, W]),
       ...cache,
     };
-    if (vlm.hasPositionIds) feeds.position_ids = int64([0, 1, 2].flatMap((a) => positions.slice((a * B + b0) * len, (a * B + b1) * len)), [3, n, len]);
+    if (vlm.hasPositionIds)
+      feeds.position_ids = int64(
+        [0, 1, 2].flatMap((a) => positions.slice((a * B + b0) * len, (a * B + b1) * len)),
+        [3, n, len],
+      );
     if (vlm.logitsToKeep) feeds[vlm.logitsToKeep] = new rt.Tensor('int64', BigInt64Array.from([1n]), []);
     if (vlm.useCacheBranch) feeds.use_cache_branch = new rt.Tensor('bool', Uint8Array.from([first ? 0 : 1]), [1]);
     const out = await vlm.decoder.session.run(feeds);

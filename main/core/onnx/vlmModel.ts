@@ -74,13 +74,18 @@ export class OnnxVlm {
     need(decoder, 'input', past);
     need(decoder, 'output', Array.from({ length: L }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat());
     const extraPast = decoder.session.inputNames.filter((n) => n.startsWith('past_key_values.') && !past.includes(n));
-    if (extraPast.length) throw new StudioError('onnx_layout', `${decoder.file}: has ${extraPast.length} more past_key_values inputs than the ${L} layers config.json gives (e.g. ${extraPast[0]})`);
+    if (extraPast.length)
+      throw new StudioError('onnx_layout', `${decoder.file}: has ${extraPast.length} more past_key_values inputs than the ${L} layers config.json gives (e.g. ${extraPast[0]})`);
     this.hasPositionIds = decoder.session.inputNames.includes('position_ids');
     this.logitsToKeep = ['num_logits_to_keep', 'logits_to_keep'].find((n) => decoder.session.inputNames.includes(n)) ?? null;
     this.useCacheBranch = decoder.session.inputNames.includes('use_cache_branch');
     const known = new Set(['inputs_embeds', 'attention_mask', 'position_ids', 'use_cache_branch', ...past, ...(this.logitsToKeep ? [this.logitsToKeep] : [])]);
     const unknown = decoder.session.inputNames.filter((n) => !known.has(n));
-    if (unknown.length) throw new StudioError('onnx_layout', `${decoder.file}: input ${unknown[0]} is not one a Qwen-VL decoder of this layout takes (inputs: ${decoder.session.inputNames.join(', ')})`);
+    if (unknown.length)
+      throw new StudioError(
+        'onnx_layout',
+        `${decoder.file}: input ${unknown[0]} is not one a Qwen-VL decoder of this layout takes (inputs: ${decoder.session.inputNames.join(', ')})`,
+      );
     this.kv = this.kvLayout();
   }
 
@@ -89,10 +94,12 @@ export class OnnxVlm {
     const shape = m && m.isTensor ? m.shape : [];
     const text = { ...this.exp.config, ...((this.exp.config.text_config as Record<string, unknown>) ?? {}) };
     const cfgHeads = (text.num_key_value_heads ?? text.num_attention_heads) as number | undefined;
-    const cfgDim = (text.head_dim ?? (typeof text.hidden_size === 'number' && typeof text.num_attention_heads === 'number' ? text.hidden_size / text.num_attention_heads : undefined)) as number | undefined;
+    const cfgDim = (text.head_dim ??
+      (typeof text.hidden_size === 'number' && typeof text.num_attention_heads === 'number' ? text.hidden_size / text.num_attention_heads : undefined)) as number | undefined;
     const heads = typeof shape[1] === 'number' ? shape[1] : cfgHeads;
     const headDim = typeof shape[3] === 'number' ? shape[3] : cfgDim;
-    if (!heads || !headDim) throw new StudioError('onnx_layout', `${this.decoder.file}: the key/value cache shape is not fixed in the graph and config.json gives no num_key_value_heads/head_dim`);
+    if (!heads || !headDim)
+      throw new StudioError('onnx_layout', `${this.decoder.file}: the key/value cache shape is not fixed in the graph and config.json gives no num_key_value_heads/head_dim`);
     return { heads, headDim, type: floatType(this.decoder, 'past_key_values.0.key') };
   }
 

@@ -69,7 +69,11 @@ export class ParquetFileWriter {
     if (this.failure) throw this.failure;
     if (!rows.length) return;
     const columns: Record<string, arrow.Vector> = {};
-    for (const f of this.schema.fields) columns[f.name] = arrow.vectorFromArray(rows.map((r) => r[f.name]), f.type);
+    for (const f of this.schema.fields)
+      columns[f.name] = arrow.vectorFromArray(
+        rows.map((r) => r[f.name]),
+        f.type,
+      );
     const table = new arrow.Table(this.schema, columns);
     const wasm = pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
     if (!this.done) this.start();

@@ -86,11 +86,18 @@ async function adapterIn(m: LoadedEngineModel, adapterDir: string | null): Promi
 }
 
 /** One policy over a loaded model: several actors (checkpoints) can share one model's weights. */
-export async function engineActor(m: LoadedEngineModel, adapterDir: string | null, o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void }): Promise<EngineActor> {
+export async function engineActor(
+  m: LoadedEngineModel,
+  adapterDir: string | null,
+  o: EngineSamplingOptions & { concurrency: number; seed: number; onBatch?: (s: BatchStats) => void },
+): Promise<EngineActor> {
   const key = await adapterIn(m, adapterDir);
   const totals = { batches: 0, newTokens: 0, promptTokens: 0, modelMs: 0 };
   const runBatch = async (reqs: GenerationRequest[]): Promise<{ results: GenerationResult[]; stats: BatchStats }> => {
-    const batch = collate(reqs.map((r) => r.prompt), m.pad);
+    const batch = collate(
+      reqs.map((r) => r.prompt),
+      m.pad,
+    );
     const t0 = performance.now();
     const rows = await m.host.generate(key, batch, {
       maxNewTokens: Math.max(...reqs.map((r) => r.maxNewTokens)),

@@ -58,4 +58,3 @@ export async function openOnnxPolicy(c: Config, o: { concurrency: number; seed: 
     close: () => vlm.release(),
   };
 }
-

@@ -83,7 +83,12 @@ export function sweepLeftovers(project: Project): Leftovers {
   const root = artifactsRoot(project.dir);
   const removed: string[] = [];
   removePartials(root, 0, removed);
-  const known = new Set(project.store.listArtifacts().filter((a) => a.in_project === 1).map((a) => a.path));
+  const known = new Set(
+    project.store
+      .listArtifacts()
+      .filter((a) => a.in_project === 1)
+      .map((a) => a.path),
+  );
   const isKnown = (abs: string): boolean => {
     const rel = relative(project.dir, abs).split(sep).join('/');
     // Registered itself, or inside something registered (a checkpoint folder of a run, say).

@@ -15,7 +15,13 @@ export function trainDevices(): TrainDevices {
   const e = engineState();
   if (!e.loaded) return { cuda: false, cudaDevices: 0, default: 'cpu', reason: `the training engine is not available (${e.error})` };
   const info = e.engine.info();
-  if (!info.cuda || info.cudaDevices < 1) return { cuda: false, cudaDevices: 0, default: 'cpu', reason: `this machine has no usable CUDA device (the engine's libtorch ${info.torch} sees none), so training runs on the CPU` };
+  if (!info.cuda || info.cudaDevices < 1)
+    return {
+      cuda: false,
+      cudaDevices: 0,
+      default: 'cpu',
+      reason: `this machine has no usable CUDA device (the engine's libtorch ${info.torch} sees none), so training runs on the CPU`,
+    };
   return { cuda: true, cudaDevices: info.cudaDevices, default: 'cuda', reason: `libtorch ${info.torch} sees ${info.cudaDevices} CUDA device(s)` };
 }
 

@@ -1,6 +1,9 @@
 // Errors meant for the user: the message names what is wrong and where.
 export class StudioError extends Error {
-  constructor(public readonly code: string, message: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'StudioError';
   }

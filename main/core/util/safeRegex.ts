@@ -57,7 +57,11 @@ function worker(): { worker: Worker; port: MessagePort } {
 
 /** Python's named-group spellings, which PEFT configs may use, in JavaScript's form. */
 export function pythonToJsRegex(source: string): string {
-  return source.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\Z/g, '$').replace(/\\A/g, '^');
+  return source
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
+    .replace(/\\Z/g, '$')
+    .replace(/\\A/g, '^');
 }
 
 /**

@@ -43,7 +43,8 @@ torch::Tensor int_tensor(const Napi::Value& v, std::vector<int64_t> shape, const
   auto arr = v.As<Napi::Int32Array>();
   int64_t n = 1;
   for (auto d : shape) n *= d;
-  if (static_cast<int64_t>(arr.ElementLength()) != n) throw studio::engine::EngineError(std::string(name) + ": expected " + std::to_string(n) + " values, got " + std::to_string(arr.ElementLength()));
+  if (static_cast<int64_t>(arr.ElementLength()) != n)
+    throw studio::engine::EngineError(std::string(name) + ": expected " + std::to_string(n) + " values, got " + std::to_string(arr.ElementLength()));
   return torch::from_blob(arr.Data(), shape, torch::kInt32).to(torch::kInt64);
 }
 
@@ -188,7 +189,8 @@ Napi::Value CreateTrainer(const Napi::CallbackInfo& info) {
     oc.total_steps = static_cast<int64_t>(num(o, "totalSteps", 1));
     if (o.Has("schedule")) oc.schedule = o.Get("schedule").As<Napi::String>().Utf8Value();
     oc.states_8bit = o.Has("states8bit") && o.Get("states8bit").ToBoolean();
-    if (o.Has("lossAverage")) oc.loss_average = o.Get("lossAverage").As<Napi::String>().Utf8Value() == "micro-batch" ? "micro_batch" : o.Get("lossAverage").As<Napi::String>().Utf8Value();
+    if (o.Has("lossAverage"))
+      oc.loss_average = o.Get("lossAverage").As<Napi::String>().Utf8Value() == "micro-batch" ? "micro_batch" : o.Get("lossAverage").As<Napi::String>().Utf8Value();
   }
   return on_js_thread(env, [&]() -> Napi::Value {
     auto t = std::make_shared<Trainer>(h->model, lc, oc);
@@ -269,9 +271,12 @@ Napi::Value FileTask(const Napi::CallbackInfo& info, int which) {
   return run_task<bool>(
       env,
       [t, file, which]() {
-        if (which == 0) t->save_adapter(file);
-        else if (which == 1) t->save_state(file);
-        else t->load_state(file);
+        if (which == 0)
+          t->save_adapter(file);
+        else if (which == 1)
+          t->save_state(file);
+        else
+          t->load_state(file);
         return true;
       },
       [t](Napi::Env env, bool&) -> Napi::Value { return Napi::Number::New(env, static_cast<double>(t->steps_done())); });

@@ -138,13 +138,21 @@ void load_lora_weights(Lora& lora, const std::string& file) {
       if (!info) throw EngineError(file + ": tensor " + key + " is missing (the adapter does not train " + module + " with these LoRA targets)");
       torch::Tensor& into = which == 'A' ? p.a : p.b;
       if (info->shape != into.sizes().vec())
-        throw EngineError(file + ": tensor " + key + " has shape " + shape_text(info->shape) + ", this LoRA (r = " + std::to_string(lora.config().r) + ") needs " + shape_text(into.sizes().vec()));
+        throw EngineError(file + ": tensor " + key + " has shape " + shape_text(info->shape) + ", this LoRA (r = " + std::to_string(lora.config().r) + ") needs " +
+                          shape_text(into.sizes().vec()));
       torch::ScalarType dt;
       switch (info->dtype) {
-        case st::DType::F32: dt = torch::kFloat32; break;
-        case st::DType::BF16: dt = torch::kBFloat16; break;
-        case st::DType::F16: dt = torch::kFloat16; break;
-        default: throw EngineError(file + ": tensor " + key + " has dtype " + std::string(st::dtype_name(info->dtype)) + "; an adapter's weights are floating point");
+        case st::DType::F32:
+          dt = torch::kFloat32;
+          break;
+        case st::DType::BF16:
+          dt = torch::kBFloat16;
+          break;
+        case st::DType::F16:
+          dt = torch::kFloat16;
+          break;
+        default:
+          throw EngineError(file + ": tensor " + key + " has dtype " + std::string(st::dtype_name(info->dtype)) + "; an adapter's weights are floating point");
       }
       // bf16/fp16 adapters are widened to the LoRA's fp32.
       into.copy_(torch::from_blob(const_cast<uint8_t*>(f->data(*info)), info->shape, dt));
@@ -153,7 +161,8 @@ void load_lora_weights(Lora& lora, const std::string& file) {
   }
   // A tensor this LoRA has no module for means the adapter and the settings disagree.
   for (const auto& t : f->header().tensors)
-    if (!used.count(t.name)) throw EngineError(file + ": tensor " + t.name + " is not one of the configured LoRA targets (only LoRA A/B of the text decoder's projections can be loaded)");
+    if (!used.count(t.name))
+      throw EngineError(file + ": tensor " + t.name + " is not one of the configured LoRA targets (only LoRA A/B of the text decoder's projections can be loaded)");
 }
 
 void load_peft_adapter(Lora& lora, const std::string& dir) { load_lora_weights(lora, dir + "/adapter_model.safetensors"); }

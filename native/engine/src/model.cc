@@ -19,11 +19,16 @@ namespace F = torch::nn::functional;
 
 torch::ScalarType torch_dtype(st::DType d, const std::string& name) {
   switch (d) {
-    case st::DType::F32: return torch::kFloat32;
-    case st::DType::F16: return torch::kFloat16;
-    case st::DType::BF16: return torch::kBFloat16;
-    case st::DType::F64: return torch::kFloat64;
-    default: throw EngineError(name + ": dtype " + std::string(st::dtype_name(d)) + " is not a floating-point weight the engine loads");
+    case st::DType::F32:
+      return torch::kFloat32;
+    case st::DType::F16:
+      return torch::kFloat16;
+    case st::DType::BF16:
+      return torch::kBFloat16;
+    case st::DType::F64:
+      return torch::kFloat64;
+    default:
+      throw EngineError(name + ": dtype " + std::string(st::dtype_name(d)) + " is not a floating-point weight the engine loads");
   }
 }
 
@@ -123,9 +128,12 @@ std::unique_ptr<Qwen3VL> Qwen3VL::load(const std::string& dir, const LoadOptions
   const auto& v = m->cfg_.vision;
   auto expect = [&](const std::string& name, std::vector<int64_t> shape) {
     std::vector<int64_t> got;
-    if (auto it = m->w_.find(name); it != m->w_.end()) got = it->second.sizes().vec();
-    else if (auto qt = m->q_.find(name); qt != m->q_.end()) got = {qt->second.out, qt->second.in};
-    else throw EngineError(dir + ": tensor " + name + " is missing");
+    if (auto it = m->w_.find(name); it != m->w_.end())
+      got = it->second.sizes().vec();
+    else if (auto qt = m->q_.find(name); qt != m->q_.end())
+      got = {qt->second.out, qt->second.in};
+    else
+      throw EngineError(dir + ": tensor " + name + " is missing");
     if (got != shape) {
       std::ostringstream os;
       os << dir << ": tensor " << name << " has shape " << torch::IntArrayRef(got) << ", config.json implies " << torch::IntArrayRef(shape);

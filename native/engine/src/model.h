@@ -26,14 +26,14 @@ struct LoadOptions {
 
 // Inputs for one forward pass; token tensors are [B, S], positions [3, B, S].
 struct Batch {
-  torch::Tensor input_ids;       // int64
+  torch::Tensor input_ids;  // int64
   // int64: 0 = padding; other values are segment ids: a token sees earlier tokens of its own segment
   // only, so several samples packed into one row do not attend to each other (1 everywhere = one sample).
   torch::Tensor attention_mask;
-  torch::Tensor position_ids;    // int64, from the rope-index computation
-  torch::Tensor pixel_values;    // [patches, C·T·P·P] float, may be undefined
+  torch::Tensor position_ids;                       // int64, from the rope-index computation
+  torch::Tensor pixel_values;                       // [patches, C·T·P·P] float, may be undefined
   std::vector<std::array<int64_t, 3>> image_grids;  // (t, h, w) per image
-  torch::Tensor labels;          // int64, -100 = ignored; may be undefined
+  torch::Tensor labels;                             // int64, -100 = ignored; may be undefined
 };
 
 // Adds to the text decoder's projections (LoRA): given the module (checkpoint
@@ -109,7 +109,8 @@ class Qwen3VL {
   // Summed loss from the last decoder layer's output x [B, S, H] (before the final norm).
   std::pair<torch::Tensor, int64_t> loss_from_hidden(const torch::Tensor& x, const torch::Tensor& labels) const;
   // cache: this call's keys/values are appended to layer i's and attention runs over all of them.
-  torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask, const LinearHook* hook, bool training, KVCache* cache = nullptr) const;
+  torch::Tensor decoder_layer(int i, const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask, const LinearHook* hook, bool training,
+                              KVCache* cache = nullptr) const;
 };
 
 // Mean cross-entropy over labels != -100 after the one-token shift, in float32.

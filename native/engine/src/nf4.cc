@@ -5,9 +5,22 @@
 namespace studio::engine {
 
 namespace {
-const float kTable[16] = {-1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f, -0.28444138169288635f, -0.18477343022823334f,
-                          -0.09105003625154495f, 0.0f, 0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
-                          0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+const float kTable[16] = {-1.0f,
+                          -0.6961928009986877f,
+                          -0.5250730514526367f,
+                          -0.39491748809814453f,
+                          -0.28444138169288635f,
+                          -0.18477343022823334f,
+                          -0.09105003625154495f,
+                          0.0f,
+                          0.07958029955625534f,
+                          0.16093020141124725f,
+                          0.24611230194568634f,
+                          0.33791524171829224f,
+                          0.44070982933044434f,
+                          0.5626170039176941f,
+                          0.7229568362236023f,
+                          1.0f};
 }  // namespace
 
 const float* nf4_table() { return kTable; }
@@ -83,8 +96,6 @@ struct Nf4LinearFn : public torch::autograd::Function<Nf4LinearFn> {
 
 }  // namespace
 
-torch::Tensor nf4_linear(const torch::Tensor& x, const Nf4Weight& q) {
-  return Nf4LinearFn::apply(x, static_cast<int64_t>(reinterpret_cast<intptr_t>(&q)));
-}
+torch::Tensor nf4_linear(const torch::Tensor& x, const Nf4Weight& q) { return Nf4LinearFn::apply(x, static_cast<int64_t>(reinterpret_cast<intptr_t>(&q))); }
 
 }  // namespace studio::engine

@@ -100,7 +100,6 @@ Batch synthetic(const ModelConfig& c, int64_t batch, int64_t text_tokens, int64_
   return out;
 }
 
-
 // Peak bytes the device's caching allocator handed out / reserved since the process started (-1: unknown).
 std::pair<double, double> device_peak_mb(const torch::Device& d) {
   if (!d.is_cuda()) return {-1, -1};
@@ -143,13 +142,20 @@ void reset_peaks(const torch::Device& d) {
 
 torch::ScalarType scalar_of(st::DType d, const std::string& what) {
   switch (d) {
-    case st::DType::F32: return torch::kFloat32;
-    case st::DType::F16: return torch::kFloat16;
-    case st::DType::BF16: return torch::kBFloat16;
-    case st::DType::F64: return torch::kFloat64;
-    case st::DType::I64: return torch::kInt64;
-    case st::DType::I32: return torch::kInt32;
-    default: throw EngineError(what + ": dtype " + st::dtype_name(d) + " is not supported here");
+    case st::DType::F32:
+      return torch::kFloat32;
+    case st::DType::F16:
+      return torch::kFloat16;
+    case st::DType::BF16:
+      return torch::kBFloat16;
+    case st::DType::F64:
+      return torch::kFloat64;
+    case st::DType::I64:
+      return torch::kInt64;
+    case st::DType::I32:
+      return torch::kInt32;
+    default:
+      throw EngineError(what + ": dtype " + st::dtype_name(d) + " is not supported here");
   }
 }
 
@@ -295,8 +301,8 @@ int parity(int argc, char** argv) {
   st::Writer w(out_path, specs, {{"dtype", opt(o, "dtype", "float32")}, {"device", opt(o, "device", "cpu")}, {"targets", std::to_string(targets)}, {"torch", TORCH_VERSION}});
   for (const auto& [_, t] : tensors) w.write(static_cast<const uint8_t*>(t.data_ptr()), t.numel() * t.element_size());
   w.finish();
-  std::printf("{\"out\":\"%s\",\"loss\":%.9g,\"targets\":%lld,\"gradients\":%zu}\n", out_path.c_str(), loss.defined() ? loss.item<double>() : std::nan(""), static_cast<long long>(targets),
-              tensors.size() - (loss.defined() ? 2 : 1));
+  std::printf("{\"out\":\"%s\",\"loss\":%.9g,\"targets\":%lld,\"gradients\":%zu}\n", out_path.c_str(), loss.defined() ? loss.item<double>() : std::nan(""),
+              static_cast<long long>(targets), tensors.size() - (loss.defined() ? 2 : 1));
   return 0;
 }
 
@@ -339,7 +345,8 @@ int generate_mode(int argc, char** argv) {
     json += "]";
   }
   json += "]";
-  st::Writer w(out_path, {{"tokens", st::DType::I64, tokens.sizes().vec()}}, {{"dtype", opt(o, "dtype", "float32")}, {"device", opt(o, "device", "cpu")}, {"torch", TORCH_VERSION}});
+  st::Writer w(out_path, {{"tokens", st::DType::I64, tokens.sizes().vec()}},
+               {{"dtype", opt(o, "dtype", "float32")}, {"device", opt(o, "device", "cpu")}, {"torch", TORCH_VERSION}});
   w.write(static_cast<const uint8_t*>(tokens.data_ptr()), tokens.numel() * tokens.element_size());
   w.finish();
   std::printf("{\"out\":\"%s\",\"tokens\":%s}\n", out_path.c_str(), json.c_str());
@@ -369,8 +376,9 @@ int train_loop(int argc, char** argv) {
   oc.schedule = "constant";
   Trainer t(model, lc, oc);
   t.set_gradient_checkpointing(o.count("checkpointing") > 0);
-  std::printf("{\"ready\":true,\"load_s\":%.2f,\"seq\":%lld,\"batch\":%lld,\"parameters\":%zu,\"weight_bytes\":%zu,\"cuda_available\":%s}\n", load_s, static_cast<long long>(b.input_ids.size(1)),
-              static_cast<long long>(b.input_ids.size(0)), model->num_parameters(), model->weight_bytes(), torch::cuda::is_available() ? "true" : "false");
+  std::printf("{\"ready\":true,\"load_s\":%.2f,\"seq\":%lld,\"batch\":%lld,\"parameters\":%zu,\"weight_bytes\":%zu,\"cuda_available\":%s}\n", load_s,
+              static_cast<long long>(b.input_ids.size(1)), static_cast<long long>(b.input_ids.size(0)), model->num_parameters(), model->weight_bytes(),
+              torch::cuda::is_available() ? "true" : "false");
   std::fflush(stdout);
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -400,7 +408,8 @@ int train_loop(int argc, char** argv) {
       ms += (i ? "," : "") + std::to_string(dt);
     }
     const auto [alloc, reserved] = device_peak_mb(lo.device);
-    std::printf("{\"step_ms\":[%s],\"loss\":%.6g,\"peak_allocated_mb\":%.0f,\"peak_reserved_mb\":%.0f,\"peak_rss_mb\":%.0f}\n", ms.c_str(), loss, alloc, reserved, peak_rss_kb() / 1024.0);
+    std::printf("{\"step_ms\":[%s],\"loss\":%.6g,\"peak_allocated_mb\":%.0f,\"peak_reserved_mb\":%.0f,\"peak_rss_mb\":%.0f}\n", ms.c_str(), loss, alloc, reserved,
+                peak_rss_kb() / 1024.0);
     std::fflush(stdout);
   }
   return 0;
@@ -420,9 +429,14 @@ int main(int argc, char** argv) {
   }
   if (argc < 2 || !std::strcmp(argv[1], "--help")) {
     std::fprintf(stderr, "usage: %s parity --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--checkpointing] --out FILE\n", argv[0]);
-    std::fprintf(stderr, "       %s generate --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--max-new N] [--stop ID,ID] [--pad ID] --out FILE\n", argv[0]);
-    std::fprintf(stderr, "       %s train-loop --model DIR --inputs FILE [--rank R] [--alpha A] [--dtype D] [--device X] [--quant Q] [--checkpointing]   (stdin: steps N)\n", argv[0]);
-    std::fprintf(stderr, "       %s MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq] [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank R] [--checkpointing]\n", argv[0]);
+    std::fprintf(stderr, "       %s generate --model DIR --inputs FILE [--adapter PEFT_DIR] [--dtype D] [--device X] [--max-new N] [--stop ID,ID] [--pad ID] --out FILE\n",
+                 argv[0]);
+    std::fprintf(stderr, "       %s train-loop --model DIR --inputs FILE [--rank R] [--alpha A] [--dtype D] [--device X] [--quant Q] [--checkpointing]   (stdin: steps N)\n",
+                 argv[0]);
+    std::fprintf(stderr,
+                 "       %s MODEL_DIR [--dtype float32|bfloat16] [--device cpu|cuda] [--quant none|nf4|nf4-dq] [--tokens N] [--images K] [--batch B] [--iters I] [--train] [--rank "
+                 "R] [--checkpointing]\n",
+                 argv[0]);
     return 2;
   }
   LoadOptions opts;
@@ -435,16 +449,26 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--dtype") dtype = next();
-    else if (a == "--device") device = next();
-    else if (a == "--quant") opts.quant = next();
-    else if (a == "--tokens") tokens = std::stoll(next());
-    else if (a == "--images") images = std::stoll(next());
-    else if (a == "--batch") batch = std::stoll(next());
-    else if (a == "--iters") iters = std::stoll(next());
-    else if (a == "--rank") rank = std::stoll(next());
-    else if (a == "--train") train = true;
-    else if (a == "--checkpointing") checkpointing = true;
+    if (a == "--dtype")
+      dtype = next();
+    else if (a == "--device")
+      device = next();
+    else if (a == "--quant")
+      opts.quant = next();
+    else if (a == "--tokens")
+      tokens = std::stoll(next());
+    else if (a == "--images")
+      images = std::stoll(next());
+    else if (a == "--batch")
+      batch = std::stoll(next());
+    else if (a == "--iters")
+      iters = std::stoll(next());
+    else if (a == "--rank")
+      rank = std::stoll(next());
+    else if (a == "--train")
+      train = true;
+    else if (a == "--checkpointing")
+      checkpointing = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
@@ -488,10 +512,13 @@ int main(int argc, char** argv) {
       step_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count() / iters;
     }
     const double toks = static_cast<double>(batch * S);
-    std::printf("{\"model\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"quant\":\"%s\",\"checkpointing\":%s,\"batch\":%lld,\"seq\":%lld,\"images_per_sample\":%lld,\"parameters\":%zu,\"weight_bytes\":%zu,"
-                "\"load_s\":%.2f,\"forward_ms\":%.1f,\"forward_tokens_per_s\":%.0f,\"train_step_ms\":%.1f,\"train_tokens_per_s\":%.0f,\"peak_rss_mb\":%.0f}\n",
-                argv[1], dtype.c_str(), device.c_str(), opts.quant.c_str(), checkpointing ? "true" : "false", static_cast<long long>(batch), static_cast<long long>(S), static_cast<long long>(images), model->num_parameters(),
-                model->weight_bytes(), load_s, fwd_ms, toks / (fwd_ms / 1000), step_ms, train ? toks / (step_ms / 1000) : 0.0, peak_rss_kb() / 1024.0);
+    std::printf(
+        "{\"model\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"quant\":\"%s\",\"checkpointing\":%s,\"batch\":%lld,\"seq\":%lld,\"images_per_sample\":%lld,\"parameters\":%zu,"
+        "\"weight_bytes\":%zu,"
+        "\"load_s\":%.2f,\"forward_ms\":%.1f,\"forward_tokens_per_s\":%.0f,\"train_step_ms\":%.1f,\"train_tokens_per_s\":%.0f,\"peak_rss_mb\":%.0f}\n",
+        argv[1], dtype.c_str(), device.c_str(), opts.quant.c_str(), checkpointing ? "true" : "false", static_cast<long long>(batch), static_cast<long long>(S),
+        static_cast<long long>(images), model->num_parameters(), model->weight_bytes(), load_s, fwd_ms, toks / (fwd_ms / 1000), step_ms, train ? toks / (step_ms / 1000) : 0.0,
+        peak_rss_kb() / 1024.0);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

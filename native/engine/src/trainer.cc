@@ -36,9 +36,11 @@ torch::Tensor q8_decode(const Q8State& s, const torch::Tensor& like) {
 
 }  // namespace
 
-Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim) : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim), seed_(lora.seed) {
+Trainer::Trainer(std::shared_ptr<Qwen3VL> model, const LoraConfig& lora, const OptimConfig& optim)
+    : model_(std::move(model)), lora_(std::make_unique<Lora>(*model_, lora)), opt_(optim), seed_(lora.seed) {
   if (optim.total_steps < 1) throw EngineError("total_steps must be at least 1");
-  if (optim.loss_average != "tokens" && optim.loss_average != "micro_batch") throw EngineError("loss averaging must be \"tokens\" or \"micro_batch\", got \"" + optim.loss_average + "\"");
+  if (optim.loss_average != "tokens" && optim.loss_average != "micro_batch")
+    throw EngineError("loss averaging must be \"tokens\" or \"micro_batch\", got \"" + optim.loss_average + "\"");
   params_ = lora_->parameters();
   for (const auto& p : params_) {
     if (opt_.states_8bit) {
@@ -57,8 +59,10 @@ torch::Tensor Trainer::moment(size_t i, bool second) const {
 }
 
 void Trainer::store_moment(size_t i, bool second, const torch::Tensor& value) {
-  if (!opt_.states_8bit) (second ? v_[i] : m_[i]).copy_(value);
-  else (second ? v8_[i] : m8_[i]) = q8_encode(value, second);
+  if (!opt_.states_8bit)
+    (second ? v_[i] : m_[i]).copy_(value);
+  else
+    (second ? v8_[i] : m8_[i]) = q8_encode(value, second);
 }
 
 size_t Trainer::optimizer_state_bytes() const {

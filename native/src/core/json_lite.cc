@@ -78,7 +78,8 @@ class Parser {
         size_t len = std::char_traits<char>::length(w);
         if (n_ - i_ >= len && std::equal(w, w + len, d_ + i_)) {
           i_ += len;
-          if (w[0] == 'n') v.kind = Value::Kind::Null;
+          if (w[0] == 'n')
+            v.kind = Value::Kind::Null;
           else {
             v.kind = Value::Kind::Bool;
             v.boolean = w[0] == 't';
@@ -151,14 +152,30 @@ class Parser {
       if (i_ >= n_) fail("unterminated escape");
       const char e = d_[i_++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = hex4();
           if (cp >= 0xDC00 && cp <= 0xDFFF) fail("unpaired surrogate");
@@ -172,7 +189,8 @@ class Parser {
           utf8(cp, out);
           break;
         }
-        default: fail("invalid escape");
+        default:
+          fail("invalid escape");
       }
     }
     return out;
@@ -184,10 +202,14 @@ class Parser {
     const size_t at = i_ - 1;
     int more;
     uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) more = 1, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) more = 2, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) more = 3, cp = c & 0x07, min = 0x10000;
-    else throw ParseError("invalid UTF-8 in string", at);
+    if (c >= 0xC2 && c <= 0xDF)
+      more = 1, cp = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      more = 2, cp = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      more = 3, cp = c & 0x07, min = 0x10000;
+    else
+      throw ParseError("invalid UTF-8 in string", at);
     for (int k = 0; k < more; k++) {
       if (i_ >= n_) throw ParseError("invalid UTF-8 in string (truncated sequence)", at);
       const unsigned char x = static_cast<unsigned char>(d_[i_]);
@@ -205,16 +227,21 @@ class Parser {
     for (int k = 0; k < 4; k++) {
       const char h = d_[i_++];
       v <<= 4;
-      if (h >= '0' && h <= '9') v |= h - '0';
-      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-      else fail("invalid hex digit");
+      if (h >= '0' && h <= '9')
+        v |= h - '0';
+      else if (h >= 'a' && h <= 'f')
+        v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        v |= h - 'A' + 10;
+      else
+        fail("invalid hex digit");
     }
     return v;
   }
 
   static void utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) out.push_back(static_cast<char>(cp));
+    if (cp < 0x80)
+      out.push_back(static_cast<char>(cp));
     else if (cp < 0x800) {
       out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
       out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));

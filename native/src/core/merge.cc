@@ -82,8 +82,8 @@ void refuse_non_finite(const OutTensor& t, const uint8_t* p, size_t n_values, si
   }
   if (bad == n_values) return;
   double scale = t.loras.empty() ? 0 : t.loras.front().scale;
-  throw st::Error("'" + t.name + "': the merge produced a non-finite value (inf/NaN) at row " + std::to_string(first_row + bad / std::max<size_t>(1, cols)) + " (LoRA scale " + std::to_string(scale) +
-                  "); the adapter's weights or scale cannot give a usable model");
+  throw st::Error("'" + t.name + "': the merge produced a non-finite value (inf/NaN) at row " + std::to_string(first_row + bad / std::max<size_t>(1, cols)) + " (LoRA scale " +
+                  std::to_string(scale) + "); the adapter's weights or scale cannot give a usable model");
 }
 }  // namespace
 
@@ -93,7 +93,8 @@ std::vector<uint8_t> merge_tensor(const OutTensor& t, Rounding rounding, int thr
   const size_t rows = static_cast<size_t>(t.info->shape[0]);
   const size_t cols = static_cast<size_t>(t.info->shape[1]);
   std::vector<uint8_t> out(rows * cols * st::dtype_size(t.out_dtype));
-  kernels::parallel_rows(rows, kernels::resolve_threads(threads), [&](size_t a, size_t b) { kernels::merge_rows(t, fs, rounding, a, b, out.data() + a * cols * st::dtype_size(t.out_dtype)); });
+  kernels::parallel_rows(rows, kernels::resolve_threads(threads),
+                         [&](size_t a, size_t b) { kernels::merge_rows(t, fs, rounding, a, b, out.data() + a * cols * st::dtype_size(t.out_dtype)); });
   return out;
 }
 

@@ -184,7 +184,6 @@ void merge_rows_peft_blocked(const OutTensor& t, const std::vector<Factors>& fs,
   }
 }
 
-
 }  // namespace
 
 Factors prepare(const OutTensor& t, const Lora& l, bool want_double) {
@@ -224,7 +223,8 @@ Factors prepare(const OutTensor& t, const Lora& l, bool want_double) {
   }
   if (l.magnitude) {
     if (l.fan_in_fan_out) throw st::Error(where + ": DoRA with fan_in_fan_out is not supported");
-    if (l.magnitude->numel() != static_cast<uint64_t>(out)) throw st::Error(where + ": DoRA magnitude has " + std::to_string(l.magnitude->numel()) + " values for " + std::to_string(out) + " output rows");
+    if (l.magnitude->numel() != static_cast<uint64_t>(out))
+      throw st::Error(where + ": DoRA magnitude has " + std::to_string(l.magnitude->numel()) + " values for " + std::to_string(out) + " output rows");
     f.magnitude.resize(static_cast<size_t>(out));
     for (size_t p = 0; p < f.magnitude.size(); p++) f.magnitude[p] = load(l.file->data(*l.magnitude), l.magnitude->dtype, p);
   }

@@ -14,8 +14,8 @@ namespace studio::merge::kernels {
 // The LoRA factors laid out for row-wise output: out_row(p) = sum_k L[p,k]·R[k,:].
 struct Factors {
   size_t rows = 0, cols = 0, rank = 0;
-  std::vector<float> L;   // rows × rank
-  std::vector<float> R;   // rank × cols
+  std::vector<float> L;        // rows × rank
+  std::vector<float> R;        // rank × cols
   std::vector<double> Ld, Rd;  // the same in double, for single rounding
   double scale = 1;
   std::vector<float> magnitude;  // DoRA, per output row

@@ -29,10 +29,9 @@ struct DTypeRow {
   size_t size;
 };
 const DTypeRow kDTypes[] = {
-    {DType::BOOL, "BOOL", 1}, {DType::U8, "U8", 1},     {DType::I8, "I8", 1},       {DType::I16, "I16", 2},
-    {DType::U16, "U16", 2},   {DType::F16, "F16", 2},   {DType::BF16, "BF16", 2},   {DType::I32, "I32", 4},
-    {DType::U32, "U32", 4},   {DType::F32, "F32", 4},   {DType::F64, "F64", 8},     {DType::I64, "I64", 8},
-    {DType::U64, "U64", 8},   {DType::F8_E4M3, "F8_E4M3", 1}, {DType::F8_E5M2, "F8_E5M2", 1},
+    {DType::BOOL, "BOOL", 1}, {DType::U8, "U8", 1},     {DType::I8, "I8", 1},   {DType::I16, "I16", 2},         {DType::U16, "U16", 2},
+    {DType::F16, "F16", 2},   {DType::BF16, "BF16", 2}, {DType::I32, "I32", 4}, {DType::U32, "U32", 4},         {DType::F32, "F32", 4},
+    {DType::F64, "F64", 8},   {DType::I64, "I64", 8},   {DType::U64, "U64", 8}, {DType::F8_E4M3, "F8_E4M3", 1}, {DType::F8_E5M2, "F8_E5M2", 1},
 };
 
 std::string quote(const std::string& s) {
@@ -108,7 +107,8 @@ Header parse_header(const uint8_t* json, size_t json_size, uint64_t data_size, c
     TensorInfo t;
     t.name = name;
     const auto& dt = get("dtype");
-    if (dt.kind != json::Value::Kind::String || !parse_dtype(dt.string, t.dtype)) throw Error(at + " has an unknown dtype " + (dt.kind == json::Value::Kind::String ? dt.string : "(not a string)"));
+    if (dt.kind != json::Value::Kind::String || !parse_dtype(dt.string, t.dtype))
+      throw Error(at + " has an unknown dtype " + (dt.kind == json::Value::Kind::String ? dt.string : "(not a string)"));
     const auto& shape = get("shape");
     if (shape.kind != json::Value::Kind::Array) throw Error(at + ": shape must be a list");
     if (shape.array->size() > 16) throw Error(at + ": shape has too many dimensions");
@@ -126,7 +126,9 @@ Header parse_header(const uint8_t* json, size_t json_size, uint64_t data_size, c
     t.begin = static_cast<uint64_t>((*offs.array)[0].integer);
     t.end = static_cast<uint64_t>((*offs.array)[1].integer);
     if (t.end < t.begin) throw Error(at + ": data_offsets end before they begin");
-    if (t.end > data_size) throw Error(at + ": data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) + "] run past the end of the file (data is " + std::to_string(data_size) + " bytes)");
+    if (t.end > data_size)
+      throw Error(at + ": data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) + "] run past the end of the file (data is " + std::to_string(data_size) +
+                  " bytes)");
     if (numel > std::numeric_limits<uint64_t>::max() / dtype_size(t.dtype) || numel * dtype_size(t.dtype) != t.nbytes())
       throw Error(at + ": " + std::to_string(t.nbytes()) + " bytes do not match shape × " + dtype_name(t.dtype));
     h.tensors.push_back(std::move(t));
@@ -142,7 +144,6 @@ Header parse_header(const uint8_t* json, size_t json_size, uint64_t data_size, c
   h.data_size = data_size;
   return h;
 }
-
 
 #if !defined(_WIN32)
 namespace {
@@ -312,7 +313,8 @@ void File::check() const {
   const bool stat_ok = fd_ >= 0 && fstat(fd_, &s) == 0;
   const uint64_t now = stat_ok ? static_cast<uint64_t>(s.st_size) : 0;
   if (faulted || (stat_ok && now < size_))
-    throw Error(path_ + ": the file shrank while it was being read (" + std::to_string(size_) + " bytes when opened, " + std::to_string(now) + " now); another program truncated or rewrote it");
+    throw Error(path_ + ": the file shrank while it was being read (" + std::to_string(size_) + " bytes when opened, " + std::to_string(now) +
+                " now); another program truncated or rewrote it");
   if (stat_ok && mtime_ns(s) != mtime_ns_) throw Error(path_ + ": the file was modified while it was being read; its data cannot be trusted");
 #endif
 }

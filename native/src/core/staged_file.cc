@@ -45,9 +45,7 @@ void free_buffer(uint8_t* p) {
 #endif
 }
 
-IoError io_error(const std::string& path, const char* what) {
-  return IoError(path + ": " + what + " (" + std::strerror(errno) + ")");
-}
+IoError io_error(const std::string& path, const char* what) { return IoError(path + ": " + what + " (" + std::strerror(errno) + ")"); }
 }  // namespace
 
 StagedFile::StagedFile(const std::string& path, Mode mode, uint64_t expected_size) : path_(path) {
@@ -196,7 +194,7 @@ void StagedFile::close_durably() {
   if (_commit(fd_) != 0) throw io_error(path_, "cannot sync to disk");
 #else
   if (::ftruncate(fd_, static_cast<off_t>(flushed_)) != 0) throw io_error(path_, "cannot set the file size");
-  // Renamed into place afterwards: the bytes must be on the device before the name is.
+    // Renamed into place afterwards: the bytes must be on the device before the name is.
 #if defined(__APPLE__)
   if (::fsync(fd_) != 0) throw io_error(path_, "cannot sync to disk");
 #else

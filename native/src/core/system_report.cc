@@ -133,12 +133,12 @@ void arm_features(SystemReport& r) {
 #if defined(__linux__)
   const unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
   // Bit values from the kernel's asm/hwcap.h (spelled out: old headers lack some).
-  if (hw & (1ul << 10)) r.cpu_features.emplace_back("fp16");    // HWCAP_ASIMDHP
-  if (hw & (1ul << 20)) r.cpu_features.emplace_back("dotprod"); // HWCAP_ASIMDDP
-  if (hw & (1ul << 22)) r.cpu_features.emplace_back("sve");     // HWCAP_SVE
-  if (hw2 & (1ul << 1)) r.cpu_features.emplace_back("sve2");    // HWCAP2_SVE2
-  if (hw2 & (1ul << 13)) r.cpu_features.emplace_back("i8mm");   // HWCAP2_I8MM
-  if (hw2 & (1ul << 14)) r.cpu_features.emplace_back("bf16");   // HWCAP2_BF16
+  if (hw & (1ul << 10)) r.cpu_features.emplace_back("fp16");     // HWCAP_ASIMDHP
+  if (hw & (1ul << 20)) r.cpu_features.emplace_back("dotprod");  // HWCAP_ASIMDDP
+  if (hw & (1ul << 22)) r.cpu_features.emplace_back("sve");      // HWCAP_SVE
+  if (hw2 & (1ul << 1)) r.cpu_features.emplace_back("sve2");     // HWCAP2_SVE2
+  if (hw2 & (1ul << 13)) r.cpu_features.emplace_back("i8mm");    // HWCAP2_I8MM
+  if (hw2 & (1ul << 14)) r.cpu_features.emplace_back("bf16");    // HWCAP2_BF16
 #elif defined(__APPLE__)
   auto has = [](const char* key) {
     int v = 0;
@@ -357,8 +357,7 @@ void probe_libtorch(SystemReport& r) {
     }
     r.libtorch_usable = true;
     if (env && prefix.empty())
-      r.warnings.push_back(std::string("STUDIO_LIBTORCH_DIR=") + env + " holds no loadable libtorch (" + errors +
-                           "); using the one on the default library path");
+      r.warnings.push_back(std::string("STUDIO_LIBTORCH_DIR=") + env + " holds no loadable libtorch (" + errors + "); using the one on the default library path");
     r.libtorch_path = dir_of_loaded(cpu, "_ZN2at4_ops3add4callERKNS_6TensorES4_RKN3c106ScalarE");
     if (r.libtorch_path.empty()) r.libtorch_path = dir_of_loaded(c10, "_ZN3c1019UndefinedTensorImpl10_singletonE");
     r.libtorch_version = torch_version_near(r.libtorch_path);

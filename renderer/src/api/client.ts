@@ -1,10 +1,7 @@
 // The typed studio client the whole UI uses. It picks the transport (Electron
 // preload bridge or WebSocket), checks params before they leave, and checks
 // every result and event against the shared contract when they arrive.
-import {
-  parseEvent, parseParams, parseResult,
-  type EventName, type EventPayload, type MethodName, type Params, type Result, type StudioBridge,
-} from '../../../preload/contract';
+import { parseEvent, parseParams, parseResult, type EventName, type EventPayload, type MethodName, type Params, type Result, type StudioBridge } from '../../../preload/contract';
 import { ALWAYS_CONNECTED, type ConnectionSource, type ConnectionState } from './connection';
 import { takeTokenFromUrl } from './token';
 import { readableError } from './fieldErrors';

@@ -14,14 +14,34 @@ const PREFIX = /^invalid (?:params|config) for [\w.]+: /;
 // The artifact ids the forms pick, by the names their fields carry.
 const NAMED: Record<string, string> = {
   // The Train settings the cluster export carries, and a few short names the forms spell out.
-  train: 'Train form', lora: 'LoRA', r: 'rank r', lr: 'Learning rate', gradAccum: 'Gradient accumulation', baseUrl: 'Endpoint URL', topP: 'Top-p',
-  gpus: 'GPUs per machine', nodes: 'Machines', repoId: 'Repository', baseModel: 'Base model',
-  baseArtifactId: 'Base model', mergedArtifactId: 'Merged model', adapterArtifactId: 'LoRA adapter', datasetArtifactId: 'Dataset', modelArtifactId: 'Model', initAdapterArtifactId: 'Start-from adapter', artifactId: 'Artifact' };
+  train: 'Train form',
+  lora: 'LoRA',
+  r: 'rank r',
+  lr: 'Learning rate',
+  gradAccum: 'Gradient accumulation',
+  baseUrl: 'Endpoint URL',
+  topP: 'Top-p',
+  gpus: 'GPUs per machine',
+  nodes: 'Machines',
+  repoId: 'Repository',
+  baseModel: 'Base model',
+  baseArtifactId: 'Base model',
+  mergedArtifactId: 'Merged model',
+  adapterArtifactId: 'LoRA adapter',
+  datasetArtifactId: 'Dataset',
+  modelArtifactId: 'Model',
+  initAdapterArtifactId: 'Start-from adapter',
+  artifactId: 'Artifact',
+};
 
 function words(segment: string): string {
   if (NAMED[segment]) return NAMED[segment]!;
   if (/^\d+$/.test(segment)) return `#${Number(segment) + 1}`;
-  const spaced = segment.replace(/ArtifactId$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const spaced = segment
+    .replace(/ArtifactId$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 

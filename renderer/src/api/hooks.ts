@@ -29,11 +29,7 @@ export interface Query<T> {
  * Runs `method(params)` on mount, when params change, when `key` changes and
  * after every reconnect. Pass `enabled: false` to hold off.
  */
-export function useStudioQuery<M extends MethodName>(
-  method: M,
-  params: Params<M>,
-  opts: { enabled?: boolean; key?: unknown } = {},
-): Query<Result<M>> {
+export function useStudioQuery<M extends MethodName>(method: M, params: Params<M>, opts: { enabled?: boolean; key?: unknown } = {}): Query<Result<M>> {
   const { epoch } = useConnection();
   const enabled = opts.enabled ?? true;
   const paramsKey = JSON.stringify(params);

@@ -26,9 +26,7 @@ export function App() {
   const theme = useMemo(() => createStudioTheme(mode), [mode]);
 
   const app: StudioApp | null =
-    info.data && state.data && project.data !== undefined
-      ? { info: info.data, state: state.data, setState: state.set, project: project.data, setProject: project.set }
-      : null;
+    info.data && state.data && project.data !== undefined ? { info: info.data, state: state.data, setState: state.set, project: project.data, setProject: project.set } : null;
 
   const startupError = info.error ?? state.error ?? project.error;
   return (

@@ -33,10 +33,8 @@ export function DisconnectedBanner() {
         ) : undefined
       }
     >
-      Disconnected from the studio core.{' '}
-      {conn.status === 'connecting' ? 'Reconnecting…' : `Reconnecting in ${seconds} s.`}
-      {conn.failures >= 3 &&
-        ' If the core was restarted, open the new address it printed (the one ending in ?token=…).'}
+      Disconnected from the studio core. {conn.status === 'connecting' ? 'Reconnecting…' : `Reconnecting in ${seconds} s.`}
+      {conn.failures >= 3 && ' If the core was restarted, open the new address it printed (the one ending in ?token=…).'}
     </Alert>
   );
 }

@@ -49,13 +49,7 @@ export function Shell() {
   return (
     <ShellContext.Provider value={shell}>
       <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
-        <TopBar
-          systemOpen={systemOpen}
-          onToggleSystem={() => setSystemOpen((v) => !v)}
-          jobsOpen={jobsOpen}
-          onToggleJobs={() => setJobsOpen((v) => !v)}
-          onError={setNotice}
-        />
+        <TopBar systemOpen={systemOpen} onToggleSystem={() => setSystemOpen((v) => !v)} jobsOpen={jobsOpen} onToggleJobs={() => setJobsOpen((v) => !v)} onError={setNotice} />
         <DisconnectedBanner />
         <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }}>
           <Box component="main" sx={{ flex: 1, minWidth: 0, display: 'flex' }}>

@@ -12,7 +12,15 @@ export function StartupScreen({ error, onRetry }: { error: string | null; onRetr
       <DisconnectedBanner />
       <Box sx={{ flex: 1, display: 'grid', placeItems: 'center', p: 4 }}>
         {error ? (
-          <Alert severity="error" action={<Button color="inherit" onClick={onRetry}>Retry</Button>} sx={{ maxWidth: 640 }}>
+          <Alert
+            severity="error"
+            action={
+              <Button color="inherit" onClick={onRetry}>
+                Retry
+              </Button>
+            }
+            sx={{ maxWidth: 640 }}
+          >
             {error}
           </Alert>
         ) : (

@@ -34,7 +34,10 @@ export function TopBar({ systemOpen, onToggleSystem, jobsOpen, onToggleJobs, onE
     setClosing(true);
     studio
       .call('project.close', {})
-      .then(() => app.setProject(null), (err: unknown) => onError(errorText(err)))
+      .then(
+        () => app.setProject(null),
+        (err: unknown) => onError(errorText(err)),
+      )
       .finally(() => setClosing(false));
   };
 
@@ -56,13 +59,26 @@ export function TopBar({ systemOpen, onToggleSystem, jobsOpen, onToggleJobs, onE
             {resolved === 'dark' ? <SunIcon /> : <MoonIcon />}
           </IconButton>
         </Tooltip>
-        <Button color="inherit" startIcon={<MonitorIcon />} onClick={onToggleSystem} aria-pressed={systemOpen} data-testid="nav-system"
-          sx={{ bgcolor: systemOpen ? 'rgba(255,255,255,0.16)' : undefined }}>
+        <Button
+          color="inherit"
+          startIcon={<MonitorIcon />}
+          onClick={onToggleSystem}
+          aria-pressed={systemOpen}
+          data-testid="nav-system"
+          sx={{ bgcolor: systemOpen ? 'rgba(255,255,255,0.16)' : undefined }}
+        >
           System
         </Button>
         <Tooltip title="Show or hide the jobs panel (Alt+J)">
-          <Button color="inherit" startIcon={<ListIcon />} onClick={onToggleJobs} aria-pressed={jobsOpen} aria-keyshortcuts="Alt+J"
-            data-testid="nav-jobs" sx={{ bgcolor: jobsOpen ? 'rgba(255,255,255,0.16)' : undefined }}>
+          <Button
+            color="inherit"
+            startIcon={<ListIcon />}
+            onClick={onToggleJobs}
+            aria-pressed={jobsOpen}
+            aria-keyshortcuts="Alt+J"
+            data-testid="nav-jobs"
+            sx={{ bgcolor: jobsOpen ? 'rgba(255,255,255,0.16)' : undefined }}
+          >
             Jobs
           </Button>
         </Tooltip>

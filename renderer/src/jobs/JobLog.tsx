@@ -65,7 +65,11 @@ export function JobLog({ runId, testId }: { runId: string; testId: string }) {
 
   return (
     <Box data-testid={testId} sx={{ mt: 1 }}>
-      {error && <Alert severity="error" sx={{ mb: 1 }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" sx={{ mb: 1 }}>
+          {error}
+        </Alert>
+      )}
       <Box
         ref={box}
         role="log"
@@ -73,14 +77,26 @@ export function JobLog({ runId, testId }: { runId: string; testId: string }) {
         aria-live="polite"
         tabIndex={0}
         sx={{
-          maxHeight: 220, overflow: 'auto', p: 1, borderRadius: 1, bgcolor: 'action.hover',
-          fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace', fontSize: 12, lineHeight: 1.5,
+          maxHeight: 220,
+          overflow: 'auto',
+          p: 1,
+          borderRadius: 1,
+          bgcolor: 'action.hover',
+          fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
+          fontSize: 12,
+          lineHeight: 1.5,
         }}
       >
-        {loaded && lines.length === 0 && <Typography variant="body2" color="text.secondary">No log lines yet.</Typography>}
+        {loaded && lines.length === 0 && (
+          <Typography variant="body2" color="text.secondary">
+            No log lines yet.
+          </Typography>
+        )}
         {lines.map((l) => (
           <Box key={l.id} sx={{ color: LEVEL_COLOR[l.level], whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-            <Box component="span" sx={{ color: 'text.secondary' }}>{new Date(l.time).toLocaleTimeString()} </Box>
+            <Box component="span" sx={{ color: 'text.secondary' }}>
+              {new Date(l.time).toLocaleTimeString()}{' '}
+            </Box>
             {l.level !== 'info' && <b>{l.level} </b>}
             {l.message}
           </Box>

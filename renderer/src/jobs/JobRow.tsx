@@ -58,18 +58,18 @@ export function JobRow({ live, testIdPrefix, compact, onChanged }: Props) {
     elapsed !== null ? `elapsed ${formatDuration(elapsed)}` : null,
     eta !== null ? `ETA ${formatDuration(eta)}` : null,
     isActive(run.status) ? `${percent} %` : run.finishedAt ? `finished ${formatTime(run.finishedAt)}` : null,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   return (
-    <Box
-      data-testid={`${testIdPrefix}-${run.id}`}
-      data-status={run.status}
-      component="li"
-      sx={{ listStyle: 'none', py: 1.25, px: 1.5, borderBottom: 1, borderColor: 'divider' }}
-    >
+    <Box data-testid={`${testIdPrefix}-${run.id}`} data-status={run.status} component="li" sx={{ listStyle: 'none', py: 1.25, px: 1.5, borderBottom: 1, borderColor: 'divider' }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-        <Typography variant="body2" sx={{ fontWeight: 600, flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-          title={`${run.title} (run ${run.id})`}>
+        <Typography
+          variant="body2"
+          sx={{ fontWeight: 600, flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+          title={`${run.title} (run ${run.id})`}
+        >
           {run.title}
         </Typography>
         <Chip size="small" label={STATUS_LABEL[run.status]} color={STATUS_COLOR[run.status]} variant={running ? 'filled' : 'outlined'} />
@@ -83,7 +83,8 @@ export function JobRow({ live, testIdPrefix, compact, onChanged }: Props) {
         sx={{ my: 0.75, height: 6, borderRadius: 3 }}
       />
       <Typography variant="caption" color="text.secondary" component="div">
-        {run.kind} · run {shortId(run.id)}{timing ? ` · ${timing}` : ''}
+        {run.kind} · run {shortId(run.id)}
+        {timing ? ` · ${timing}` : ''}
       </Typography>
       {run.progressMessage && (
         <Typography variant="caption" component="div" sx={{ wordBreak: 'break-word' }}>
@@ -95,7 +96,11 @@ export function JobRow({ live, testIdPrefix, compact, onChanged }: Props) {
           {run.error}
         </Alert>
       )}
-      {error && <Alert severity="error" sx={{ mt: 0.75, py: 0 }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" sx={{ mt: 0.75, py: 0 }}>
+          {error}
+        </Alert>
+      )}
       {(!compact || isActive(run.status)) && (
         <Box sx={{ display: 'flex', gap: 1, mt: 0.5 }}>
           {isActive(run.status) && (

@@ -34,28 +34,50 @@ export function JobsPanel({ onClose }: { onClose: () => void }) {
       aria-labelledby="jobs-panel-title"
       data-testid="jobs-panel"
       sx={{
-        width: { xs: 320, lg: 380 }, flexShrink: 0, borderLeft: 1, borderColor: 'divider',
-        bgcolor: 'background.paper', display: 'flex', flexDirection: 'column', minHeight: 0,
+        width: { xs: 320, lg: 380 },
+        flexShrink: 0,
+        borderLeft: 1,
+        borderColor: 'divider',
+        bgcolor: 'background.paper',
+        display: 'flex',
+        flexDirection: 'column',
+        minHeight: 0,
       }}
     >
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider' }}>
         <Typography id="jobs-panel-title" variant="subtitle1" component="h2" sx={{ fontWeight: 600, flex: 1 }}>
           Jobs
         </Typography>
-        <Button size="small" variant="outlined" onClick={verify} disabled={!hasProject || starting} data-testid="start-verify"
-          title="Re-hash every artifact and report any that changed or went missing">
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={verify}
+          disabled={!hasProject || starting}
+          data-testid="start-verify"
+          title="Re-hash every artifact and report any that changed or went missing"
+        >
           Verify artifacts
         </Button>
         <IconButton size="small" onClick={onClose} aria-label="Close the jobs panel (Alt+J)">
-          <span aria-hidden style={{ fontSize: 18, lineHeight: 1, width: 20 }}>×</span>
+          <span aria-hidden style={{ fontSize: 18, lineHeight: 1, width: 20 }}>
+            ×
+          </span>
         </IconButton>
       </Box>
-      {startError && <Alert severity="error" onClose={() => setStartError(null)} sx={{ m: 1 }}>{startError}</Alert>}
+      {startError && (
+        <Alert severity="error" onClose={() => setStartError(null)} sx={{ m: 1 }}>
+          {startError}
+        </Alert>
+      )}
       <Box sx={{ flex: 1, overflow: 'auto' }}>
         {!hasProject ? (
-          <Typography color="text.secondary" sx={{ p: 2 }}>Open a project to see its jobs.</Typography>
+          <Typography color="text.secondary" sx={{ p: 2 }}>
+            Open a project to see its jobs.
+          </Typography>
         ) : error ? (
-          <Alert severity="error" sx={{ m: 1 }}>{error}</Alert>
+          <Alert severity="error" sx={{ m: 1 }}>
+            {error}
+          </Alert>
         ) : loading ? (
           <Box sx={{ p: 2, display: 'flex', gap: 1, alignItems: 'center' }}>
             <CircularProgress size={18} />

@@ -39,9 +39,6 @@ export function useRuns(opts: { step?: StepId; enabled?: boolean; key?: unknown 
     if (opts.enabled !== false) upsert(run);
   });
 
-  const runs = useMemo(
-    () => [...byId.values()].sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt) || b.run.id.localeCompare(a.run.id)),
-    [byId],
-  );
+  const runs = useMemo(() => [...byId.values()].sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt) || b.run.id.localeCompare(a.run.id)), [byId]);
   return { runs, error: query.error, loading: query.loading && !query.data, reload: query.reload, upsert };
 }

@@ -93,8 +93,17 @@ export function FolderBrowserDialog({ title, start, onChoose, onClose }: Props) 
           {listing?.isProject && <Chip size="small" color="secondary" label="studio project" />}
           <FormControlLabel
             sx={{ ml: 'auto', flexShrink: 0 }}
-            control={<Checkbox size="small" checked={hidden} data-testid="folder-browser-hidden"
-              onChange={(e) => { setHidden(e.target.checked); go(listing?.path, false, e.target.checked); }} />}
+            control={
+              <Checkbox
+                size="small"
+                checked={hidden}
+                data-testid="folder-browser-hidden"
+                onChange={(e) => {
+                  setHidden(e.target.checked);
+                  go(listing?.path, false, e.target.checked);
+                }}
+              />
+            }
             label="Hidden folders"
           />
         </Box>

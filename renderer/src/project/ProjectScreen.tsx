@@ -72,11 +72,17 @@ export function ProjectScreen() {
               Create a project
             </Typography>
             <Stack spacing={2}>
-              <FolderField id="project-dir" label="Project folder" value={createDir} onChange={setCreateDir}
-                testId="project-dir-input" browseTitle="Choose a folder for the new project"
-                helperText="A new or empty folder; it is created if missing." onError={setError} />
-              <TextField id="project-name" label="Project name" value={name} onChange={(e) => setName(e.target.value)}
-                size="small" fullWidth data-testid="project-name-input" />
+              <FolderField
+                id="project-dir"
+                label="Project folder"
+                value={createDir}
+                onChange={setCreateDir}
+                testId="project-dir-input"
+                browseTitle="Choose a folder for the new project"
+                helperText="A new or empty folder; it is created if missing."
+                onError={setError}
+              />
+              <TextField id="project-name" label="Project name" value={name} onChange={(e) => setName(e.target.value)} size="small" fullWidth data-testid="project-name-input" />
               <Box>
                 <Button type="submit" variant="contained" disabled={busy} data-testid="create-project">
                   Create project
@@ -91,9 +97,16 @@ export function ProjectScreen() {
               Open a project
             </Typography>
             <Stack spacing={2}>
-              <FolderField id="open-dir" label="Existing project folder" value={openDir} onChange={setOpenDir}
-                testId="open-dir-input" browseTitle="Open a studio project folder"
-                helperText="The folder that holds studio.db." onError={setError} />
+              <FolderField
+                id="open-dir"
+                label="Existing project folder"
+                value={openDir}
+                onChange={setOpenDir}
+                testId="open-dir-input"
+                browseTitle="Open a studio project folder"
+                helperText="The folder that holds studio.db."
+                onError={setError}
+              />
               <Box>
                 <Button type="submit" variant="contained" disabled={busy} data-testid="open-project">
                   Open project

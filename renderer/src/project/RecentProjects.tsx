@@ -29,9 +29,10 @@ export function RecentProjects({ recents, busy, onOpen, onForget }: Props) {
           disablePadding
           secondaryAction={
             <Tooltip title="Forget (the folder stays on disk)">
-              <IconButton edge="end" aria-label={`Forget ${r.name} from the recent list`} onClick={() => onForget(r.dir)}
-                data-testid={`forget-recent-${i}`} disabled={busy}>
-                <span aria-hidden style={{ fontSize: 18, lineHeight: 1, width: 24 }}>×</span>
+              <IconButton edge="end" aria-label={`Forget ${r.name} from the recent list`} onClick={() => onForget(r.dir)} data-testid={`forget-recent-${i}`} disabled={busy}>
+                <span aria-hidden style={{ fontSize: 18, lineHeight: 1, width: 24 }}>
+                  ×
+                </span>
               </IconButton>
             </Tooltip>
           }

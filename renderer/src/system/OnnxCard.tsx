@@ -22,21 +22,41 @@ export function OnnxCard({ onnx }: { onnx: SystemReport['onnx'] }) {
   };
   return (
     <Box data-testid="system-onnx">
-      <Typography variant="body2" sx={{ mb: 1 }}>onnxruntime-node {onnx.version ?? 'not loaded'}</Typography>
+      <Typography variant="body2" sx={{ mb: 1 }}>
+        onnxruntime-node {onnx.version ?? 'not loaded'}
+      </Typography>
       {onnx.providers.map((p) => (
         <Box key={p.id} sx={{ display: 'grid', gridTemplateColumns: '90px minmax(0, 1fr)', gap: 1, py: 0.25, alignItems: 'center' }} data-testid={`system-onnx-${p.id}`}>
           <Chip size="small" label={LABEL[p.id]} color={p.available ? 'success' : 'default'} variant={p.available ? 'filled' : 'outlined'} />
-          <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-word' }}>{p.reason}</Typography>
+          <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-word' }}>
+            {p.reason}
+          </Typography>
         </Box>
       ))}
-      <TextField select size="small" label="Local models run on" value={app.state.onnxProvider} onChange={(e) => choose(e.target.value as OnnxProviderChoice)} sx={{ mt: 1.5, minWidth: 260 }}
-        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'system-onnx-provider' } }}>
+      <TextField
+        select
+        size="small"
+        label="Local models run on"
+        value={app.state.onnxProvider}
+        onChange={(e) => choose(e.target.value as OnnxProviderChoice)}
+        sx={{ mt: 1.5, minWidth: 260 }}
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'system-onnx-provider' } }}
+      >
         {(['auto', ...onnx.providers.map((p) => p.id)] as OnnxProviderChoice[]).map((id) => {
           const p = onnx.providers.find((x) => x.id === id);
-          return <option key={id} value={id} disabled={p ? !p.available : false}>{LABEL[id]}{p && !p.available ? ' (not available)' : ''}</option>;
+          return (
+            <option key={id} value={id} disabled={p ? !p.available : false}>
+              {LABEL[id]}
+              {p && !p.available ? ' (not available)' : ''}
+            </option>
+          );
         })}
       </TextField>
-      {error && <Alert severity="error" sx={{ mt: 1 }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" sx={{ mt: 1 }}>
+          {error}
+        </Alert>
+      )}
     </Box>
   );
 }

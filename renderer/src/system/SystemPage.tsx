@@ -34,8 +34,12 @@ function Card({ title, children, testId }: { title: string; children: ReactNode;
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: '120px minmax(0, 1fr)', gap: 1, py: 0.25 }}>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
-      <Typography variant="body2" component="div" sx={{ wordBreak: 'break-word' }}>{children}</Typography>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography variant="body2" component="div" sx={{ wordBreak: 'break-word' }}>
+        {children}
+      </Typography>
     </Box>
   );
 }
@@ -50,7 +54,10 @@ function Report({ r }: { r: SystemReport }) {
       <Card title="Native addon">
         <Box data-testid="system-addon-status" sx={{ wordBreak: 'break-word', '& .MuiAlert-message': { minWidth: 0 } }}>
           {r.addon.loaded ? (
-            <Alert severity="success">Loaded{r.addon.version ? ` — version ${r.addon.version}` : ''}{r.addon.path ? ` from ${r.addon.path}` : ''}.</Alert>
+            <Alert severity="success">
+              Loaded{r.addon.version ? ` — version ${r.addon.version}` : ''}
+              {r.addon.path ? ` from ${r.addon.path}` : ''}.
+            </Alert>
           ) : (
             <Alert severity="warning">Unavailable — {r.addon.error ?? 'no reason was given'}</Alert>
           )}
@@ -60,7 +67,9 @@ function Report({ r }: { r: SystemReport }) {
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mb: 1 }}>
           <Usable ok={r.training.available} yes="available" />
         </Stack>
-        <Typography variant="body2" data-testid="system-training-reason">{r.training.reason}</Typography>
+        <Typography variant="body2" data-testid="system-training-reason">
+          {r.training.reason}
+        </Typography>
       </Card>
       <Card title="Local models (ONNX)">
         <OnnxCard onnx={r.onnx} />
@@ -68,7 +77,9 @@ function Report({ r }: { r: SystemReport }) {
       <Card title="Runtime">
         <Row label="Node.js">{r.node.version}</Row>
         <Row label="Electron">{r.node.electron ?? 'not running in Electron (server mode)'}</Row>
-        <Row label="Platform">{r.node.platform} / {r.node.arch}</Row>
+        <Row label="Platform">
+          {r.node.platform} / {r.node.arch}
+        </Row>
       </Card>
       <Card title="CPU and memory">
         {r.cpu ? (
@@ -85,7 +96,9 @@ function Report({ r }: { r: SystemReport }) {
       <Card title="CUDA">
         {r.cuda ? (
           <>
-            <Row label="Status"><Usable ok={r.cuda.usable} /></Row>
+            <Row label="Status">
+              <Usable ok={r.cuda.usable} />
+            </Row>
             <Row label="Reason">{r.cuda.reason}</Row>
             <Row label="Driver">{r.cuda.driverVersion ?? '—'}</Row>
             {r.cuda.devices.length === 0 ? (
@@ -99,27 +112,35 @@ function Report({ r }: { r: SystemReport }) {
             )}
           </>
         ) : (
-          <Typography variant="body2" color="text.secondary">Not probed (the native addon is not loaded).</Typography>
+          <Typography variant="body2" color="text.secondary">
+            Not probed (the native addon is not loaded).
+          </Typography>
         )}
       </Card>
       <Card title="libtorch">
         {r.libtorch ? (
           <>
-            <Row label="Status"><Usable ok={r.libtorch.usable} /></Row>
+            <Row label="Status">
+              <Usable ok={r.libtorch.usable} />
+            </Row>
             <Row label="Reason">{r.libtorch.reason}</Row>
             <Row label="Path">{r.libtorch.path ?? '—'}</Row>
             <Row label="Version">{r.libtorch.version ?? '—'}</Row>
             <Row label="CUDA build">{r.libtorch.cuda ? 'yes' : 'no'}</Row>
           </>
         ) : (
-          <Typography variant="body2" color="text.secondary">Not probed (the native addon is not loaded).</Typography>
+          <Typography variant="body2" color="text.secondary">
+            Not probed (the native addon is not loaded).
+          </Typography>
         )}
       </Card>
       {r.warnings.length > 0 && (
         <Box sx={{ gridColumn: '1 / -1' }}>
           <Stack spacing={1}>
             {r.warnings.map((w) => (
-              <Alert key={w} severity="warning">{w}</Alert>
+              <Alert key={w} severity="warning">
+                {w}
+              </Alert>
             ))}
           </Stack>
         </Box>
@@ -152,7 +173,11 @@ export function SystemPage() {
           Check again
         </Button>
       </Box>
-      {report.error && <Alert severity="error" sx={{ mb: 2 }}>{report.error}</Alert>}
+      {report.error && (
+        <Alert severity="error" sx={{ mb: 2 }}>
+          {report.error}
+        </Alert>
+      )}
       {report.data ? (
         <Report r={report.data} />
       ) : (

@@ -34,19 +34,25 @@ export function ArtifactList({ artifacts, label }: Props) {
   const [error, setError] = useState<string | null>(null);
 
   const rename = (a: Artifact, name: string) => {
-    studio.call('artifacts.rename', { artifactId: a.id, name }).then(() => {
-      setRenaming(null);
-      setError(null);
-      notifyArtifactsChanged();
-    }, (err: unknown) => setError(errorText(err)));
+    studio.call('artifacts.rename', { artifactId: a.id, name }).then(
+      () => {
+        setRenaming(null);
+        setError(null);
+        notifyArtifactsChanged();
+      },
+      (err: unknown) => setError(errorText(err)),
+    );
   };
   const remove = (a: Artifact) => {
     setConfirmDelete(false);
-    studio.call('artifacts.delete', { artifactId: a.id }).then(() => {
-      setSelected(null);
-      setError(null);
-      notifyArtifactsChanged();
-    }, (err: unknown) => setError(errorText(err)));
+    studio.call('artifacts.delete', { artifactId: a.id }).then(
+      () => {
+        setSelected(null);
+        setError(null);
+        notifyArtifactsChanged();
+      },
+      (err: unknown) => setError(errorText(err)),
+    );
   };
 
   return (
@@ -64,7 +70,9 @@ export function ArtifactList({ artifacts, label }: Props) {
             <ListItemText
               primary={
                 <Box component="span" sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-                  <Box component="span" sx={{ fontWeight: 600 }}>{a.name}</Box>
+                  <Box component="span" sx={{ fontWeight: 600 }}>
+                    {a.name}
+                  </Box>
                   <Chip size="small" variant="outlined" label={a.inProject ? 'in project' : 'referenced'} />
                 </Box>
               }
@@ -89,28 +97,58 @@ export function ArtifactList({ artifacts, label }: Props) {
             </Typography>
           )}
           {renaming !== null ? (
-            <Box component="form" sx={{ display: 'flex', gap: 1, mt: 1, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); rename(current, renaming); }}>
-              <TextField size="small" label="Name" value={renaming} autoFocus onChange={(e) => setRenaming(e.target.value)} sx={{ flex: 1 }}
-                slotProps={{ htmlInput: { 'data-testid': 'artifact-rename-input' } }} />
-              <Button type="submit" variant="contained" size="small" sx={{ height: 40 }} disabled={!renaming.trim()} data-testid="artifact-rename-save">Save</Button>
-              <Button size="small" sx={{ height: 40 }} onClick={() => setRenaming(null)}>Cancel</Button>
+            <Box
+              component="form"
+              sx={{ display: 'flex', gap: 1, mt: 1, alignItems: 'flex-start' }}
+              onSubmit={(e) => {
+                e.preventDefault();
+                rename(current, renaming);
+              }}
+            >
+              <TextField
+                size="small"
+                label="Name"
+                value={renaming}
+                autoFocus
+                onChange={(e) => setRenaming(e.target.value)}
+                sx={{ flex: 1 }}
+                slotProps={{ htmlInput: { 'data-testid': 'artifact-rename-input' } }}
+              />
+              <Button type="submit" variant="contained" size="small" sx={{ height: 40 }} disabled={!renaming.trim()} data-testid="artifact-rename-save">
+                Save
+              </Button>
+              <Button size="small" sx={{ height: 40 }} onClick={() => setRenaming(null)}>
+                Cancel
+              </Button>
             </Box>
           ) : null}
-          {error && <Alert severity="error" sx={{ mt: 1, wordBreak: 'break-word' }} onClose={() => setError(null)} data-testid="artifact-error">{error}</Alert>}
+          {error && (
+            <Alert severity="error" sx={{ mt: 1, wordBreak: 'break-word' }} onClose={() => setError(null)} data-testid="artifact-error">
+              {error}
+            </Alert>
+          )}
           <Box sx={{ mt: 1, display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-            <Button size="small" variant="outlined" onClick={() => setRenaming(current.name)} data-testid={`rename-${current.id}`}>Rename</Button>
-            <Button size="small" variant="outlined" color="error" onClick={() => setConfirmDelete(true)} data-testid={`delete-${current.id}`}>Delete</Button>
+            <Button size="small" variant="outlined" onClick={() => setRenaming(current.name)} data-testid={`rename-${current.id}`}>
+              Rename
+            </Button>
+            <Button size="small" variant="outlined" color="error" onClick={() => setConfirmDelete(true)} data-testid={`delete-${current.id}`}>
+              Delete
+            </Button>
           </Box>
           <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)}>
             <DialogTitle>Delete “{current.name}”?</DialogTitle>
             <DialogContent>
               <Typography variant="body2">
-                {current.inProject ? `Its files in the project (${formatBytes(current.sizeBytes)}) are removed.` : `It is forgotten by this project; its files at ${current.path} stay where they are.`}
+                {current.inProject
+                  ? `Its files in the project (${formatBytes(current.sizeBytes)}) are removed.`
+                  : `It is forgotten by this project; its files at ${current.path} stay where they are.`}
               </Typography>
             </DialogContent>
             <DialogActions>
               <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
-              <Button color="error" variant="contained" onClick={() => remove(current)} data-testid="artifact-delete-confirm">Delete</Button>
+              <Button color="error" variant="contained" onClick={() => remove(current)} data-testid="artifact-delete-confirm">
+                Delete
+              </Button>
             </DialogActions>
           </Dialog>
           <Box sx={{ mt: 1 }}>

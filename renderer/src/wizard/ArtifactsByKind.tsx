@@ -29,16 +29,22 @@ export function ArtifactsByKind({ groups }: { groups: KindGroup[] }) {
         return (
           <Box key={g.kind}>
             <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 0.75 }}>
-              <Typography variant="body2" sx={{ fontWeight: 600 }}>{g.label}</Typography>
+              <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                {g.label}
+              </Typography>
               <Chip size="small" label={g.kind} variant="outlined" />
               {g.required !== undefined && (
-                <Typography variant="caption" color="text.secondary">{g.required ? 'required' : 'optional'}</Typography>
+                <Typography variant="caption" color="text.secondary">
+                  {g.required ? 'required' : 'optional'}
+                </Typography>
               )}
             </Box>
             {ofKind.length ? (
               <ArtifactList artifacts={ofKind} label={g.label} />
             ) : (
-              <Typography variant="body2" color="text.secondary">{g.emptyText}</Typography>
+              <Typography variant="body2" color="text.secondary">
+                {g.emptyText}
+              </Typography>
             )}
           </Box>
         );

@@ -34,7 +34,9 @@ export function HistogramChart({ title, h, testId, marker, height = 120 }: { tit
   }, [h, theme, marker]);
   return (
     <Box sx={{ flex: '1 1 240px', minWidth: 220 }} data-testid={testId}>
-      <Typography variant="caption" color="text.secondary">{title}</Typography>
+      <Typography variant="caption" color="text.secondary">
+        {title}
+      </Typography>
       <Box sx={{ height }}>
         <canvas ref={canvas} aria-label={`${title} histogram`} role="img" />
       </Box>

@@ -32,7 +32,11 @@ export function ImportForm({ step }: { step: StepInfo }) {
     setError(null);
     setStarted(null);
     studio
-      .call('jobs.start', { kind: 'artifact.import', step: step.id, config: { path: path.trim(), kind, mode: copy ? 'copy' : 'reference', ...(isModel && hubId.trim() ? { hubId: hubId.trim() } : {}) } })
+      .call('jobs.start', {
+        kind: 'artifact.import',
+        step: step.id,
+        config: { path: path.trim(), kind, mode: copy ? 'copy' : 'reference', ...(isModel && hubId.trim() ? { hubId: hubId.trim() } : {}) },
+      })
       .then((run) => {
         setStarted(`Started “${run.title}”; follow it in the Jobs panel.`);
         shell.openJobs();
@@ -43,9 +47,16 @@ export function ImportForm({ step }: { step: StepInfo }) {
 
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
-      <FolderField id={`import-path-${step.id}`} label="File or folder to import" value={path} onChange={setPath}
-        testId="import-path-input" browseTitle="Choose a folder to import" onError={setError}
-        helperText="An absolute path on the machine running the studio core." />
+      <FolderField
+        id={`import-path-${step.id}`}
+        label="File or folder to import"
+        value={path}
+        onChange={setPath}
+        testId="import-path-input"
+        browseTitle="Choose a folder to import"
+        onError={setError}
+        helperText="An absolute path on the machine running the studio core."
+      />
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
         <TextField
           select
@@ -69,12 +80,26 @@ export function ImportForm({ step }: { step: StepInfo }) {
         />
       </Box>
       {isModel && (
-        <TextField id={`import-hub-id-${step.id}`} label="Its id on the Hugging Face Hub (optional)" size="small" value={hubId} onChange={(e) => setHubId(e.target.value)}
+        <TextField
+          id={`import-hub-id-${step.id}`}
+          label="Its id on the Hugging Face Hub (optional)"
+          size="small"
+          value={hubId}
+          onChange={(e) => setHubId(e.target.value)}
           helperText="e.g. Qwen/Qwen3-VL-4B-Instruct. Read from the folder when it sits in a Hugging Face cache; otherwise adapters trained on it name it by this id when uploaded."
-          slotProps={{ htmlInput: { 'data-testid': 'import-hub-id-input', spellCheck: false } }} />
+          slotProps={{ htmlInput: { 'data-testid': 'import-hub-id-input', spellCheck: false } }}
+        />
       )}
-      {error && <Alert severity="error" data-testid="import-error" onClose={() => setError(null)} sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
-      {started && <Alert severity="success" onClose={() => setStarted(null)}>{started}</Alert>}
+      {error && (
+        <Alert severity="error" data-testid="import-error" onClose={() => setError(null)} sx={{ wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
+      {started && (
+        <Alert severity="success" onClose={() => setStarted(null)}>
+          {started}
+        </Alert>
+      )}
       <Box>
         <Button type="submit" variant="contained" disabled={busy} data-testid="import-submit">
           Import

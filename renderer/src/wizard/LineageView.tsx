@@ -14,7 +14,10 @@ function NodeView({ node, depth }: { node: LineageNode; depth: number }) {
   return (
     <Box component="li" sx={{ listStyle: 'none', pl: depth ? 2 : 0, borderLeft: depth ? 2 : 0, borderColor: 'divider', mt: 0.5 }}>
       <Typography variant="body2">
-        <b>{a.name}</b> <Box component="span" sx={{ color: 'text.secondary' }}>({a.kind}, sha256 {shortSha(a.sha256)})</Box>
+        <b>{a.name}</b>{' '}
+        <Box component="span" sx={{ color: 'text.secondary' }}>
+          ({a.kind}, sha256 {shortSha(a.sha256)})
+        </Box>
       </Typography>
       {node.producedBy ? (
         <>

@@ -65,7 +65,10 @@ export function ModelPicker({ id, label, artifacts, value, onChange, testId, imp
     setInfo(null);
     if (!chosen) return;
     let live = true;
-    studio.call('models.inspect', { path: chosen.path }).then((i) => live && setInfo(i), () => live && setInfo(null));
+    studio.call('models.inspect', { path: chosen.path }).then(
+      (i) => live && setInfo(i),
+      () => live && setInfo(null),
+    );
     return () => {
       live = false;
     };
@@ -76,7 +79,10 @@ export function ModelPicker({ id, label, artifacts, value, onChange, testId, imp
     if (!importing || run.id !== importing.runId) return;
     if (run.status === 'succeeded') {
       setImporting(null);
-      studio.call('jobs.get', { runId: run.id }).then((d) => d.outputs[0] && onChange(d.outputs[0].id), (err: unknown) => setError(errorText(err)));
+      studio.call('jobs.get', { runId: run.id }).then(
+        (d) => d.outputs[0] && onChange(d.outputs[0].id),
+        (err: unknown) => setError(errorText(err)),
+      );
     } else if (run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted' || run.status === 'paused') {
       setImporting(null);
       setError(run.error ?? `importing ${importing.what} ${run.status}`);
@@ -103,7 +109,10 @@ export function ModelPicker({ id, label, artifacts, value, onChange, testId, imp
   const pick = (v: string) => {
     if (v === FOLDER) {
       if (app.info.canPickFolderNatively) {
-        studio.call('dialog.pickFolder', { title: 'Choose a model folder' }).then((r) => r.path && importFolder(r.path, r.path), (err: unknown) => setError(errorText(err)));
+        studio.call('dialog.pickFolder', { title: 'Choose a model folder' }).then(
+          (r) => r.path && importFolder(r.path, r.path),
+          (err: unknown) => setError(errorText(err)),
+        );
       } else setBrowsing(true);
       return;
     }
@@ -127,7 +136,10 @@ export function ModelPicker({ id, label, artifacts, value, onChange, testId, imp
         fullWidth
         disabled={Boolean(importing)}
         error={Boolean(fieldError)}
-        helperText={fieldError ?? (importing ? `Importing ${importing.what}…` : !artifacts.length && !cached.length ? 'No model in this project or in the Hugging Face cache: choose a folder.' : undefined)}
+        helperText={
+          fieldError ??
+          (importing ? `Importing ${importing.what}…` : !artifacts.length && !cached.length ? 'No model in this project or in the Hugging Face cache: choose a folder.' : undefined)
+        }
         slotProps={{ select: { native: true }, htmlInput: { 'data-testid': testId }, inputLabel: { shrink: true } }}
       >
         <option value="">{optional ? 'None' : 'Choose…'}</option>

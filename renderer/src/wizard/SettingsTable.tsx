@@ -10,7 +10,12 @@ import Typography from '@mui/material/Typography';
 import type { StepInfo } from '../../../preload/contract';
 
 export function SettingsTable({ settings }: { settings: StepInfo['settings'] }) {
-  if (settings.length === 0) return <Typography variant="body2" color="text.secondary">This step has no settings yet.</Typography>;
+  if (settings.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        This step has no settings yet.
+      </Typography>
+    );
   // The container scrolls sideways rather than pushing the page wider in narrow windows.
   return (
     <TableContainer>
@@ -25,8 +30,12 @@ export function SettingsTable({ settings }: { settings: StepInfo['settings'] }) 
         <TableBody>
           {settings.map((s) => (
             <TableRow key={s.name}>
-              <TableCell component="th" scope="row">{s.name}</TableCell>
-              <TableCell><code>{s.value}</code></TableCell>
+              <TableCell component="th" scope="row">
+                {s.name}
+              </TableCell>
+              <TableCell>
+                <code>{s.value}</code>
+              </TableCell>
               <TableCell sx={{ color: 'text.secondary' }}>{s.note ?? ''}</TableCell>
             </TableRow>
           ))}

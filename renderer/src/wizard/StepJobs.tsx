@@ -10,7 +10,12 @@ export function StepJobs({ step }: { step: StepId }) {
   const { runs, error, loading, upsert } = useRuns({ step });
   if (error) return <Alert severity="error">{error}</Alert>;
   if (loading) return null;
-  if (runs.length === 0) return <Typography variant="body2" color="text.secondary">No jobs for this step yet.</Typography>;
+  if (runs.length === 0)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No jobs for this step yet.
+      </Typography>
+    );
   return (
     <Box component="ul" sx={{ m: 0, p: 0, border: 1, borderColor: 'divider', borderRadius: 1 }} aria-label="Jobs of this step">
       {runs.map((live) => (

@@ -14,8 +14,11 @@ interface Props {
 
 export function StepNav({ steps, current, onSelect }: Props) {
   return (
-    <Box component="nav" aria-label="Wizard steps"
-      sx={{ width: { xs: 196, lg: 232 }, flexShrink: 0, borderRight: 1, borderColor: 'divider', overflow: 'auto', bgcolor: 'background.paper' }}>
+    <Box
+      component="nav"
+      aria-label="Wizard steps"
+      sx={{ width: { xs: 196, lg: 232 }, flexShrink: 0, borderRight: 1, borderColor: 'divider', overflow: 'auto', bgcolor: 'background.paper' }}
+    >
       <Typography variant="overline" color="text.secondary" sx={{ display: 'block', px: 2, pt: 1.5 }}>
         Pipeline
       </Typography>
@@ -36,8 +39,14 @@ export function StepNav({ steps, current, onSelect }: Props) {
               <Box
                 aria-hidden
                 sx={{
-                  width: 24, height: 24, borderRadius: '50%', flexShrink: 0, display: 'grid', placeItems: 'center',
-                  fontSize: 12, fontWeight: 700,
+                  width: 24,
+                  height: 24,
+                  borderRadius: '50%',
+                  flexShrink: 0,
+                  display: 'grid',
+                  placeItems: 'center',
+                  fontSize: 12,
+                  fontWeight: 700,
                   bgcolor: selected ? 'primary.main' : 'action.selected',
                   color: selected ? 'primary.contrastText' : 'text.primary',
                 }}

@@ -56,9 +56,7 @@ export function StepPage({ step, steps, headingRef, actions }: LayoutProps) {
         )}
         <Section id={`${s}-inputs`} title="Inputs" subtitle={step.inputs.length ? 'Artifacts of this project this step reads.' : undefined}>
           {step.inputs.length ? (
-            <ArtifactsByKind
-              groups={step.inputs.map((i) => ({ kind: i.kind, label: i.label, required: i.required, emptyText: whoProduces(i.kind, steps, canImport) }))}
-            />
+            <ArtifactsByKind groups={step.inputs.map((i) => ({ kind: i.kind, label: i.label, required: i.required, emptyText: whoProduces(i.kind, steps, canImport) }))} />
           ) : (
             <Typography variant="body2" color="text.secondary">
               This step starts the pipeline: it reads no artifacts from earlier steps.

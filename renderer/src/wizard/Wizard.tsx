@@ -78,8 +78,16 @@ export function Wizard({ showSystem, onStepChosen }: Props) {
     <Box sx={{ flex: 1, minWidth: 0, display: 'flex' }}>
       <StepNav steps={steps} current={showSystem ? null : (active?.id ?? null)} onSelect={(id) => select(id)} />
       <Box sx={{ flex: 1, minWidth: 0, overflow: 'auto' }}>
-        {error && <Alert severity="error" onClose={() => setError(null)} sx={{ m: 2 }}>{error}</Alert>}
-        {stepsQuery.error && <Alert severity="error" sx={{ m: 2 }}>{stepsQuery.error}</Alert>}
+        {error && (
+          <Alert severity="error" onClose={() => setError(null)} sx={{ m: 2 }}>
+            {error}
+          </Alert>
+        )}
+        {stepsQuery.error && (
+          <Alert severity="error" sx={{ m: 2 }}>
+            {stepsQuery.error}
+          </Alert>
+        )}
         {showSystem ? (
           <SystemPage />
         ) : Page && active ? (

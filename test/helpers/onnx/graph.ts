@@ -11,7 +11,14 @@ import { type AttrValue, DataType, type ElemType, encodeModel, type ExternalRef,
 export type Fill = (out: Float32Array) => void;
 
 const ELEM_BYTES: Record<ElemType, number> = {
-  [DataType.FLOAT]: 4, [DataType.UINT8]: 1, [DataType.INT8]: 1, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.BOOL]: 1, [DataType.FLOAT16]: 2, [DataType.DOUBLE]: 8,
+  [DataType.FLOAT]: 4,
+  [DataType.UINT8]: 1,
+  [DataType.INT8]: 1,
+  [DataType.INT32]: 4,
+  [DataType.INT64]: 8,
+  [DataType.BOOL]: 1,
+  [DataType.FLOAT16]: 2,
+  [DataType.DOUBLE]: 8,
 };
 
 /** Elements per chunk of a Fill (4 MB of float32). */
@@ -48,7 +55,7 @@ export class ExternalData {
     let at = offset;
     for (const p of parts) {
       // A write may take fewer bytes than asked; go on from where it stopped.
-      for (let done = 0; done < p.length; ) done += writeSync(this.fd, p, done, p.length - done, at + done);
+      for (let done = 0; done < p.length;) done += writeSync(this.fd, p, done, p.length - done, at + done);
       at += p.length;
     }
     this.end = at;
@@ -72,7 +79,10 @@ export class Graph {
   /** Opset imports beyond the default domain, as domainOp() declares them. */
   private domains: Record<string, number> = {};
 
-  constructor(name: string, private o: GraphOptions = {}) {
+  constructor(
+    name: string,
+    private o: GraphOptions = {},
+  ) {
     this.g = { name, nodes: [], initializers: [], inputs: [], outputs: [] };
   }
 

@@ -179,13 +179,28 @@ export function tensorBytes(dataType: ElemType, data: ArrayLike<number> | BigInt
   let arr: ArrayBufferView;
   switch (dataType) {
     // A float32 source is copied whole (memcpy) rather than element by element: weights can be large.
-    case DataType.FLOAT: arr = data instanceof Float32Array ? data.slice() : Float32Array.from({ length: n }, (_, i) => num(i)); break;
-    case DataType.DOUBLE: arr = Float64Array.from({ length: n }, (_, i) => num(i)); break;
-    case DataType.FLOAT16: arr = Uint16Array.from({ length: n }, (_, i) => toFp16(num(i))); break;
-    case DataType.INT64: arr = BigInt64Array.from({ length: n }, (_, i) => BigInt(data[i]!)); break;
-    case DataType.INT32: arr = Int32Array.from({ length: n }, (_, i) => num(i)); break;
-    case DataType.INT8: arr = Int8Array.from({ length: n }, (_, i) => num(i)); break;
-    case DataType.UINT8: case DataType.BOOL: arr = Uint8Array.from({ length: n }, (_, i) => num(i)); break;
+    case DataType.FLOAT:
+      arr = data instanceof Float32Array ? data.slice() : Float32Array.from({ length: n }, (_, i) => num(i));
+      break;
+    case DataType.DOUBLE:
+      arr = Float64Array.from({ length: n }, (_, i) => num(i));
+      break;
+    case DataType.FLOAT16:
+      arr = Uint16Array.from({ length: n }, (_, i) => toFp16(num(i)));
+      break;
+    case DataType.INT64:
+      arr = BigInt64Array.from({ length: n }, (_, i) => BigInt(data[i]!));
+      break;
+    case DataType.INT32:
+      arr = Int32Array.from({ length: n }, (_, i) => num(i));
+      break;
+    case DataType.INT8:
+      arr = Int8Array.from({ length: n }, (_, i) => num(i));
+      break;
+    case DataType.UINT8:
+    case DataType.BOOL:
+      arr = Uint8Array.from({ length: n }, (_, i) => num(i));
+      break;
   }
   return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
 }

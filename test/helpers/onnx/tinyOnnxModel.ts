@@ -39,9 +39,18 @@ export interface TinyOnnxDims {
 }
 
 export const TINY_ONNX: TinyOnnxDims = {
-  hidden: 64, intermediate: 128, layers: 2, heads: 4, kvHeads: 2, headDim: 16, vocab: 320, visionHidden: 32,
+  hidden: 64,
+  intermediate: 128,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 16,
+  vocab: 320,
+  visionHidden: 32,
   // A small theta keeps every frequency turning at short positions, so each mrope axis shows in the logits.
-  rmsEps: 1e-6, ropeTheta: 10000, mropeSection: [3, 3, 2],
+  rmsEps: 1e-6,
+  ropeTheta: 10000,
+  mropeSection: [3, 3, 2],
 };
 
 /** The vision side's fixed geometry (Qwen3-VL's). */
@@ -106,19 +115,26 @@ export const EXTERNAL_ABOVE = 1.5 * 2 ** 30;
 export function weightShapes(d: TinyOnnxDims): [string, number[]][] {
   const vh = d.visionHidden;
   const out: [string, number[]][] = [
-    ['visual.patch.weight', [PATCH_DIM, vh]], ['visual.patch.bias', [vh]],
-    ['visual.merge_norm.weight', [4 * vh]], ['visual.proj.weight', [4 * vh, d.hidden]], ['visual.proj.bias', [d.hidden]],
+    ['visual.patch.weight', [PATCH_DIM, vh]],
+    ['visual.patch.bias', [vh]],
+    ['visual.merge_norm.weight', [4 * vh]],
+    ['visual.proj.weight', [4 * vh, d.hidden]],
+    ['visual.proj.bias', [d.hidden]],
     ['embed_tokens.weight', [d.vocab, d.hidden]],
   ];
   for (let i = 0; i < d.layers; i++) {
     const p = `layers.${i}`;
     out.push(
       [`${p}.input_norm.weight`, [d.hidden]],
-      [`${p}.q_proj.weight`, [d.hidden, d.heads * d.headDim]], [`${p}.k_proj.weight`, [d.hidden, d.kvHeads * d.headDim]],
-      [`${p}.v_proj.weight`, [d.hidden, d.kvHeads * d.headDim]], [`${p}.o_proj.weight`, [d.heads * d.headDim, d.hidden]],
-      [`${p}.q_norm.weight`, [d.headDim]], [`${p}.k_norm.weight`, [d.headDim]],
+      [`${p}.q_proj.weight`, [d.hidden, d.heads * d.headDim]],
+      [`${p}.k_proj.weight`, [d.hidden, d.kvHeads * d.headDim]],
+      [`${p}.v_proj.weight`, [d.hidden, d.kvHeads * d.headDim]],
+      [`${p}.o_proj.weight`, [d.heads * d.headDim, d.hidden]],
+      [`${p}.q_norm.weight`, [d.headDim]],
+      [`${p}.k_norm.weight`, [d.headDim]],
       [`${p}.post_norm.weight`, [d.hidden]],
-      [`${p}.gate_proj.weight`, [d.hidden, d.intermediate]], [`${p}.up_proj.weight`, [d.hidden, d.intermediate]],
+      [`${p}.gate_proj.weight`, [d.hidden, d.intermediate]],
+      [`${p}.up_proj.weight`, [d.hidden, d.intermediate]],
       [`${p}.down_proj.weight`, [d.intermediate, d.hidden]],
     );
   }
@@ -190,7 +206,8 @@ function storeVariant(variant: OnnxVariant, weights: Record<string, Float32Array
   for (const [name, dims] of shapes) {
     if (!isLinear(name, dims)) continue;
     const w = weights[name]!;
-    const q: Quantised = variant === 'int8' ? { kind: 'int8', w: quantizeInt8(w, dims[0]!) } : { kind: 'q4', w: quantizeQ4(w, dims[0]!, { symmetric: !name.startsWith('visual.') }) };
+    const q: Quantised =
+      variant === 'int8' ? { kind: 'int8', w: quantizeInt8(w, dims[0]!) } : { kind: 'q4', w: quantizeQ4(w, dims[0]!, { symmetric: !name.startsWith('visual.') }) };
     quant.set(name, q);
     reference[name] = q.w.dequantised;
   }
@@ -332,7 +349,11 @@ function decoder(b: Builder, d: TinyOnnxDims): Uint8Array {
   // Rotary angles [B, 1, S, hd]: frequency j turns with position axis mropeAxis(j); halves repeat (rotate_half layout).
   const half = hd / 2;
   const axes = Array.from({ length: half }, (_, j) => mropeAxis(j, d.mropeSection));
-  const invFreq = g.init('inv_freq', Array.from({ length: half }, (_, j) => d.ropeTheta ** ((-2 * j) / hd)), [half]);
+  const invFreq = g.init(
+    'inv_freq',
+    Array.from({ length: half }, (_, j) => d.ropeTheta ** ((-2 * j) / hd)),
+    [half],
+  );
   const perFreq = g.op('Cast', [g.op('Gather', [pos, g.ints(axes)], { axis: 0 })], { to: DataType.FLOAT }); // [half, B, S]
   const freqs = g.op('Mul', [g.op('Transpose', [perFreq], { perm: [1, 2, 0] }), invFreq]);
   const angles = g.op('Concat', [freqs, freqs], { axis: -1 });
@@ -388,8 +409,14 @@ function tinyIds(): TinyOnnxIds {
   const imEnd = specialId('<|im_end|>');
   const endOfText = specialId('<|endoftext|>');
   return {
-    image: specialId('<|image_pad|>'), video: specialId('<|video_pad|>'), visionStart: specialId('<|vision_start|>'), visionEnd: specialId('<|vision_end|>'),
-    imEnd, endOfText, pad: endOfText, eos: [imEnd, endOfText],
+    image: specialId('<|image_pad|>'),
+    video: specialId('<|video_pad|>'),
+    visionStart: specialId('<|vision_start|>'),
+    visionEnd: specialId('<|vision_end|>'),
+    imEnd,
+    endOfText,
+    pad: endOfText,
+    eos: [imEnd, endOfText],
   };
 }
 
@@ -414,28 +441,58 @@ function writeConfigs(dir: string, d: TinyOnnxDims, ids: TinyOnnxIds): void {
     vision_end_token_id: ids.visionEnd,
     tie_word_embeddings: false,
     text_config: {
-      model_type: 'qwen3_vl_text', hidden_size: d.hidden, intermediate_size: d.intermediate, num_hidden_layers: d.layers,
-      num_attention_heads: d.heads, num_key_value_heads: d.kvHeads, head_dim: d.headDim, vocab_size: d.vocab, rms_norm_eps: d.rmsEps,
-      rope_theta: d.ropeTheta, max_position_embeddings: 4096, hidden_act: 'silu', attention_bias: false, tie_word_embeddings: false,
+      model_type: 'qwen3_vl_text',
+      hidden_size: d.hidden,
+      intermediate_size: d.intermediate,
+      num_hidden_layers: d.layers,
+      num_attention_heads: d.heads,
+      num_key_value_heads: d.kvHeads,
+      head_dim: d.headDim,
+      vocab_size: d.vocab,
+      rms_norm_eps: d.rmsEps,
+      rope_theta: d.ropeTheta,
+      max_position_embeddings: 4096,
+      hidden_act: 'silu',
+      attention_bias: false,
+      tie_word_embeddings: false,
       rope_scaling: { rope_type: 'default', mrope_section: d.mropeSection, mrope_interleaved: true },
     },
     vision_config: {
-      model_type: 'qwen3_vl', hidden_size: d.visionHidden, out_hidden_size: d.hidden, in_channels: 3, patch_size: PATCH,
-      spatial_merge_size: MERGE, temporal_patch_size: TEMPORAL, hidden_act: 'gelu_pytorch_tanh',
+      model_type: 'qwen3_vl',
+      hidden_size: d.visionHidden,
+      out_hidden_size: d.hidden,
+      in_channels: 3,
+      patch_size: PATCH,
+      spatial_merge_size: MERGE,
+      temporal_patch_size: TEMPORAL,
+      hidden_act: 'gelu_pytorch_tanh',
     },
     'transformers.js_config': { dtype: 'fp32' },
   });
   writeJson(join(dir, 'generation_config.json'), { bos_token_id: ids.endOfText, eos_token_id: ids.eos, pad_token_id: ids.pad });
   writeJson(join(dir, 'tokenizer.json'), tinyTokenizerJson());
   writeJson(join(dir, 'tokenizer_config.json'), {
-    tokenizer_class: 'Qwen2Tokenizer', model_max_length: 4096, chat_template: QWEN_VL_STYLE_TEMPLATE, eos_token: '<|im_end|>', pad_token: '<|endoftext|>',
+    tokenizer_class: 'Qwen2Tokenizer',
+    model_max_length: 4096,
+    chat_template: QWEN_VL_STYLE_TEMPLATE,
+    eos_token: '<|im_end|>',
+    pad_token: '<|endoftext|>',
   });
   writeJson(join(dir, 'preprocessor_config.json'), {
-    image_processor_type: 'Qwen2VLImageProcessorFast', processor_class: 'Qwen3VLProcessor',
-    do_resize: true, do_rescale: true, rescale_factor: 1 / 255, do_normalize: true, do_convert_rgb: true,
-    image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5],
-    patch_size: PATCH, merge_size: MERGE, temporal_patch_size: TEMPORAL,
-    min_pixels: TINY_MIN_PIXELS, max_pixels: TINY_MAX_PIXELS,
+    image_processor_type: 'Qwen2VLImageProcessorFast',
+    processor_class: 'Qwen3VLProcessor',
+    do_resize: true,
+    do_rescale: true,
+    rescale_factor: 1 / 255,
+    do_normalize: true,
+    do_convert_rgb: true,
+    image_mean: [0.5, 0.5, 0.5],
+    image_std: [0.5, 0.5, 0.5],
+    patch_size: PATCH,
+    merge_size: MERGE,
+    temporal_patch_size: TEMPORAL,
+    min_pixels: TINY_MIN_PIXELS,
+    max_pixels: TINY_MAX_PIXELS,
     size: { shortest_edge: TINY_MIN_PIXELS, longest_edge: TINY_MAX_PIXELS },
   });
 }

@@ -37,12 +37,16 @@ export function refImageFeatures(m: TinyOnnxNet, pixels: Float32Array, grids: [n
   return linear(normed, n / (MERGE * MERGE), weight(m, 'visual.proj.weight'), width, weight(m, 'visual.proj.bias'));
 }
 
-
 /**
  * Logits [S, vocab] for one unpadded sequence: ids embedded, the image tokens'
  * rows replaced by imageFeatures in order, positions3 = (t, h, w) per token.
  */
-export function refLogits(m: TinyOnnxNet, ids: ArrayLike<number>, positions3: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], imageFeatures: Float64Array | null): Float64Array {
+export function refLogits(
+  m: TinyOnnxNet,
+  ids: ArrayLike<number>,
+  positions3: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>],
+  imageFeatures: Float64Array | null,
+): Float64Array {
   const d = m.dims;
   const { hidden: H, headDim: hd, heads: nh, kvHeads: nkv } = d;
   const S = ids.length;
@@ -99,7 +103,14 @@ export function refLogits(m: TinyOnnxNet, ids: ArrayLike<number>, positions3: [A
  * tokens take position max(prompt positions) + 1, + 2, … on all three axes.
  * Returns the new tokens, ending with the end token when one is produced.
  */
-export function refGreedy(m: TinyOnnxNet, promptIds: ArrayLike<number>, positions: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], imageFeatures: Float64Array | null, maxNew: number, eosIds: number[]): number[] {
+export function refGreedy(
+  m: TinyOnnxNet,
+  promptIds: ArrayLike<number>,
+  positions: [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>],
+  imageFeatures: Float64Array | null,
+  maxNew: number,
+  eosIds: number[],
+): number[] {
   const V = m.dims.vocab;
   const ids = Array.from(promptIds);
   const pos = positions.map((p) => Array.from(p)) as [number[], number[], number[]];

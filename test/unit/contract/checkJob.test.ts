@@ -30,9 +30,19 @@ function sameAsTheContract(params: Params<'jobs.start'>) {
 }
 
 const rollout = (patch: Partial<RolloutFields>): RolloutFields => ({
-  game: 'sokoban', tasks: 16, samples: 1, seed: 0, concurrency: 4, history: 0, settingsText: '', policy: 'expert',
-  engine: { modelArtifactId: '', adapterArtifactId: '', device: 'auto' }, onnx: { modelDir: '', artifactId: null, variant: 'auto', provider: null, maxBatch: null },
-  openai: { baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '', retries: 3, timeoutS: 120 }, sampling: { temperature: 0.4, topP: 1, maxTokens: 500 }, ...patch,
+  game: 'sokoban',
+  tasks: 16,
+  samples: 1,
+  seed: 0,
+  concurrency: 4,
+  history: 0,
+  settingsText: '',
+  policy: 'expert',
+  engine: { modelArtifactId: '', adapterArtifactId: '', device: 'auto' },
+  onnx: { modelDir: '', artifactId: null, variant: 'auto', provider: null, maxBatch: null },
+  openai: { baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '', retries: 3, timeoutS: 120 },
+  sampling: { temperature: 0.4, topP: 1, maxTokens: 500 },
+  ...patch,
 });
 
 describe('checkJob: the contract schema before sending', () => {
@@ -43,7 +53,11 @@ describe('checkJob: the contract schema before sending', () => {
   });
 
   it('a rollout against an endpoint with no model and a bad URL: the same fields as the contract refuses', () => {
-    const fields = sameAsTheContract({ kind: 'rollout.run', step: 'rollout', config: rolloutConfig(rollout({ policy: 'openai', tasks: 0, openai: { baseUrl: 'not a url', model: '', apiKey: '', retries: 3, timeoutS: 0.5 } }), {}) });
+    const fields = sameAsTheContract({
+      kind: 'rollout.run',
+      step: 'rollout',
+      config: rolloutConfig(rollout({ policy: 'openai', tasks: 0, openai: { baseUrl: 'not a url', model: '', apiKey: '', retries: 3, timeoutS: 0.5 } }), {}),
+    });
     expect(Object.keys(fields).sort()).toEqual(['policy.baseUrl', 'policy.model', 'policy.timeoutMs', 'tasks']);
   });
 
@@ -52,7 +66,11 @@ describe('checkJob: the contract schema before sending', () => {
     const run = sameAsTheContract({ kind: 'train.run', step: 'train', config: trainRunConfig({ base: '', dataset: 'd', name: '', initAdapter: '' }, f) });
     expect(run).toMatchObject({ 'lora.r': 'must be a number', lr: 'must be a number' });
     expect(Object.keys(run)).toContain('baseArtifactId');
-    const exp = sameAsTheContract({ kind: 'train.export', step: 'train', config: trainExportConfig({ dataset: 'd', baseModel: 'Qwen/Qwen3-VL-4B-Instruct', strategy: undefined, gpus: 'x', nodes: '1' }, f) });
+    const exp = sameAsTheContract({
+      kind: 'train.export',
+      step: 'train',
+      config: trainExportConfig({ dataset: 'd', baseModel: 'Qwen/Qwen3-VL-4B-Instruct', strategy: undefined, gpus: 'x', nodes: '1' }, f),
+    });
     expect(exp).toMatchObject({ 'train.lora.r': 'must be a number', 'train.lr': 'must be a number', gpus: 'must be a number' });
     // The memory estimate reads the same fields, held to something it can answer while typing.
     expect(estimateParams('b', '', f)).toMatchObject({ baseArtifactId: 'b', lora: { r: 1 } });
@@ -60,7 +78,11 @@ describe('checkJob: the contract schema before sending', () => {
   });
 
   it('an evaluation with no levels and no base', () => {
-    const fields = sameAsTheContract({ kind: 'evaluate.run', step: 'train', config: evaluateConfig({ base: '', checkpoints: [], includeBase: true, includeExpert: false, game: 'sokoban', levels: 0, seed: 1, maxTurns: '', maxTokens: 500 }) });
+    const fields = sameAsTheContract({
+      kind: 'evaluate.run',
+      step: 'train',
+      config: evaluateConfig({ base: '', checkpoints: [], includeBase: true, includeExpert: false, game: 'sokoban', levels: 0, seed: 1, maxTurns: '', maxTokens: 500 }),
+    });
     expect(Object.keys(fields)).toEqual(expect.arrayContaining(['baseArtifactId', 'levels']));
   });
 });

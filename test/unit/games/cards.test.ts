@@ -41,7 +41,12 @@ describe('point-game formulas are evaluated as Python eval sees the joined token
     expect(solvePoints([8, 3, 8, 3], 24, ['+', '-', '*', '/'])).toBeNull();
     const s = solvePoints([4, 7, 8, 8], 24, ['+', '-', '*', '/'])!;
     expect(evaluateFormula(s.join(''))).toBe(24);
-    expect(s.filter((t) => /\d/.test(t)).map(Number).sort()).toEqual([4, 7, 8, 8]);
+    expect(
+      s
+        .filter((t) => /\d/.test(t))
+        .map(Number)
+        .sort(),
+    ).toEqual([4, 7, 8, 8]);
     expect(solvePoints([1, 1, 1, 1], 24, ['+', '-', '*', '/'])).toBeNull();
   });
 });

@@ -92,7 +92,9 @@ describe('prompts', () => {
     env.reset();
     env.step('*');
     const t = '<image>Formula so far: {text_formula}. Pick from {actions}. Reply {{"action": ...}} {unknown}';
-    expect(g.buildPrompt(env, { template: t })).toBe('<image>Formula so far: *. Pick from ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "+", "*", "="]. Reply {"action": ...} {unknown}');
+    expect(g.buildPrompt(env, { template: t })).toBe(
+      '<image>Formula so far: *. Pick from ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "+", "*", "="]. Reply {"action": ...} {unknown}',
+    );
     expect(() => g.buildPrompt(env, { template: 'no image here' })).toThrow(/exactly one <image>/);
     expect(fillTemplate('{a}{{a}}{b}', { a: 'x' })).toBe('x{a}{b}');
   });

@@ -91,7 +91,12 @@ describe('failed runs leave no empty or half-written folders', () => {
         }),
     });
     const before = readdirSync(join(project.dir, 'artifacts', 'datasets'));
-    const conv = runner.start('convert.run', { datasetArtifactId: accepted.id, modelArtifactId: base.id, name: 'lost', split: { by: 'ratio', validation: 0, values: [], seed: 2 } });
+    const conv = runner.start('convert.run', {
+      datasetArtifactId: accepted.id,
+      modelArtifactId: base.id,
+      name: 'lost',
+      split: { by: 'ratio', validation: 0, values: [], seed: 2 },
+    });
     await runner.idle();
     expect(runner.summary(conv.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('no space left on device') });
     expect(readdirSync(join(project.dir, 'artifacts', 'datasets'))).toEqual(before);
@@ -104,7 +109,11 @@ describe('failed runs leave no empty or half-written folders', () => {
     const dir = join(project.dir, 'artifacts', 'files', 'mine');
     const made: string[] = [];
     runner.register({
-      kind: 'test.writer', step: null, schema: (await import('zod')).z.object({}), pausable: true, title: () => 'writer',
+      kind: 'test.writer',
+      step: null,
+      schema: (await import('zod')).z.object({}),
+      pausable: true,
+      title: () => 'writer',
       run: async (ctx) => {
         const p = ctx.ownOutput(`${dir}-${made.length}`);
         made.push(p);

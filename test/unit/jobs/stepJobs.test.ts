@@ -55,7 +55,15 @@ describe('step jobs', () => {
     };
     const wrong = Object.entries(byFolder).flatMap(([folder, { jobs, prefix }]) => jobs.filter((j) => j.kind.split('.')[0] !== prefix).map((j) => `steps/${folder}: ${j.kind}`));
     expect(wrong).toEqual([]);
-    expect(Object.values(byFolder).flatMap((f) => f.jobs.map((j) => j.kind)).sort()).toEqual(stepJobs(services).map((j) => j.kind).sort());
+    expect(
+      Object.values(byFolder)
+        .flatMap((f) => f.jobs.map((j) => j.kind))
+        .sort(),
+    ).toEqual(
+      stepJobs(services)
+        .map((j) => j.kind)
+        .sort(),
+    );
   });
 
   it('ctx.input records the input and refuses a wrong kind, naming the role and the kinds it takes', async () => {

@@ -42,7 +42,9 @@ describe('artifacts and lineage', () => {
     expect(runner.summary(run.id).status).toBe('succeeded');
     const [a] = project.store.listArtifacts(['trajectories']);
     const fileSha = (s: string) => createHash('sha256').update(s).digest('hex');
-    const expected = createHash('sha256').update(`a.json\0${fileSha('[1]')}\nb/c.json\0${fileSha('[2,3]')}\n`).digest('hex');
+    const expected = createHash('sha256')
+      .update(`a.json\0${fileSha('[1]')}\nb/c.json\0${fileSha('[2,3]')}\n`)
+      .digest('hex');
     expect(a).toMatchObject({ kind: 'trajectories', path: src, in_project: 0, size_bytes: 8, sha256: expected, produced_by_run_id: run.id });
     await studio.dispose();
   });

@@ -84,9 +84,21 @@ describe('byte-level BPE tokenizer', () => {
 
 describe('chat rendering and loss spans', () => {
   const convo: ChatMessage[] = [
-    { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'Where next? up' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'image', text: null },
+        { type: 'text', text: 'Where next? up' },
+      ],
+    },
     { role: 'assistant', content: [{ type: 'text', text: '<action>up</action>' }] },
-    { role: 'user', content: [{ type: 'text', text: 'Now:' }, { type: 'image', text: null }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Now:' },
+        { type: 'image', text: null },
+      ],
+    },
     { role: 'assistant', content: [{ type: 'text', text: 'up' }] },
   ];
 
@@ -113,8 +125,16 @@ describe('chat rendering and loss spans', () => {
     const trained = spans.map(([a, b]) => text.slice(a, b));
     expect(trained).toEqual(['<action>up</action><|im_end|>\n', 'up<|im_end|>\n']);
     const segs = segments(text, spans);
-    expect(segs.filter((s) => s.kind === 'image')).toEqual([{ kind: 'image', index: 0 }, { kind: 'image', index: 1 }]);
-    expect(segs.filter((s) => s.kind === 'text' && s.loss).map((s) => (s as { text: string }).text).join('|')).toBe('<action>up</action><|im_end|>\n|up<|im_end|>\n');
+    expect(segs.filter((s) => s.kind === 'image')).toEqual([
+      { kind: 'image', index: 0 },
+      { kind: 'image', index: 1 },
+    ]);
+    expect(
+      segs
+        .filter((s) => s.kind === 'text' && s.loss)
+        .map((s) => (s as { text: string }).text)
+        .join('|'),
+    ).toBe('<action>up</action><|im_end|>\n|up<|im_end|>\n');
   });
 });
 

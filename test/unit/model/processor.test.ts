@@ -44,8 +44,7 @@ describe('Qwen3-VL image processor', () => {
     const P = 16;
     const chw = new Float64Array(2 * 3 * H * W);
     for (let t = 0; t < 2; t++)
-      for (let c = 0; c < 3; c++)
-        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) chw[((t * 3 + c) * H + y) * W + x] = (rgb[(y * W + x) * 3 + c]! / 255 - 0.5) / 0.5;
+      for (let c = 0; c < 3; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) chw[((t * 3 + c) * H + y) * W + x] = (rgb[(y * W + x) * 3 + c]! / 255 - 0.5) / 0.5;
     const want = transpose(chw, [1, 2, 3, H / P / 2, 2, P, W / P / 2, 2, P], [0, 3, 6, 4, 7, 2, 1, 5, 8]);
     expect(p.pixels.length).toBe(want.length);
     let worst = 0;
@@ -79,12 +78,18 @@ describe('rope index', () => {
 });
 
 describe('conversation encoding', () => {
-  it('expands each image to its tokens and puts labels on assistant text, its end-of-turn and newline only (TRL\'s mask)', () => {
+  it("expands each image to its tokens and puts labels on assistant text, its end-of-turn and newline only (TRL's mask)", () => {
     const dir = join(tempDir(), 'm');
     makeQwen3VLCheckpoint(dir, { dtype: 'F32', shards: 1 });
     const text = loadTextSide(dir);
     const msgs: ChatMessage[] = [
-      { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: 'up or down?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'image', text: null },
+          { type: 'text', text: 'up or down?' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'text', text: ' down' }] },
     ];
     const e = encodeConversation(msgs, [frame(0, 0)], text);

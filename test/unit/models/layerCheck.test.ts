@@ -26,7 +26,10 @@ const vision = (i: number) => [`model.visual.blocks.${i}.attn.qkv.weight`];
 function handMade(o: { layers: number; blocks: number; text: number[]; visual: number[]; deepstack?: number[] }): string {
   const dir = join(tempDir(), 'm');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'qwen3_vl', text_config: { num_hidden_layers: o.layers }, vision_config: { depth: o.blocks, deepstack_visual_indexes: o.deepstack ?? [0] } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'qwen3_vl', text_config: { num_hidden_layers: o.layers }, vision_config: { depth: o.blocks, deepstack_visual_indexes: o.deepstack ?? [0] } }),
+  );
   writeTinySafetensors(join(dir, 'model.safetensors'), ['model.language_model.embed_tokens.weight', ...o.text.flatMap(decoder), ...o.visual.flatMap(vision)]);
   return dir;
 }
@@ -45,13 +48,19 @@ describe('config.json against the weights', () => {
   });
 
   it('refuses a config that says more layers than there are, or weights with a layer missing', () => {
-    expect(() => checkModelLayers(handMade({ layers: 5, blocks: 2, text: [0, 1, 2], visual: [0, 1] }))).toThrow(/text_config\.num_hidden_layers is 5, but model\.safetensors holds decoder layers 3 \(0, 1, 2\)/);
+    expect(() => checkModelLayers(handMade({ layers: 5, blocks: 2, text: [0, 1, 2], visual: [0, 1] }))).toThrow(
+      /text_config\.num_hidden_layers is 5, but model\.safetensors holds decoder layers 3 \(0, 1, 2\)/,
+    );
     expect(() => checkModelLayers(handMade({ layers: 3, blocks: 2, text: [0, 1, 3], visual: [0, 1] }))).toThrow(/num_hidden_layers is 3, but .* 3 \(0, 1, 3\)/);
   });
 
   it('refuses a vision depth that does not match the blocks, and DeepStack taps past the last block', () => {
-    expect(() => checkModelLayers(handMade({ layers: 1, blocks: 4, text: [0], visual: [0, 1] }))).toThrow(/vision_config\.depth is 4, but model\.safetensors holds vision blocks 2 \(0, 1\)/);
-    expect(() => checkModelLayers(handMade({ layers: 1, blocks: 2, text: [0], visual: [0, 1], deepstack: [0, 2] }))).toThrow(/vision_config\.deepstack_visual_indexes \[0,2\] names block\(s\) 2 outside the 2 vision blocks/);
+    expect(() => checkModelLayers(handMade({ layers: 1, blocks: 4, text: [0], visual: [0, 1] }))).toThrow(
+      /vision_config\.depth is 4, but model\.safetensors holds vision blocks 2 \(0, 1\)/,
+    );
+    expect(() => checkModelLayers(handMade({ layers: 1, blocks: 2, text: [0], visual: [0, 1], deepstack: [0, 2] }))).toThrow(
+      /vision_config\.deepstack_visual_indexes \[0,2\] names block\(s\) 2 outside the 2 vision blocks/,
+    );
   });
 
   it('names a config field that is not a count', () => {

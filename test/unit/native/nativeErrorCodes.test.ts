@@ -45,7 +45,15 @@ describe('core addon error codes', () => {
       { name: 'a', dtype: 'F32', shape: [1, 2], data: f32([1, 1]) },
       { name: 'b', dtype: 'F32', shape: [2, 1], data: f32([1, 1]) },
     ]);
-    const plan = { rounding: 'peft' as const, shards: [{ path: join(dir, 'gone', 'model.safetensors'), tensors: [{ name: 'w', srcFile: base, srcTensor: 'w', outDtype: 'F32' as const, loras: [{ file: adapter, a: 'a', b: 'b', scale: 1 }] }] }] };
+    const plan = {
+      rounding: 'peft' as const,
+      shards: [
+        {
+          path: join(dir, 'gone', 'model.safetensors'),
+          tensors: [{ name: 'w', srcFile: base, srcTensor: 'w', outDtype: 'F32' as const, loras: [{ file: adapter, a: 'a', b: 'b', scale: 1 }] }],
+        },
+      ],
+    };
     const err = (await runNativeMerge(plan, () => undefined).then(
       () => null,
       (e: unknown) => e,

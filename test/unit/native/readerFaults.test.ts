@@ -43,7 +43,8 @@ describe('safetensors reader under faults', () => {
     const dir = tempDir();
     // 768 MB of F32 zeros as a sparse file (no disk used), converted to BF16: long enough to truncate mid-way.
     const src = join(dir, 'base.safetensors');
-    const rows = 49152, cols = 4096;
+    const rows = 49152,
+      cols = 4096;
     const header = Buffer.from(JSON.stringify({ w: { dtype: 'F32', shape: [rows, cols], data_offsets: [0, rows * cols * 4] } }));
     rawFile(src, header);
     const fd = openSync(src, 'r+');
@@ -110,7 +111,12 @@ describe('safetensors reader under faults', () => {
       const key = Object.keys(bad)[i] ?? Object.keys(good)[i - Object.keys(bad).length]!;
       let ours: { ok: boolean; keys: string[] | null };
       try {
-        ours = { ok: true, keys: readHeader(file).tensors.map((x) => x.name).sort() };
+        ours = {
+          ok: true,
+          keys: readHeader(file)
+            .tensors.map((x) => x.name)
+            .sort(),
+        };
       } catch (err) {
         expect((err as Error).message, key).toContain(file);
         ours = { ok: false, keys: null };
@@ -122,9 +128,15 @@ describe('safetensors reader under faults', () => {
 
   it('fuzz: 300 mutated headers are each parsed or refused with an error, within bounded time', () => {
     const dir = tempDir();
-    const header = Buffer.from(JSON.stringify({ __metadata__: { format: 'pt' }, 'a.weight': { dtype: 'BF16', shape: [2, 3], data_offsets: [0, 12] }, 'b.bias': { dtype: 'F32', shape: [3], data_offsets: [12, 24] } }));
+    const header = Buffer.from(
+      JSON.stringify({
+        __metadata__: { format: 'pt' },
+        'a.weight': { dtype: 'BF16', shape: [2, 3], data_offsets: [0, 12] },
+        'b.bias': { dtype: 'F32', shape: [3], data_offsets: [12, 24] },
+      }),
+    );
     let s = 7;
-    const r = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const r = (): number => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const t0 = Date.now();
     let refused = 0;
     for (let i = 0; i < 300; i++) {

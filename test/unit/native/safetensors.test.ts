@@ -21,7 +21,14 @@ describe('safetensors engine', () => {
     const a = Buffer.from(new Float32Array([1, 2, 3, 4, 5, 6]).buffer);
     const b = Buffer.from(new Uint16Array([0x3f80, 0x4000]).buffer);
     const p = join(dir, 'x.safetensors');
-    writeSafetensors(p, [{ name: 'a', dtype: 'F32', shape: [2, 3], data: a }, { name: 'b.weight', dtype: 'BF16', shape: [2], data: b }], { format: 'pt' });
+    writeSafetensors(
+      p,
+      [
+        { name: 'a', dtype: 'F32', shape: [2, 3], data: a },
+        { name: 'b.weight', dtype: 'BF16', shape: [2], data: b },
+      ],
+      { format: 'pt' },
+    );
     const h = readHeader(p);
     expect(h.metadata).toEqual({ format: 'pt' });
     expect(h.tensors).toEqual([
@@ -40,7 +47,9 @@ describe('safetensors engine', () => {
 
   it('refuses a data buffer that does not match shape × dtype, writing nothing', () => {
     const dir = tempDir();
-    expect(() => writeSafetensors(join(dir, 'y.safetensors'), [{ name: 'a', dtype: 'F32', shape: [3], data: Buffer.alloc(8) }])).toThrow(/a: data has 8 bytes, shape × dtype needs 12/);
+    expect(() => writeSafetensors(join(dir, 'y.safetensors'), [{ name: 'a', dtype: 'F32', shape: [3], data: Buffer.alloc(8) }])).toThrow(
+      /a: data has 8 bytes, shape × dtype needs 12/,
+    );
   });
 
   const cases: [string, () => [string, Buffer, bigint?], RegExp][] = [
@@ -81,10 +90,14 @@ describe('safetensors engine', () => {
   it('survives random corruption of a valid file (fuzz): parses or throws, never crashes', () => {
     const dir = tempDir();
     const p = join(dir, 'ok.safetensors');
-    writeSafetensors(p, [
-      { name: 'w', dtype: 'BF16', shape: [4, 4], data: Buffer.alloc(32, 1) },
-      { name: 'b', dtype: 'F32', shape: [4], data: Buffer.alloc(16, 2) },
-    ], { format: 'pt' });
+    writeSafetensors(
+      p,
+      [
+        { name: 'w', dtype: 'BF16', shape: [4, 4], data: Buffer.alloc(32, 1) },
+        { name: 'b', dtype: 'F32', shape: [4], data: Buffer.alloc(16, 2) },
+      ],
+      { format: 'pt' },
+    );
     const good = readFileSync(p);
     const rand = rng(99);
     let parsed = 0;

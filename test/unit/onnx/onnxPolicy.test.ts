@@ -63,8 +63,14 @@ describe('ONNX Qwen-VL policy', () => {
       const b = encodeTurn(vlm, { ...b0, prompt: `${b0.prompt}\nPrevious moves: up, up, left.` });
       expect(a.inputIds.length).not.toBe(b.inputIds.length);
       const maxNew = 6;
-      const { results, stats } = await generateBatch(vlm, [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })));
-      for (const [e, r] of [[a, results[0]!], [b, results[1]!]] as const) {
+      const { results, stats } = await generateBatch(
+        vlm,
+        [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })),
+      );
+      for (const [e, r] of [
+        [a, results[0]!],
+        [b, results[1]!],
+      ] as const) {
         const ref = reference(info, e, maxNew);
         expect(r.tokens).toEqual(ref.tokens);
         expect(r.finish).toBe(ref.stopped ? 'stop' : 'length');
@@ -74,7 +80,12 @@ describe('ONNX Qwen-VL policy', () => {
       const alone = await generateBatch(vlm, [{ prompt: b, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: 0 }]);
       expect(alone.results[0]!.tokens).toEqual(results[1]!.tokens);
       // A logits budget smaller than one row's prefill: rows prefilled one by one, caches joined, same answers.
-      const grouped = await generateBatch(vlm, [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })), undefined, { prefillLogitsBytes: 1 });
+      const grouped = await generateBatch(
+        vlm,
+        [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })),
+        undefined,
+        { prefillLogitsBytes: 1 },
+      );
       expect(grouped.results).toEqual(results);
     } finally {
       await vlm.release();
@@ -109,9 +120,15 @@ describe('ONNX Qwen-VL policy', () => {
         const b0 = sokobanTurn(2);
         const b = encodeTurn(vlm, { ...b0, prompt: `${b0.prompt}\nPrevious moves: up, up, left.` });
         const maxNew = 3;
-        const { results } = await generateBatch(vlm, [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })));
+        const { results } = await generateBatch(
+          vlm,
+          [a, b].map((prompt, i) => ({ prompt, maxNewTokens: maxNew, temperature: 0, topP: 1, seed: i })),
+        );
         const net = variantNet(info, variant);
-        for (const [e, r] of [[a, results[0]!], [b, results[1]!]] as const) {
+        for (const [e, r] of [
+          [a, results[0]!],
+          [b, results[1]!],
+        ] as const) {
           const ref = reference(net, e, maxNew);
           expect(r.tokens, variant).toEqual(ref.tokens);
           expect(r.finish).toBe(ref.stopped ? 'stop' : 'length');
@@ -137,7 +154,12 @@ describe('ONNX Qwen-VL policy', () => {
     const { runner, project } = studio.requireProject();
     const maxTokens = 8;
     const run = runner.start('rollout.run', {
-      game: 'sokoban', tasks: 2, samplesPerTask: 2, seed: 40, concurrency: 4, settings: { maxTurns: 3 },
+      game: 'sokoban',
+      tasks: 2,
+      samplesPerTask: 2,
+      seed: 40,
+      concurrency: 4,
+      settings: { maxTurns: 3 },
       policy: { type: 'onnx', modelDir: info.dir, provider: 'cpu', temperature: 0, maxTokens },
     });
     await runner.idle();
@@ -168,7 +190,10 @@ describe('ONNX Qwen-VL policy', () => {
     expect(Math.max(...batch)).toBeGreaterThan(1); // concurrent episodes shared model calls
     expect(metrics.find((m) => m.name === 'tokens_per_s_total')!.value).toBeGreaterThan(0);
     expect(runner.summary(run.id).progressMessage).toMatch(/^4\/4 trajectories, \d+ won, \d+ tokens\/s$/);
-    const logs = project.store.listLogs(run.id).map((l) => l.message).join('\n');
+    const logs = project.store
+      .listLogs(run.id)
+      .map((l) => l.message)
+      .join('\n');
     expect(logs).toMatch(/ONNX policy .*: fp32 graphs, cpu provider/);
   });
 });

@@ -14,7 +14,10 @@ import { tempDir } from '../../helpers/tmp';
 function exportFolder(graphs: string[], config: Record<string, unknown> = {}): string {
   const dir = tempDir();
   mkdirSync(join(dir, 'onnx'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'qwen2_vl', image_token_id: 9, vision_start_token_id: 8, num_hidden_layers: 2, vision_config: { spatial_merge_size: 2 }, ...config }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ model_type: 'qwen2_vl', image_token_id: 9, vision_start_token_id: 8, num_hidden_layers: 2, vision_config: { spatial_merge_size: 2 }, ...config }),
+  );
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [5, 6], pad_token_id: 6 }));
   writeFileSync(join(dir, 'tokenizer.json'), '{}');
   writeFileSync(join(dir, 'preprocessor_config.json'), '{}');
@@ -43,7 +46,10 @@ describe('ONNX export folder', () => {
     expect(() => inspectOnnxExport(noDecoder)).toThrow(`${join(noDecoder, 'onnx', 'decoder_model_merged.onnx')}: missing (no variant of decoder_model_merged`);
     const onlyFp32 = exportFolder(ALL.map((g) => `${g}.onnx`));
     expect(() => inspectOnnxExport(onlyFp32, 'fp16')).toThrow(`${join(onlyFp32, 'onnx', 'vision_encoder_fp16.onnx')}: missing; vision_encoder is there as fp32`);
-    const noLayers = exportFolder(ALL.map((g) => `${g}.onnx`), { num_hidden_layers: undefined });
+    const noLayers = exportFolder(
+      ALL.map((g) => `${g}.onnx`),
+      { num_hidden_layers: undefined },
+    );
     expect(() => inspectOnnxExport(noLayers)).toThrow(`${join(noLayers, 'config.json')} (text_config): field num_hidden_layers is missing`);
     const flat = tempDir();
     writeFileSync(join(flat, 'config.json'), '{}');
@@ -90,18 +96,30 @@ describe('sampler', () => {
 });
 
 describe('generation batcher', () => {
-  const req = (seed: number): GenerationRequest => ({ prompt: { inputIds: [seed], labels: [], pixels: [], grids: [], positions: [new Int32Array(1), new Int32Array(1), new Int32Array(1)] }, maxNewTokens: 1, temperature: 0, topP: 1, seed });
+  const req = (seed: number): GenerationRequest => ({
+    prompt: { inputIds: [seed], labels: [], pixels: [], grids: [], positions: [new Int32Array(1), new Int32Array(1), new Int32Array(1)] },
+    maxNewTokens: 1,
+    temperature: 0,
+    topP: 1,
+    seed,
+  });
 
   it('serves requests that arrive together in one model call, at most maxBatch each', async () => {
     const calls: number[][] = [];
     const b = new GenerationBatcher(async (reqs) => {
       calls.push(reqs.map((r) => r.seed));
       await new Promise((r) => setTimeout(r, 5));
-      return { results: reqs.map((r) => ({ tokens: [r.seed * 10], finish: 'stop' as const })), stats: { batch: reqs.length, promptTokens: 0, newTokens: reqs.length, prefillMs: 1, decodeMs: 1 } };
+      return {
+        results: reqs.map((r) => ({ tokens: [r.seed * 10], finish: 'stop' as const })),
+        stats: { batch: reqs.length, promptTokens: 0, newTokens: reqs.length, prefillMs: 1, decodeMs: 1 },
+      };
     }, 3);
     const out = await Promise.all([1, 2, 3, 4, 5].map((s) => b.submit(req(s))));
     expect(out.map((r) => r.tokens[0])).toEqual([10, 20, 30, 40, 50]);
-    expect(calls).toEqual([[1, 2, 3], [4, 5]]);
+    expect(calls).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
   });
 
   it('fails every request of a failed call, and refuses cancelled ones without a call', async () => {

@@ -27,14 +27,17 @@ import { tempDir } from '../../helpers/tmp';
 
 type Positions = [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
 /** (t, h, w) positions as plain arrays, each axis extended by `more`. */
-const extend = (p: Positions, ...more: number[]): [number[], number[], number[]] => [[...Array.from(p[0]), ...more], [...Array.from(p[1]), ...more], [...Array.from(p[2]), ...more]];
+const extend = (p: Positions, ...more: number[]): [number[], number[], number[]] => [
+  [...Array.from(p[0]), ...more],
+  [...Array.from(p[1]), ...more],
+  [...Array.from(p[2]), ...more],
+];
 
 /** A textured frame, so every patch (and every image token) differs. */
 function texture(width: number, height: number, seed: number): Buffer {
   const rgb = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 3; c++) rgb[(y * width + x) * 3 + c] = (x * (3 + c) + y * (5 + seed) + ((x * y + seed * 17) % 29) * 4) & 255;
+    for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) rgb[(y * width + x) * 3 + c] = (x * (3 + c) + y * (5 + seed) + ((x * y + seed * 17) % 29) * 4) & 255;
   return encodePngRgb(width, height, rgb);
 }
 
@@ -123,7 +126,9 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     // The first test, so the folder is still there.
     const dir = m.info.dir;
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'generation_config.json', 'onnx', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']);
-    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual(['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16', '_int8', '_q4'].map((s) => `${n}${s}.onnx`)).sort());
+    expect(readdirSync(join(dir, 'onnx')).sort()).toEqual(
+      ['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16', '_int8', '_q4'].map((s) => `${n}${s}.onnx`)).sort(),
+    );
     // The quantised decoders hold their linears in 8 and 4 bits (plus scales); the graph and float norms are the rest.
     const size = (s: string) => statSync(join(dir, 'onnx', `decoder_model_merged${s}.onnx`)).size;
     expect(size('_int8') / size('')).toBeLessThan(1 / 3);
@@ -135,7 +140,10 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     expect(imageBudget(256, 256, side.sizing).tokens).toBe(4);
     expect(imageBudget(96, 48, side.sizing).grid).toEqual([1, 4, 6]);
     const enc = encodePrompt(conversation, frames(), side);
-    expect(enc.grids).toEqual([[1, 4, 4], [1, 4, 6]]);
+    expect(enc.grids).toEqual([
+      [1, 4, 4],
+      [1, 4, 6],
+    ]);
     const ids = m.info.ids;
     expect(enc.inputIds.filter((t) => t === ids.image)).toHaveLength(10);
     expect(enc.inputIds.filter((t) => t === ids.visionStart)).toHaveLength(2);
@@ -148,7 +156,10 @@ describe('tiny ONNX Qwen3-VL folder', () => {
       const ft = v === 'fp16' ? 'float16' : 'float32';
       const meta = (s: ort.InferenceSession, which: 'inputMetadata' | 'outputMetadata') => s[which].map((x) => (x.isTensor ? [x.name, x.type, x.shape] : [x.name]));
       const s = m.sessions[v];
-      expect(meta(s.vision, 'inputMetadata')).toEqual([['pixel_values', ft, ['num_patches', 1536]], ['grid_thw', 'int64', ['num_images', 3]]]);
+      expect(meta(s.vision, 'inputMetadata')).toEqual([
+        ['pixel_values', ft, ['num_patches', 1536]],
+        ['grid_thw', 'int64', ['num_images', 3]],
+      ]);
       expect(meta(s.vision, 'outputMetadata')).toEqual([['image_features', ft, ['num_image_tokens', d.hidden]]]);
       expect(meta(s.embed, 'inputMetadata')).toEqual([['input_ids', 'int64', ['batch_size', 'sequence_length']]]);
       expect(meta(s.embed, 'outputMetadata')).toEqual([['inputs_embeds', ft, ['batch_size', 'sequence_length', d.hidden]]]);
@@ -169,7 +180,12 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     const want = refImageFeatures(refNet(v), pixels, enc.grids);
     expect(maxRelErr(numbers(got), want)).toBeLessThan(TOL[v]);
     // The merged row count comes from grid_thw, so a grid that disagrees with the pixels is refused.
-    await expect(encodeImages(v, pixels, [[1, 4, 4], [1, 4, 4]])).rejects.toThrow();
+    await expect(
+      encodeImages(v, pixels, [
+        [1, 4, 4],
+        [1, 4, 4],
+      ]),
+    ).rejects.toThrow();
   });
 
   it.each(VARIANTS)('%s prefill with two images, then 3 decode steps through the cache', async (v) => {
@@ -178,7 +194,13 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     const enc = encodePrompt(conversation, frames(), m.side);
     const feats = refImageFeatures(net, concat(enc.pixels), enc.grids);
     const S = enc.inputIds.length;
-    let { logits, out } = await decode(v, await embed(v, enc.inputIds, [1, S], await encodeImages(v, concat(enc.pixels), enc.grids)), new Array(S).fill(1), enc.positions.flatMap((p) => Array.from(p)), null);
+    let { logits, out } = await decode(
+      v,
+      await embed(v, enc.inputIds, [1, S], await encodeImages(v, concat(enc.pixels), enc.grids)),
+      new Array(S).fill(1),
+      enc.positions.flatMap((p) => Array.from(p)),
+      null,
+    );
     const want = refLogits(net, enc.inputIds, enc.positions, feats);
     expect(maxRelErr(logits, want)).toBeLessThan(TOL[v]);
     if (v === 'int8' || v === 'q4') {
@@ -211,17 +233,18 @@ describe('tiny ONNX Qwen3-VL folder', () => {
     const net = refNet(v);
     const { vocab: V } = m.info.dims;
     const [big, small] = frames();
-    const rows: Encoded[] = [
-      encodePrompt(user(text('hello world'), image, text(' up or down?')), [big!], m.side),
-      encodePrompt(user(image, text('left')), [small!], m.side),
-    ];
+    const rows: Encoded[] = [encodePrompt(user(text('hello world'), image, text(' up or down?')), [big!], m.side), encodePrompt(user(image, text('left')), [small!], m.side)];
     const L = Math.max(...rows.map((r) => r.inputIds.length));
     expect(rows[0]!.inputIds.length).not.toBe(rows[1]!.inputIds.length);
     const padded = rows.flatMap((r) => [...new Array(L - r.inputIds.length).fill(m.info.ids.pad), ...r.inputIds]);
     const mask = rows.flatMap((r) => [...new Array(L - r.inputIds.length).fill(0), ...new Array(r.inputIds.length).fill(1)]);
     const pos = rows.map((r, b) => ropeIndex(padded.slice(b * L, (b + 1) * L), r.grids, m.info.ids.image, 2, mask.slice(b * L, (b + 1) * L)));
     const positionIds = [0, 1, 2].flatMap((a) => pos.flatMap((p) => Array.from(p[a]!)));
-    const features = await encodeImages(v, concat(rows.flatMap((r) => r.pixels)), rows.flatMap((r) => r.grids));
+    const features = await encodeImages(
+      v,
+      concat(rows.flatMap((r) => r.pixels)),
+      rows.flatMap((r) => r.grids),
+    );
     const { logits, out } = await decode(v, await embed(v, padded, [2, L], features), mask, positionIds, null);
 
     const nextIds: number[] = [];
@@ -232,7 +255,13 @@ describe('tiny ONNX Qwen3-VL folder', () => {
       const real = logits.subarray((b * L + L - n) * V, (b + 1) * L * V);
       const feats = refImageFeatures(net, concat(r.pixels), r.grids);
       expect(maxRelErr(real, refLogits(net, r.inputIds, r.positions, feats))).toBeLessThan(TOL[v]);
-      const single = await decode(v, await embed(v, r.inputIds, [1, n], await encodeImages(v, concat(r.pixels), r.grids)), new Array(n).fill(1), r.positions.flatMap((p) => Array.from(p)), null);
+      const single = await decode(
+        v,
+        await embed(v, r.inputIds, [1, n], await encodeImages(v, concat(r.pixels), r.grids)),
+        new Array(n).fill(1),
+        r.positions.flatMap((p) => Array.from(p)),
+        null,
+      );
       expect(maxRelErr(real, single.logits)).toBeLessThan(TOL[v]);
       nextIds.push(argmax(real.subarray((n - 1) * V)));
       nextPos.push(Math.max(...r.positions.flatMap((p) => Array.from(p))) + 1);
@@ -240,20 +269,28 @@ describe('tiny ONNX Qwen3-VL folder', () => {
       alone.push(refLogits(net, ids, extend(r.positions, nextPos[b]!), feats).subarray(n * V));
     }
     // One batched decode step on top of the padded cache.
-    const step = await decode(v, await embed(v, nextIds, [2, 1], null), rows.flatMap((_, b) => [...mask.slice(b * L, (b + 1) * L), 1]), [0, 1, 2].flatMap(() => nextPos), out);
+    const step = await decode(
+      v,
+      await embed(v, nextIds, [2, 1], null),
+      rows.flatMap((_, b) => [...mask.slice(b * L, (b + 1) * L), 1]),
+      [0, 1, 2].flatMap(() => nextPos),
+      out,
+    );
     for (const b of [0, 1]) expect(maxRelErr(step.logits.subarray(b * V, (b + 1) * V), alone[b]!)).toBeLessThan(TOL[v]);
   });
 });
 
 describe('weights as ONNX external data', () => {
   // Big exports keep their weights in <graph>.onnx_data (protobuf stops at 2 GB); the tiny one is written that way on request.
-  it('loads from the .onnx_data files and gives exactly the embedded model\'s logits; keepWeights off writes the same files', async () => {
+  it("loads from the .onnx_data files and gives exactly the embedded model's logits; keepWeights off writes the same files", async () => {
     const variants: OnnxVariant[] = ['fp32', 'fp16'];
     const kept = makeTinyOnnxModel(tempDir(), { variants, seed: 3, externalData: true });
     const streamed = makeTinyOnnxModel(tempDir(), { variants, seed: 3, externalData: true, keepWeights: false });
     expect(streamed.weights).toEqual({});
     const names = (dir: string) => readdirSync(join(dir, 'onnx')).sort();
-    expect(names(streamed.dir)).toEqual(['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16'].flatMap((s) => [`${n}${s}.onnx`, `${n}${s}.onnx_data`])).sort());
+    expect(names(streamed.dir)).toEqual(
+      ['decoder_model_merged', 'embed_tokens', 'vision_encoder'].flatMap((n) => ['', '_fp16'].flatMap((s) => [`${n}${s}.onnx`, `${n}${s}.onnx_data`])).sort(),
+    );
     // Weights drawn a chunk at a time into the file are the ones drawn whole.
     for (const name of names(kept.dir)) expect(readFileSync(join(streamed.dir, 'onnx', name)).equals(readFileSync(join(kept.dir, 'onnx', name))), name).toBe(true);
 
@@ -265,7 +302,10 @@ describe('weights as ONNX external data', () => {
     expect(statSync(decoderFile).size).toBeLessThan(statSync(inline).size / 10);
     expect(statSync(`${decoderFile}_data`).size).toBeGreaterThanOrEqual(bigWeights.reduce((n, [, w]) => n + w.byteLength, 0));
     // The runtime's folder reader counts the data files in the export's size.
-    const onDisk = (['visionEncoder', 'embedTokens', 'decoder'] as const).reduce((n, g) => n + statSync(streamed.files.fp32![g]).size + statSync(`${streamed.files.fp32![g]}_data`).size, 0);
+    const onDisk = (['visionEncoder', 'embedTokens', 'decoder'] as const).reduce(
+      (n, g) => n + statSync(streamed.files.fp32![g]).size + statSync(`${streamed.files.fp32![g]}_data`).size,
+      0,
+    );
     expect(inspectOnnxExport(streamed.dir, 'fp32').bytes).toBe(onDisk);
 
     const enc = encodePrompt(user(text('Board:'), image, text(' move?')), [texture(96, 48, 2)], m.side);
@@ -275,14 +315,23 @@ describe('weights as ONNX external data', () => {
       // Opened by path: the runtime finds the data files beside the graphs.
       const f = streamed.files[v]!;
       const [vision, embedder, dec] = await Promise.all([f.visionEncoder, f.embedTokens, f.decoder].map((p) => ort.InferenceSession.create(p, EXACT)));
-      const features = (await vision!.run({ pixel_values: floats(v, pixels, [pixels.length / 1536, 1536]), grid_thw: int64(enc.grids.flat(), [enc.grids.length, 3]) })).image_features!;
+      const features = (await vision!.run({ pixel_values: floats(v, pixels, [pixels.length / 1536, 1536]), grid_thw: int64(enc.grids.flat(), [enc.grids.length, 3]) }))
+        .image_features!;
       const embedded = await encodeImages(v, pixels, enc.grids);
       expect(features.data).toEqual(embedded.data);
       const embeds = (await embedder!.run({ input_ids: int64(enc.inputIds, [1, S]) })).inputs_embeds!;
       expect(embeds.data).toEqual((await embed(v, enc.inputIds, [1, S], null)).data);
       // Both graphs gave what the embedded ones give, so both decoders are fed the same inputs_embeds.
       const inputs = await embed(v, enc.inputIds, [1, S], features);
-      const prefill = (session: ort.InferenceSession) => decode(v, inputs, new Array(S).fill(1), enc.positions.flatMap((p) => Array.from(p)), null, session);
+      const prefill = (session: ort.InferenceSession) =>
+        decode(
+          v,
+          inputs,
+          new Array(S).fill(1),
+          enc.positions.flatMap((p) => Array.from(p)),
+          null,
+          session,
+        );
       expect((await prefill(dec!)).logits).toEqual((await prefill(m.sessions[v].decoder)).logits);
       await Promise.all([vision, embedder, dec].map((s) => s!.release()));
     }
@@ -294,7 +343,11 @@ describe('com.microsoft MatMulNBits as the q4 graphs store weights', () => {
   async function run(q: Q4Weight, a: Float32Array, packed = q.packed): Promise<Float64Array> {
     const g = new Graph('matmul_nbits');
     const rows = a.length / q.K;
-    const inputs = [g.input('A', DataType.FLOAT, [rows, q.K]), g.init('B', packed, [q.N, q.kBlocks, q.blockSize / 2], DataType.UINT8), g.init('scales', q.scales, [q.N * q.kBlocks])];
+    const inputs = [
+      g.input('A', DataType.FLOAT, [rows, q.K]),
+      g.init('B', packed, [q.N, q.kBlocks, q.blockSize / 2], DataType.UINT8),
+      g.init('scales', q.scales, [q.N * q.kBlocks]),
+    ];
     if (q.zeroPoints) inputs.push(g.init('zero_points', q.zeroPoints, [q.zeroPoints.length], DataType.UINT8));
     g.output('Y', DataType.FLOAT, [rows, q.N], g.domainOp('com.microsoft', 1, 'MatMulNBits', inputs, { K: q.K, N: q.N, bits: 4, block_size: q.blockSize }));
     const session = await ort.InferenceSession.create(g.toBytes());

@@ -19,7 +19,13 @@ function row(i: number) {
   return {
     id: BigInt(i),
     messages: [
-      { role: 'user', content: [{ type: 'image', text: null }, { type: 'text', text: `move ${i} ✓` }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'image', text: null },
+          { type: 'text', text: `move ${i} ✓` },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'text', text: i % 2 ? 'up' : 'down' }] },
     ],
     images: Array.from({ length: i % 3 }, (_, k) => ({ bytes: new Uint8Array([i & 255, k, 0, 255]), path: null })),

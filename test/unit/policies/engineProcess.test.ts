@@ -55,47 +55,59 @@ async function enginePid(runId: string): Promise<number> {
 }
 
 describe('the engine policy in its own process', () => {
-  run('killed like an out-of-memory kill: the job fails saying so, the app goes on, the next engine job works', async () => {
-    const r = startRollout(40, 48);
-    const pid = await enginePid(r.id);
-    expect(pid).not.toBe(process.pid);
-    process.kill(pid, 'SIGKILL');
-    await env.runner.idle();
-    const d = await detail(r.id);
-    expect(d.run.status).toBe('failed');
-    expect(d.run.error).toMatch(/the engine process stopped: it was killed \(SIGKILL, pid \d+\) — most often the system ran out of memory/);
-    // Not one failed episode after another: the job stopped at the first.
-    expect(d.logs.filter((l) => l.level === 'warn' && /task \d+ sample/.test(l.message)).length).toBe(0);
-    const next = startRollout(2, 6);
-    await env.runner.idle();
-    expect((await detail(next.id)).run).toMatchObject({ status: 'succeeded' });
-  }, 600_000);
-
-  run('a cancel ends the engine process at once', async () => {
-    const r = startRollout(40, 48);
-    const pid = await enginePid(r.id);
-    const t0 = Date.now();
-    env.runner.cancel(r.id);
-    await env.runner.idle();
-    const waited = Date.now() - t0;
-    expect(['cancelled', 'paused']).toContain((await detail(r.id)).run.status);
-    expect(isRunning(pid)).toBe(false);
-    // Not after the generate call in flight (48 tokens take this tiny model seconds under load), and never minutes.
-    expect(waited).toBeLessThan(30_000);
-  }, 600_000);
-
-  run('an engine process that cannot start fails the job with what it printed', async () => {
-    const dying = join(root.dir, 'dying-engine.mjs');
-    writeFileSync(dying, "process.stderr.write('libtorch_cpu.so: cannot open shared object file\\n'); process.exit(3);\n");
-    process.env.STUDIO_ENGINE_WORKER = dying;
-    try {
-      const r = startRollout(2, 6);
+  run(
+    'killed like an out-of-memory kill: the job fails saying so, the app goes on, the next engine job works',
+    async () => {
+      const r = startRollout(40, 48);
+      const pid = await enginePid(r.id);
+      expect(pid).not.toBe(process.pid);
+      process.kill(pid, 'SIGKILL');
       await env.runner.idle();
       const d = await detail(r.id);
       expect(d.run.status).toBe('failed');
-      expect(d.run.error).toMatch(/the engine process stopped: it exited with code 3 \(pid \d+\); it said: libtorch_cpu\.so: cannot open shared object file/);
-    } finally {
-      delete process.env.STUDIO_ENGINE_WORKER;
-    }
-  }, 300_000);
+      expect(d.run.error).toMatch(/the engine process stopped: it was killed \(SIGKILL, pid \d+\) — most often the system ran out of memory/);
+      // Not one failed episode after another: the job stopped at the first.
+      expect(d.logs.filter((l) => l.level === 'warn' && /task \d+ sample/.test(l.message)).length).toBe(0);
+      const next = startRollout(2, 6);
+      await env.runner.idle();
+      expect((await detail(next.id)).run).toMatchObject({ status: 'succeeded' });
+    },
+    600_000,
+  );
+
+  run(
+    'a cancel ends the engine process at once',
+    async () => {
+      const r = startRollout(40, 48);
+      const pid = await enginePid(r.id);
+      const t0 = Date.now();
+      env.runner.cancel(r.id);
+      await env.runner.idle();
+      const waited = Date.now() - t0;
+      expect(['cancelled', 'paused']).toContain((await detail(r.id)).run.status);
+      expect(isRunning(pid)).toBe(false);
+      // Not after the generate call in flight (48 tokens take this tiny model seconds under load), and never minutes.
+      expect(waited).toBeLessThan(30_000);
+    },
+    600_000,
+  );
+
+  run(
+    'an engine process that cannot start fails the job with what it printed',
+    async () => {
+      const dying = join(root.dir, 'dying-engine.mjs');
+      writeFileSync(dying, "process.stderr.write('libtorch_cpu.so: cannot open shared object file\\n'); process.exit(3);\n");
+      process.env.STUDIO_ENGINE_WORKER = dying;
+      try {
+        const r = startRollout(2, 6);
+        await env.runner.idle();
+        const d = await detail(r.id);
+        expect(d.run.status).toBe('failed');
+        expect(d.run.error).toMatch(/the engine process stopped: it exited with code 3 \(pid \d+\); it said: libtorch_cpu\.so: cannot open shared object file/);
+      } finally {
+        delete process.env.STUDIO_ENGINE_WORKER;
+      }
+    },
+    300_000,
+  );
 });

@@ -60,7 +60,10 @@ describe('leftovers of a killed session', () => {
     expect(existsSync(join(art, 'merged', 'killed.partial-dead1'))).toBe(false);
     expect(existsSync(join(art, 'datasets', 'set-1.partial'))).toBe(false);
     expect(existsSync(join(art, 'checkpoints', 'run-a', 'checkpoint-4.partial'))).toBe(false);
-    const registered = project.store.listArtifacts().map((a) => [a.kind, a.path]).sort();
+    const registered = project.store
+      .listArtifacts()
+      .map((a) => [a.kind, a.path])
+      .sort();
     expect(registered).toEqual([
       ['adapter', 'artifacts/checkpoints/run-a/checkpoint-2'],
       ['merged-model', 'artifacts/merged/done'],
@@ -69,7 +72,10 @@ describe('leftovers of a killed session', () => {
     expect(existsSync(join(art, 'merged', 'broken'))).toBe(true);
     const run = project.store.listRuns({ limit: 5 }).find((r) => r.kind === 'project.recover')!;
     expect(run.status).toBe('succeeded');
-    const log = project.store.listLogs(run.id).map((l) => l.message).join('\n');
+    const log = project.store
+      .listLogs(run.id)
+      .map((l) => l.message)
+      .join('\n');
     expect(log).toContain(`removed the partial output ${join(art, 'merged', 'killed.partial-dead1')}`);
     expect(log).toContain(`registered the finished merged-model ${join(art, 'merged', 'done')}`);
     await studio.dispose();
@@ -77,7 +83,12 @@ describe('leftovers of a killed session', () => {
     // A second open finds nothing left to do and starts no recovery run.
     const again = new Studio({ shell: 'server', configDir: home });
     again.openProject(dir);
-    expect(again.requireProject().project.store.listRuns({ limit: 10 }).filter((r) => r.kind === 'project.recover')).toHaveLength(1);
+    expect(
+      again
+        .requireProject()
+        .project.store.listRuns({ limit: 10 })
+        .filter((r) => r.kind === 'project.recover'),
+    ).toHaveLength(1);
     await again.dispose();
   });
 });

@@ -25,7 +25,15 @@ describe('atomic writes', () => {
     const dir = join(tempDir(), 'out');
     mkdirSync(dir);
     writeFileSync(join(dir, 'old.txt'), 'old');
-    expect(() => buildFolderSync(dir, () => { throw new Error('no'); }, { replace: true })).toThrow('no');
+    expect(() =>
+      buildFolderSync(
+        dir,
+        () => {
+          throw new Error('no');
+        },
+        { replace: true },
+      ),
+    ).toThrow('no');
     expect(readdirSync(dir)).toEqual(['old.txt']);
     buildFolderSync(dir, (tmp) => writeFileSync(join(tmp, 'new.txt'), 'new'), { replace: true });
     expect(readdirSync(dir)).toEqual(['new.txt']);
@@ -38,7 +46,12 @@ describe('atomic writes', () => {
     expect(writeFileInPieces(file, (write) => (write('1\n'), write('2\n'), 2))).toBe(2);
     expect(readFileSync(file, 'utf8')).toBe('1\n2\n');
     const bad = join(root, 'y.jsonl');
-    expect(() => writeFileInPieces(bad, (write) => { write('1\n'); throw new Error('stop'); })).toThrow('stop');
+    expect(() =>
+      writeFileInPieces(bad, (write) => {
+        write('1\n');
+        throw new Error('stop');
+      }),
+    ).toThrow('stop');
     expect(readdirSync(root)).toEqual(['x.jsonl']);
   });
 });

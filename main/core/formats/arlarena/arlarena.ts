@@ -130,7 +130,8 @@ function readTurn(t: unknown, path: string, index: number, parse: (reply: string
   if (!isObject(t)) throw new EpisodeError(path, `expected a turn object, got ${kindOf(t)}`);
   let step = index;
   if (t.step !== undefined && t.step !== null) {
-    if (typeof t.step !== 'number' || !Number.isInteger(t.step) || t.step < 0) throw new EpisodeError(`${path}.step`, `expected a non-negative integer, got ${JSON.stringify(t.step)}`);
+    if (typeof t.step !== 'number' || !Number.isInteger(t.step) || t.step < 0)
+      throw new EpisodeError(`${path}.step`, `expected a non-negative integer, got ${JSON.stringify(t.step)}`);
     step = t.step;
   }
   const key = t.inputs !== undefined ? 'inputs' : t.messages !== undefined ? 'messages' : null;

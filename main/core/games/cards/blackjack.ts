@@ -94,7 +94,14 @@ export class BlackjackEnv extends BaseEnv {
       const d = score(this.dealerHand);
       let reward = p > d ? 1 : p < d ? -1 : 0;
       if (this.settings.natural && reward === 1 && isNatural(this.playerHand)) reward = 1.5;
-      return { reward, effective: true, won: reward > 0, over: true, applied: action, info: { player_total: handTotal(this.playerHand), dealer_total: handTotal(this.dealerHand) } };
+      return {
+        reward,
+        effective: true,
+        won: reward > 0,
+        over: true,
+        applied: action,
+        info: { player_total: handTotal(this.playerHand), dealer_total: handTotal(this.dealerHand) },
+      };
     }
     return { reward: 0, effective: false, won: false, over: false, applied: null };
   }
@@ -136,7 +143,14 @@ export function blackjackExpertMove(env: BlackjackEnv): ExpertMove {
   let why: string;
   if (soft) {
     hit = total <= 17 || (total === 18 && upValue >= 9);
-    why = total <= 17 ? 'a soft total this low cannot bust on one card and needs improving' : total === 18 ? (hit ? 'a soft 18 is too weak against a 9, 10 or ace' : 'a soft 18 holds against a dealer card from 2 to 8') : 'a soft 19 or more is strong enough to stand';
+    why =
+      total <= 17
+        ? 'a soft total this low cannot bust on one card and needs improving'
+        : total === 18
+          ? hit
+            ? 'a soft 18 is too weak against a 9, 10 or ace'
+            : 'a soft 18 holds against a dealer card from 2 to 8'
+          : 'a soft 19 or more is strong enough to stand';
   } else if (total <= 11) {
     hit = true;
     why = 'no card can bust a total of 11 or less';
@@ -148,7 +162,9 @@ export function blackjackExpertMove(env: BlackjackEnv): ExpertMove {
     why = hit ? 'a 12 should be improved unless the dealer shows 4 to 6' : 'the dealer shows a weak card (4 to 6) and may well bust, so I do not risk a 12';
   } else {
     hit = upValue >= 7;
-    why = hit ? 'against a dealer 7 or higher a hard 13 to 16 usually loses if I stand' : 'the dealer shows a weak card (2 to 6) and is likely to bust, so I stand on a hard 13 to 16';
+    why = hit
+      ? 'against a dealer 7 or higher a hard 13 to 16 usually loses if I stand'
+      : 'the dealer shows a weak card (2 to 6) and is likely to bust, so I stand on a hard 13 to 16';
   }
   const mine = env.player.map((c) => rankLabel(c.rank)).join(', ');
   return {
@@ -174,9 +190,9 @@ Rules:
 Rewards: +1 for a win, 0 for a draw, -1 for a loss${natural ? ', +1.5 for a winning natural blackjack (ace and a ten-card)' : ''}.
 
 ${cardsPromptTail(env, options, [
-    ['thoughts', '"read your cards and the dealer\'s visible card, then reason step by step with blackjack strategy"'],
-    ['action', '"stand" or "hit"'],
-  ])}`;
+  ['thoughts', '"read your cards and the dealer\'s visible card, then reason step by step with blackjack strategy"'],
+  ['action', '"stand" or "hit"'],
+])}`;
   return renderPrompt(ours, options, cardsTemplateVars(env, options));
 }
 

@@ -49,6 +49,5 @@ export function drawCardBack(c: Canvas, x: number, y: number, w: number, h: numb
   c.fillRoundRect(x, y, w, h, r, EDGE);
   c.fillRoundRect(x + 1, y + 1, w - 2, h - 2, r, WHITE);
   c.fillRect(x + 5, y + 5, w - 10, h - 10, BACK);
-  for (let yy = 0; yy < h - 10; yy++)
-    for (let xx = 0; xx < w - 10; xx++) if ((xx + yy) % 8 === 0 || (xx - yy + 800) % 8 === 0) c.set(x + 5 + xx, y + 5 + yy, BACK_LINE);
+  for (let yy = 0; yy < h - 10; yy++) for (let xx = 0; xx < w - 10; xx++) if ((xx + yy) % 8 === 0 || (xx - yy + 800) % 8 === 0) c.set(x + 5 + xx, y + 5 + yy, BACK_LINE);
 }

@@ -113,11 +113,11 @@ function numberLinePrompt(env: GameEnv, options?: PromptOptions): string {
 Rewards: +1 when the current number reaches the target (the game ends), 0 for a step that brings it closer, -1 for a step that does not.
 
 ${cardsPromptTail(env, options, [
-    ['current number', '"the current number you read"'],
-    ['target number', '"the target number you read"'],
-    ['thoughts', '"compare the two numbers and decide which way to move"'],
-    ['action', '"-" or "+"'],
-  ])}`;
+  ['current number', '"the current number you read"'],
+  ['target number', '"the target number you read"'],
+  ['thoughts', '"compare the two numbers and decide which way to move"'],
+  ['action', '"-" or "+"'],
+])}`;
   return renderPrompt(ours, options, cardsTemplateVars(env, options));
 }
 

@@ -44,9 +44,11 @@ export function pointsExpertMove(env: PointsEnv): ExpertMove {
   const cards = `The cards are ${describeCards(env)}, so the numbers are ${env.values.join(', ')}.`;
   if (!plan) return { action: '=', reasoning: `${cards} No formula that uses each of them once can make ${target}, so I finish right away with '='.` };
   const onPlan = cur.length <= plan.length && cur.every((t, i) => t === plan[i]);
-  if (!onPlan) return { action: '=', reasoning: `${cards} The current formula '${env.formulaText}' can no longer reach ${target} with every card used once, so I close it with '='.` };
+  if (!onPlan)
+    return { action: '=', reasoning: `${cards} The current formula '${env.formulaText}' can no longer reach ${target} with every card used once, so I close it with '='.` };
   const whole = plan.join('');
-  if (cur.length === plan.length) return { action: '=', reasoning: `${cards} The formula '${whole}' is complete and equals ${target}, using every card once, so I finish it with '='.` };
+  if (cur.length === plan.length)
+    return { action: '=', reasoning: `${cards} The formula '${whole}' is complete and equals ${target}, using every card once, so I finish it with '='.` };
   const next = plan[cur.length]!;
   const where = cur.length === 0 ? 'The formula is empty' : `The current formula is '${env.formulaText}'`;
   return { action: next, reasoning: `${cards} ${whole} = ${target} uses every card exactly once. ${where}, so the next item to add is '${next}'.` };
@@ -74,9 +76,9 @@ The current formula is: '${e.formulaText}'
 It is your turn to add the next item.
 
 ${cardsPromptTail(env, options, [
-    ['thoughts', '"read the two card numbers, check the current formula, and reason step by step about which item to add next"'],
-    ['action', '"the next item: a card number, \'+\', \'*\' or \'=\'"'],
-  ])}`;
+  ['thoughts', '"read the two card numbers, check the current formula, and reason step by step about which item to add next"'],
+  ['action', "\"the next item: a card number, '+', '*' or '='\""],
+])}`;
   return renderPrompt(ours, options, { ...cardsTemplateVars(env, options), text_formula: e.formulaText });
 }
 
@@ -102,9 +104,9 @@ The current formula is: '${e.formulaText}'
 It is your turn to add the next item.
 
 ${cardsPromptTail(env, options, [
-    ['thoughts', `"read the four card numbers, check the current formula and the numbers still unused, and reason step by step toward a formula that equals ${t}"`],
-    ['action', '"the next item: a card number, an operator, a bracket or \'=\'"'],
-  ])}`;
+  ['thoughts', `"read the four card numbers, check the current formula and the numbers still unused, and reason step by step toward a formula that equals ${t}"`],
+  ['action', '"the next item: a card number, an operator, a bracket or \'=\'"'],
+])}`;
   return renderPrompt(ours, options, { ...cardsTemplateVars(env, options), text_formula: e.formulaText });
 }
 
@@ -144,7 +146,15 @@ export const points24Game: GameDefinition = {
     const deal: PointsRules['deal'] = (rng) => {
       for (let i = 0; i < 10_000; i++) {
         const cards = dealFour(rng);
-        if (!s.solvableOnly || solvePoints(cards.map((c) => Math.min(c.rank, 10)), s.target, ops)) return cards;
+        if (
+          !s.solvableOnly ||
+          solvePoints(
+            cards.map((c) => Math.min(c.rank, 10)),
+            s.target,
+            ops,
+          )
+        )
+          return cards;
       }
       throw new Error(`points24: no solvable hand for target ${s.target} in 10000 deals`);
     };

@@ -70,7 +70,8 @@ export class PointsEnv extends BaseEnv {
   }
 
   protected apply(action: string | null): Transition {
-    if (this.tokens.length > this.rules.maxFormulaLength) return { reward: POINTS_PENALTY, effective: false, won: false, over: true, applied: null, info: { reason: 'formula too long' } };
+    if (this.tokens.length > this.rules.maxFormulaLength)
+      return { reward: POINTS_PENALTY, effective: false, won: false, over: true, applied: null, info: { reason: 'formula too long' } };
     if (action === null || !this.admissibleActions().includes(action)) return { reward: POINTS_PENALTY, effective: false, won: false, over: false, applied: null };
     const n = (NUMBER_ACTIONS as readonly string[]).includes(action) ? Number(action) : null;
     if (n !== null && !this.available(n)) {

@@ -38,7 +38,10 @@ export function solvePoints(values: readonly number[], target: number, ops: read
       if ((!best || only.tokens.length < best.length) && evaluateFormula(only.tokens.join('')) === target) best = only.tokens;
       return;
     }
-    const sig = items.map((e) => e.tokens.join('')).sort().join('|');
+    const sig = items
+      .map((e) => e.tokens.join(''))
+      .sort()
+      .join('|');
     if (seen.has(sig)) return;
     seen.add(sig);
     for (let i = 0; i < items.length; i++)

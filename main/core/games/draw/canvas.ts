@@ -47,8 +47,7 @@ export class Canvas {
   }
 
   fillRect(x: number, y: number, w: number, h: number, c: RGB): void {
-    for (let yy = Math.max(0, y); yy < Math.min(this.height, y + h); yy++)
-      for (let xx = Math.max(0, x); xx < Math.min(this.width, x + w); xx++) this.set(xx, yy, c);
+    for (let yy = Math.max(0, y); yy < Math.min(this.height, y + h); yy++) for (let xx = Math.max(0, x); xx < Math.min(this.width, x + w); xx++) this.set(xx, yy, c);
   }
 
   strokeRect(x: number, y: number, w: number, h: number, c: RGB, t = 1): void {

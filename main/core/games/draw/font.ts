@@ -53,7 +53,7 @@ const GLYPHS: Readonly<Record<string, string>> = {
   '?': '.###.|#...#|....#|...#.|..#..|.....|..#..',
   '!': '..#..|..#..|..#..|..#..|..#..|.....|..#..',
   "'": '..#..|..#..|.#...|.....|.....|.....|.....',
-  '_': '.....|.....|.....|.....|.....|.....|#####',
+  _: '.....|.....|.....|.....|.....|.....|#####',
   '#': '.#.#.|.#.#.|#####|.#.#.|#####|.#.#.|.#.#.',
 };
 
@@ -71,8 +71,7 @@ export function drawText(canvas: Canvas, text: string, x: number, y: number, sca
   for (const raw of text.toUpperCase()) {
     const glyph = GLYPHS[raw] ?? GLYPHS['?']!;
     const rows = glyph.split('|');
-    for (let gy = 0; gy < GLYPH_H; gy++)
-      for (let gx = 0; gx < GLYPH_W; gx++) if (rows[gy]?.[gx] === '#') canvas.fillRect(cx + gx * scale, y + gy * scale, scale, scale, color);
+    for (let gy = 0; gy < GLYPH_H; gy++) for (let gx = 0; gx < GLYPH_W; gx++) if (rows[gy]?.[gx] === '#') canvas.fillRect(cx + gx * scale, y + gy * scale, scale, scale, color);
     cx += (GLYPH_W + 1) * scale;
   }
 }

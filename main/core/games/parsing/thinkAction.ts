@@ -44,11 +44,7 @@ export function matchVocabulary(text: string, vocabulary: readonly string[]): st
 export function parseThinkAction(reply: unknown, vocabulary: readonly string[]): ParsedReply {
   if (typeof reply !== 'string') return NOTHING;
   try {
-    const onceEach =
-      countTag(reply, /<think>/gi) === 1 &&
-      countTag(reply, /<\/think>/gi) === 1 &&
-      countTag(reply, /<action>/gi) === 1 &&
-      countTag(reply, /<\/action>/gi) === 1;
+    const onceEach = countTag(reply, /<think>/gi) === 1 && countTag(reply, /<\/think>/gi) === 1 && countTag(reply, /<action>/gi) === 1 && countTag(reply, /<\/action>/gi) === 1;
     // With each tag present once the lazy groups have one place to end: linear time on any input.
     const strict = onceEach ? STRICT.exec(reply) : null;
     if (strict && !CJK.test(reply)) {

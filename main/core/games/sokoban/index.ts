@@ -38,10 +38,12 @@ export class SokobanEnv extends BaseEnv {
         throw e;
       }
     };
-    this.level = level ?? generateLevel(
-      { rows: settings.rows, cols: settings.cols, boxes: settings.boxes, searchDepth: settings.searchDepth, accept: settings.fitTurnLimit ? fits : undefined },
-      createRng(seed, 'sokoban'),
-    );
+    this.level =
+      level ??
+      generateLevel(
+        { rows: settings.rows, cols: settings.cols, boxes: settings.boxes, searchDepth: settings.searchDepth, accept: settings.fitTurnLimit ? fits : undefined },
+        createRng(seed, 'sokoban'),
+      );
     this.current = new SokobanBoard(this.level);
   }
 

@@ -179,5 +179,7 @@ export function generateLevel(opts: GenerateOptions, rng: Rng): SokobanLevel {
     if (opts.accept && !opts.accept(level)) continue;
     return level;
   }
-  throw new Error(`sokoban: no usable ${rows}×${cols} level with ${boxes} box(es) after ${maxAttempts} attempts (room too small for the boxes, or search depth ${searchDepth} too low?)`);
+  throw new Error(
+    `sokoban: no usable ${rows}×${cols} level with ${boxes} box(es) after ${maxAttempts} attempts (room too small for the boxes, or search depth ${searchDepth} too low?)`,
+  );
 }

@@ -64,7 +64,8 @@ export function solveSokoban(level: SokobanLevel, player: number, boxes: readonl
   const seen = new Set<string>([stateKey(player, start)]);
 
   for (let head = 0; head < statesBoxes.length; head++) {
-    if (head >= nodeLimit) throw new SokobanSolverError('node-limit', `sokoban solver: gave up after ${nodeLimit} states (room too large or too many boxes for the optimal solver)`);
+    if (head >= nodeLimit)
+      throw new SokobanSolverError('node-limit', `sokoban solver: gave up after ${nodeLimit} states (room too large or too many boxes for the optimal solver)`);
     const bs = statesBoxes[head]!;
     const p = statesPlayer[head]!;
     for (let mi = 0; mi < MOVES.length; mi++) {

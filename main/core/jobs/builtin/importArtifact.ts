@@ -37,7 +37,8 @@ export const importArtifactJob: JobDefinition<Config> = {
     // Remembered here: a copy leaves the Hugging Face cache layout the id is read from.
     const fromCache = isModel ? hubIdFromCachePath(src) : null;
     const hub = ctx.config.hubId ? { hubId: ctx.config.hubId, hubIdSource: 'user' } : fromCache ? { hubId: fromCache, hubIdSource: 'hf-cache' } : {};
-    if (ctx.config.hubId && fromCache && fromCache !== ctx.config.hubId) ctx.log('warn', `${src} is the cached ${fromCache}, but the Hub id given is ${ctx.config.hubId}; using the one given`);
+    if (ctx.config.hubId && fromCache && fromCache !== ctx.config.hubId)
+      ctx.log('warn', `${src} is the cached ${fromCache}, but the Hub id given is ${ctx.config.hubId}; using the one given`);
     const name = ctx.config.name ?? (fromCache && basename(src).length === 40 ? fromCache.split('/').pop()! : basename(src));
     const files = await listFiles(src);
     const total = files.reduce((s, f) => s + f.size, 0);
@@ -58,7 +59,8 @@ export const importArtifactJob: JobDefinition<Config> = {
     });
     ctx.progress(1, `${formatBytes(total)} done`);
     ctx.log('info', `registered ${artifact.kind} '${artifact.name}' sha256 ${result.sha256.slice(0, 12)}…`);
-    if ('hubId' in hub) ctx.log('info', `Hub id ${hub.hubId} (${hub.hubIdSource === 'user' ? 'as given' : 'from the Hugging Face cache layout'}): adapters trained on it name it so`);
+    if ('hubId' in hub)
+      ctx.log('info', `Hub id ${hub.hubId} (${hub.hubIdSource === 'user' ? 'as given' : 'from the Hugging Face cache layout'}): adapters trained on it name it so`);
     else if (isModel) ctx.log('info', 'no Hub id known for this model folder: an adapter trained on it is uploaded only once you give one (Upload asks)');
   },
 };

@@ -43,13 +43,28 @@ export const recoverLeftoversJob: JobDefinition<z.output<typeof Config>> = {
       const trainRun = o.kind === 'adapter' ? runOfFolder(dirname(o.path)) : null;
       if (trainRun && ctx.project.store.getRun(trainRun) && !checkpointGap(o.path)) {
         const a = await adoptCheckpoint(ctx.project, trainRun, o.path);
-        ctx.log('info', a.adopted ? `registered the finished checkpoint ${o.path} (step ${a.step}) as run ${trainRun.slice(0, 8)}'s, which never recorded it (artifact ${a.artifactId})` : `${o.path} was registered meanwhile (artifact ${a.artifactId})`);
+        ctx.log(
+          'info',
+          a.adopted
+            ? `registered the finished checkpoint ${o.path} (step ${a.step}) as run ${trainRun.slice(0, 8)}'s, which never recorded it (artifact ${a.artifactId})`
+            : `${o.path} was registered meanwhile (artifact ${a.artifactId})`,
+        );
       } else {
         const rolloutId = o.kind === 'trajectories' ? rolloutOf(trajectories, o.path) : null;
         // A rollout's file is its rollout run's output (the lineage of what is made from it starts there).
         const producer = rolloutId && ctx.project.store.getRun(rolloutId) ? rolloutId : ctx.runId;
-        const r = await registerOnce(ctx.project, { path: o.path, kind: o.kind, name: `${basename(o.path)} (recovered)`, meta: { recovered: true, ...(rolloutId ? { rolloutId } : {}) } }, producer, ctx.signal);
-        ctx.log('info', r.existed ? `${o.path} was registered meanwhile (artifact ${r.artifact.id})` : `registered the finished ${o.kind} ${o.path} that its run never recorded (artifact ${r.artifact.id}${producer !== ctx.runId ? `; it was written for rollout run ${producer.slice(0, 8)}` : ''})`);
+        const r = await registerOnce(
+          ctx.project,
+          { path: o.path, kind: o.kind, name: `${basename(o.path)} (recovered)`, meta: { recovered: true, ...(rolloutId ? { rolloutId } : {}) } },
+          producer,
+          ctx.signal,
+        );
+        ctx.log(
+          'info',
+          r.existed
+            ? `${o.path} was registered meanwhile (artifact ${r.artifact.id})`
+            : `registered the finished ${o.kind} ${o.path} that its run never recorded (artifact ${r.artifact.id}${producer !== ctx.runId ? `; it was written for rollout run ${producer.slice(0, 8)}` : ''})`,
+        );
       }
       ctx.progress(++i / ctx.config.orphans.length, basename(o.path));
     }

@@ -14,7 +14,10 @@ const STDERR_KEPT = 4000;
 
 /** An answer's error with the engine's code kept (ENGINE_OUT_OF_MEMORY …), as the addon raises it in-process. */
 class EngineCallError extends Error {
-  constructor(message: string, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
     super(message);
   }
 }
@@ -35,7 +38,10 @@ export class EngineHost {
   parameters = 0;
   weightBytes = 0;
 
-  private constructor(private readonly child: ChildProcess, private readonly what: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly what: string,
+  ) {
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-STDERR_KEPT);
     });
@@ -63,7 +69,11 @@ export class EngineHost {
   /** Forks the engine process and loads the model folder in it. */
   static async start(o: EngineHostOptions): Promise<EngineHost> {
     // Inside Electron, process.execPath is the Electron binary: run it as plain Node.
-    const child = fork(workerFile('engineWorker'), [], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(workerFile('engineWorker'), [], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
     const host = new EngineHost(child, 'the engine process');
     await host.ready();
     const info = await host.call({ type: 'load', modelDir: o.modelDir, device: o.device, dtype: o.dtype });
@@ -82,7 +92,10 @@ export class EngineHost {
       return await this.call({ type: 'generate', key, batch, options });
     } catch (err) {
       if (err instanceof EngineCallError && err.code === 'ENGINE_OUT_OF_MEMORY')
-        throw new StudioError('out_of_memory', `out of memory while generating: ${err.message.split('\n')[0]} — lower the policy's max batch (or the concurrency) or its max tokens`);
+        throw new StudioError(
+          'out_of_memory',
+          `out of memory while generating: ${err.message.split('\n')[0]} — lower the policy's max batch (or the concurrency) or its max tokens`,
+        );
       throw err;
     }
   }

@@ -50,7 +50,8 @@ async function handle(r: EngineRequest): Promise<EngineAnswers[EngineRequest['ty
 process.on('message', (m: unknown) => {
   if (!isToEngine(m)) {
     const id = (m as { id?: unknown } | null)?.id;
-    if (typeof id === 'number') send({ type: 'answer', id, ok: false, message: `the engine process does not know the request ${JSON.stringify((m as { type?: unknown }).type)}`, code: null });
+    if (typeof id === 'number')
+      send({ type: 'answer', id, ok: false, message: `the engine process does not know the request ${JSON.stringify((m as { type?: unknown }).type)}`, code: null });
     return;
   }
   handle(m).then(

@@ -20,9 +20,7 @@ export interface EngineAnswers {
 export type ToEngine = EngineRequest & { id: number };
 
 export type FromEngine =
-  | { type: 'ready'; pid: number }
-  | { type: 'answer'; id: number; ok: true; value: unknown }
-  | { type: 'answer'; id: number; ok: false; message: string; code: string | null };
+  { type: 'ready'; pid: number } | { type: 'answer'; id: number; ok: true; value: unknown } | { type: 'answer'; id: number; ok: false; message: string; code: string | null };
 
 const REQUESTS: ReadonlySet<string> = new Set<EngineRequest['type']>(['load', 'adapter', 'generate']);
 

@@ -20,7 +20,10 @@ export function sampleBudget(sample: Sample, text: TextSide, labels: 'assistant'
   const rendered = text.render(sample.messages);
   const pieces = rendered.split(IMAGE_PLACEHOLDER);
   if (pieces.length - 1 !== sample.images.length) {
-    throw new StudioError('bad_input', `${text.templateSource}: the template wrote ${pieces.length - 1} image placeholders for ${sample.images.length} images (sample ${sample.key})`);
+    throw new StudioError(
+      'bad_input',
+      `${text.templateSource}: the template wrote ${pieces.length - 1} image placeholders for ${sample.images.length} images (sample ${sample.key})`,
+    );
   }
   const images = sample.images.map((png, i) => {
     const size = imageSize(png);

@@ -54,7 +54,17 @@ export interface DatasetInfo {
   createdAt: string;
   files: Partial<Record<SplitName | 'combined', FileInfo>>;
   counts: { episodes: number; samples: number; train: number; validation: number; images: number; overLength: number; dropped: number; placeholdersWithoutFrame: number };
-  tokens: { exact: boolean; templateSource: string; maxTokens: number; min: number; max: number; mean: number; p50: number; p95: number; histogram: { edges: number[]; counts: number[] } };
+  tokens: {
+    exact: boolean;
+    templateSource: string;
+    maxTokens: number;
+    min: number;
+    max: number;
+    mean: number;
+    p50: number;
+    p95: number;
+    histogram: { edges: number[]; counts: number[] };
+  };
   overLengthSamples: string[];
   settings: Settings;
   schema: Record<string, string>;
@@ -140,7 +150,8 @@ export async function convertDataset(o: ConvertOptions): Promise<ConvertResult> 
     }
     counts.placeholdersWithoutFrame = withoutFrame.size;
     if (withoutFrame.size) o.onWarning?.(`${withoutFrame.size} turn(s) had an <image> placeholder but no frame; the placeholder was removed from those prompts`);
-    if (counts.overLength) o.onWarning?.(`${counts.overLength} sample(s) exceed ${s.maxTokens} tokens and were ${s.overLength === 'drop' ? 'dropped' : 'kept (flagged in dataset_info.json)'}`);
+    if (counts.overLength)
+      o.onWarning?.(`${counts.overLength} sample(s) exceed ${s.maxTokens} tokens and were ${s.overLength === 'drop' ? 'dropped' : 'kept (flagged in dataset_info.json)'}`);
     const sorted = [...tokens].sort((a, b) => a - b);
     const info: DatasetInfo = {
       format: 'vlm-sft-studio.parquet',

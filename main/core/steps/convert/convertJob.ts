@@ -28,7 +28,10 @@ export const convertJob: JobDefinition<Config> = {
     const text = withPixelLimits(loadTextSide(model?.path ?? null), c);
     const name = c.name ?? `${dataset.name}-${c.target}`;
     const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'dataset-parquet'), `${name}-${randomUUID().slice(0, 8)}`));
-    ctx.log('info', `converting ${dataset.path} → ${c.target} Parquet (history ${c.history}, labels ${c.labels}, template ${text.templateSource}${text.exact ? '' : ', estimated text tokens'})`);
+    ctx.log(
+      'info',
+      `converting ${dataset.path} → ${c.target} Parquet (history ${c.history}, labels ${c.labels}, template ${text.templateSource}${text.exact ? '' : ', estimated text tokens'})`,
+    );
     const r = await convertDataset({
       source: dataset.path,
       outDir,

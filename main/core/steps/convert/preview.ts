@@ -52,7 +52,14 @@ export async function previewConversion(source: string, p: Params, text: TextSid
           segments: segments(b.rendered, b.spans),
           images: s.images.map((png, i) => {
             const im = b.images[i]!;
-            return { src: `data:image/png;base64,${png.toString('base64')}`, width: im.width, height: im.height, resizedWidth: im.resizedWidth, resizedHeight: im.resizedHeight, tokens: im.tokens };
+            return {
+              src: `data:image/png;base64,${png.toString('base64')}`,
+              width: im.width,
+              height: im.height,
+              resizedWidth: im.resizedWidth,
+              resizedHeight: im.resizedHeight,
+              tokens: im.tokens,
+            };
           }),
         });
       }

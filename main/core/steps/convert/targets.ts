@@ -105,7 +105,12 @@ export function arlarenaRow(ep: SourceEpisode, sampleIdx: number): Row {
   return {
     sample_idx: BigInt(sampleIdx),
     task_score: ep.taskScore,
-    turns: ep.turns.map((t, k) => ({ step: BigInt(t.step), inputs: [{ content: plain(userMessage(ep, k).message).content, role: 'user' }], outputs: t.reply, image: b64(t.image) })),
+    turns: ep.turns.map((t, k) => ({
+      step: BigInt(t.step),
+      inputs: [{ content: plain(userMessage(ep, k).message).content, role: 'user' }],
+      outputs: t.reply,
+      image: b64(t.image),
+    })),
     images: b64(ep.turns[0]?.image ?? null),
     __source_file__: ep.sourceFile,
   };

@@ -48,7 +48,14 @@ export async function playEpisode(s: EpisodeSpec, act: Act | 'expert', pool: Gam
       const turn = env.turn;
       const reply = act === 'expert' ? await env.expert(signal) : await act(s.game, env, env.prompt!, env.observe().png, signal, { task: s.level, sample: 0, turn });
       const { parsed, result: r } = await env.play(reply.text, signal);
-      steps.push({ reply: reply.text, action: r.action, actionValid: parsed.actionValid, formatValid: parsed.formatValid, reward: r.reward, completionTokens: reply.completionTokens });
+      steps.push({
+        reply: reply.text,
+        action: r.action,
+        actionValid: parsed.actionValid,
+        formatValid: parsed.formatValid,
+        reward: r.reward,
+        completionTokens: reply.completionTokens,
+      });
     }
   } finally {
     env.close();

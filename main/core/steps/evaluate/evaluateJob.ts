@@ -47,7 +47,9 @@ function policiesOf(ctx: JobContext<Config>): { base: Artifact; policies: Policy
 
 /** The best engine policy: highest success rate, then mean return, then fewest invalid actions. */
 export function bestOf(scores: readonly PolicyScore[]): string | null {
-  const ranked = scores.filter((s) => s.kind !== 'expert' && s.episodes > 0).sort((a, b) => b.successRate - a.successRate || b.meanReturn - a.meanReturn || a.invalidActionRate - b.invalidActionRate);
+  const ranked = scores
+    .filter((s) => s.kind !== 'expert' && s.episodes > 0)
+    .sort((a, b) => b.successRate - a.successRate || b.meanReturn - a.meanReturn || a.invalidActionRate - b.invalidActionRate);
   return ranked[0]?.key ?? null;
 }
 
@@ -56,7 +58,8 @@ export const evaluateJob: JobDefinition<Config> = {
   step: 'train',
   schema: EvaluateConfig as unknown as z.ZodType<Config>,
   pausable: true,
-  title: (c) => `${c.resumeEvaluationId ? 'Resume evaluation' : 'Evaluate'}: ${c.checkpoints.length} checkpoint(s)${c.includeBase ? ' + base' : ''}${c.includeExpert ? ' + expert' : ''} on ${c.levels} ${c.game} levels`,
+  title: (c) =>
+    `${c.resumeEvaluationId ? 'Resume evaluation' : 'Evaluate'}: ${c.checkpoints.length} checkpoint(s)${c.includeBase ? ' + base' : ''}${c.includeExpert ? ' + expert' : ''} on ${c.levels} ${c.game} levels`,
   async run(ctx) {
     const c = ctx.config;
     const game = getGame(c.game);
@@ -81,7 +84,10 @@ export const evaluateJob: JobDefinition<Config> = {
     if (needsEngine) {
       model = await loadEngineModel(base.path, c.device, c.dtype);
       const host = model.host;
-      ctx.log('info', `engine process ${host.pid}: ${base.name} (${(model.parameters / 1e6).toFixed(1)} M parameters), ${model.dtype} on ${model.device}, ${c.temperature > 0 ? `sampled (temperature ${c.temperature}, top-p ${c.topP}, seed ${c.seed})` : 'greedy'}`);
+      ctx.log(
+        'info',
+        `engine process ${host.pid}: ${base.name} (${(model.parameters / 1e6).toFixed(1)} M parameters), ${model.dtype} on ${model.device}, ${c.temperature > 0 ? `sampled (temperature ${c.temperature}, top-p ${c.topP}, seed ${c.seed})` : 'greedy'}`,
+      );
       // A cancel ends the process at once rather than after the generate call in flight.
       ctx.signal.addEventListener('abort', () => void host.close(), { once: true });
     }
@@ -128,14 +134,25 @@ export const evaluateJob: JobDefinition<Config> = {
       // The first record of a (policy, level): a crash between append and progress cannot count it twice.
       const mine = [...new Map(episodes.filter((e) => e.policy === p.key).map((e) => [e.level, e] as const)).values()];
       const t = throughput[p.key];
-      return { key: p.key, label: p.label, kind: p.kind, artifactId: p.artifactId, step: p.step, ...scoreEpisodes(mine), tokensPerS: t && t.modelMs > 0 ? (t.newTokens / t.modelMs) * 1000 : null };
+      return {
+        key: p.key,
+        label: p.label,
+        kind: p.kind,
+        artifactId: p.artifactId,
+        step: p.step,
+        ...scoreEpisodes(mine),
+        tokensPerS: t && t.modelMs > 0 ? (t.newTokens / t.modelMs) * 1000 : null,
+      };
     });
     const result: EvaluationResult = { evaluationId, game: c.game, seeds, overlap, policies: scores, best: bestOf(scores) };
     writeFileSync(join(dir, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
     scores.forEach((s, i) => {
       ctx.metric('success_rate', i, s.successRate);
       ctx.metric('mean_return', i, s.meanReturn);
-      ctx.log('info', `${s.label}: ${s.wins}/${s.episodes} won (${(s.successRate * 100).toFixed(1)} %, 95 % CI ${(s.successLow * 100).toFixed(1)}–${(s.successHigh * 100).toFixed(1)} %), mean return ${s.meanReturn.toFixed(2)}, invalid actions ${(s.invalidActionRate * 100).toFixed(1)} %, format-valid ${(s.formatValidRate * 100).toFixed(1)} %, ${s.meanTurns.toFixed(1)} turns${s.tokensPerS !== null ? `, ${s.tokensPerS.toFixed(1)} tokens/s` : ''}`);
+      ctx.log(
+        'info',
+        `${s.label}: ${s.wins}/${s.episodes} won (${(s.successRate * 100).toFixed(1)} %, 95 % CI ${(s.successLow * 100).toFixed(1)}–${(s.successHigh * 100).toFixed(1)} %), mean return ${s.meanReturn.toFixed(2)}, invalid actions ${(s.invalidActionRate * 100).toFixed(1)} %, format-valid ${(s.formatValidRate * 100).toFixed(1)} %, ${s.meanTurns.toFixed(1)} turns${s.tokensPerS !== null ? `, ${s.tokensPerS.toFixed(1)} tokens/s` : ''}`,
+      );
     });
     const best = scores.find((s) => s.key === result.best);
     await ctx.addOutput({ path: dir, kind: 'file', name: c.name ?? `Evaluation ${c.game} × ${c.levels}`, meta: { evaluation: result } });

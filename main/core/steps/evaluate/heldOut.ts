@@ -29,6 +29,10 @@ export function overlapNote(levelSeeds: readonly number[], t: TrainingSeeds, che
   const seeds = levelSeeds.filter((s) => t.seeds.has(s));
   if (checkpoints === 0) return { seeds, note: 'no checkpoints: nothing to compare the levels with' };
   if (t.rollouts === 0) return { seeds, note: 'the checkpoints’ lineage leads to no rollout of this project (imported data?): whether these levels are held out is not known' };
-  if (seeds.length === 0) return { seeds, note: `held out: none of the ${levelSeeds.length} levels is among the ${t.seeds.size} seeds the training data’s ${t.rollouts} rollout(s) played` };
-  return { seeds, note: `${seeds.length} of the ${levelSeeds.length} levels (seeds ${seeds.slice(0, 8).join(', ')}${seeds.length > 8 ? ', …' : ''}) were played by the training data’s rollouts: those are not held out` };
+  if (seeds.length === 0)
+    return { seeds, note: `held out: none of the ${levelSeeds.length} levels is among the ${t.seeds.size} seeds the training data’s ${t.rollouts} rollout(s) played` };
+  return {
+    seeds,
+    note: `${seeds.length} of the ${levelSeeds.length} levels (seeds ${seeds.slice(0, 8).join(', ')}${seeds.length > 8 ? ', …' : ''}) were played by the training data’s rollouts: those are not held out`,
+  };
 }

@@ -51,7 +51,19 @@ export const exportDatasetJob: JobDefinition<Config> = {
     });
     writeFileSync(
       join(dir, 'dataset.json'),
-      JSON.stringify({ format: ctx.config.format === 'jsonl' ? 'vlm-sft-studio.trajectories' : 'arlarena.multiturn', version: DATASET_FORMAT_VERSION, name: ctx.config.name, trajectories: ids.length, rules, rollouts: [...rollouts], createdAt: nowIso() }, null, 2),
+      JSON.stringify(
+        {
+          format: ctx.config.format === 'jsonl' ? 'vlm-sft-studio.trajectories' : 'arlarena.multiturn',
+          version: DATASET_FORMAT_VERSION,
+          name: ctx.config.name,
+          trajectories: ids.length,
+          rules,
+          rollouts: [...rollouts],
+          createdAt: nowIso(),
+        },
+        null,
+        2,
+      ),
     );
     // Lineage: the rollout (or import) artifacts these trajectories came from.
     for (const a of ctx.project.store.listArtifacts(['trajectories'])) {
@@ -59,7 +71,14 @@ export const exportDatasetJob: JobDefinition<Config> = {
       if (meta.rolloutId && rollouts.has(meta.rolloutId)) ctx.input(a.id, 'trajectories', ['trajectories']);
     }
     const out = await ctx.addOutput({ path: dir, kind: 'dataset-json', name: ctx.config.name, meta: { format: ctx.config.format, trajectories: ids.length, rules } });
-    ctx.project.store.insertDataset({ id: randomUUID(), artifact_id: out.id, format: ctx.config.format, num_samples: ids.length, filter_id: ctx.config.filterId ?? null, created_at: nowIso() });
+    ctx.project.store.insertDataset({
+      id: randomUUID(),
+      artifact_id: out.id,
+      format: ctx.config.format,
+      num_samples: ids.length,
+      filter_id: ctx.config.filterId ?? null,
+      created_at: nowIso(),
+    });
     ctx.progress(1, `${ids.length} trajectories`);
     ctx.log('info', `exported ${ids.length} trajectories from ${rollouts.size} rollout(s)/import(s) to ${dir}`);
   },

@@ -5,7 +5,10 @@ import type { JudgedTrajectory } from '../../db/review';
 
 const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-export function failedRules(r: FilterRules, t: Pick<JudgedTrajectory, 'success' | 'taskScore' | 'return' | 'length' | 'formatValidTurns' | 'invalidActions' | 'game' | 'rolloutId' | 'isDuplicate'>): string[] {
+export function failedRules(
+  r: FilterRules,
+  t: Pick<JudgedTrajectory, 'success' | 'taskScore' | 'return' | 'length' | 'formatValidTurns' | 'invalidActions' | 'game' | 'rolloutId' | 'isDuplicate'>,
+): string[] {
   const out: string[] = [];
   if (r.success !== undefined && t.success !== r.success) out.push(r.success ? 'lost (rule: succeeded)' : 'won (rule: failed only)');
   const score = t.taskScore ?? (t.success ? 1 : 0);

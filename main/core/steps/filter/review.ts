@@ -28,7 +28,11 @@ export class Review {
     const c = this.review.counts(rules);
     return {
       ...c,
-      histograms: { taskScore: histogram(this.review.column('task_score')), length: histogram(this.review.column('length')), return: histogram(this.review.column('total_return')) },
+      histograms: {
+        taskScore: histogram(this.review.column('task_score')),
+        length: histogram(this.review.column('length')),
+        return: histogram(this.review.column('total_return')),
+      },
     };
   }
 
@@ -40,7 +44,10 @@ export class Review {
   /** One decision for everything the list shows; returns what each had before, for undo. */
   decideMany(rules: FilterRules, view: ReviewView, q: ListQuery, decision: 'accept' | 'reject' | null): { count: number; previous: DecisionState[] } {
     const previous = this.review.listed(rules, view, q);
-    this.review.decideMany(previous.map((p) => ({ id: p.id, decision, note: undefined })), nowIso());
+    this.review.decideMany(
+      previous.map((p) => ({ id: p.id, decision, note: undefined })),
+      nowIso(),
+    );
     return { count: previous.length, previous };
   }
 
@@ -52,7 +59,10 @@ export class Review {
 
   sources(): ReviewSource[] {
     return this.review.sources().map((s) => ({
-      rolloutId: s.rollout_id, source: s.source, count: s.n, createdAt: s.created_at,
+      rolloutId: s.rollout_id,
+      source: s.source,
+      count: s.n,
+      createdAt: s.created_at,
       label: s.title ?? (s.source_file ? `import of ${s.source_file}` : `${s.source} ${s.rollout_id.slice(0, 8)}`),
     }));
   }
@@ -76,8 +86,18 @@ export class Review {
     return {
       trajectory: toSummary(row, rules),
       turns: this.trajectories.turns(id).map((t) => ({
-        idx: t.idx, prompt: t.prompt, textObs: t.text_obs, frameId: t.frame_id, reply: t.reply, think: t.think, action: t.action,
-        actionValid: t.action_valid === 1, formatValid: t.format_valid === 1, reward: t.reward, done: t.done === 1, won: t.won === 1,
+        idx: t.idx,
+        prompt: t.prompt,
+        textObs: t.text_obs,
+        frameId: t.frame_id,
+        reply: t.reply,
+        think: t.think,
+        action: t.action,
+        actionValid: t.action_valid === 1,
+        formatValid: t.format_valid === 1,
+        reward: t.reward,
+        done: t.done === 1,
+        won: t.won === 1,
       })),
     };
   }

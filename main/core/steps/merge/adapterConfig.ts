@@ -17,12 +17,24 @@ const AdapterConfigSchema = z
     use_rslora: z.boolean().default(false),
     use_dora: z.boolean().default(false),
     fan_in_fan_out: z.boolean().default(false),
-    target_modules: z.union([z.array(z.string()), z.string()]).nullable().optional(),
-    exclude_modules: z.union([z.array(z.string()), z.string()]).nullable().optional(),
+    target_modules: z
+      .union([z.array(z.string()), z.string()])
+      .nullable()
+      .optional(),
+    exclude_modules: z
+      .union([z.array(z.string()), z.string()])
+      .nullable()
+      .optional(),
     rank_pattern: z.record(z.string(), z.number().int().positive()).nullable().default({}),
     alpha_pattern: z.record(z.string(), z.number().positive()).nullable().default({}),
-    layers_to_transform: z.union([z.array(z.number().int().nonnegative()), z.number().int().nonnegative()]).nullable().optional(),
-    layers_pattern: z.union([z.array(z.string()), z.string()]).nullable().optional(),
+    layers_to_transform: z
+      .union([z.array(z.number().int().nonnegative()), z.number().int().nonnegative()])
+      .nullable()
+      .optional(),
+    layers_pattern: z
+      .union([z.array(z.string()), z.string()])
+      .nullable()
+      .optional(),
     modules_to_save: z.array(z.string()).nullable().optional(),
     bias: z.enum(['none', 'all', 'lora_only']).default('none'),
     lora_bias: z.boolean().default(false),

@@ -37,7 +37,9 @@ export function readBaseModel(dir: string): BaseModel {
     shardFiles = [...new Set(Object.values(weightMap))].sort();
     for (const f of shardFiles) if (!existsSync(join(dir, f))) throw new StudioError('bad_model', `${join(dir, INDEX)}: shard ${f} is listed but missing`);
   } else {
-    shardFiles = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
+    shardFiles = readdirSync(dir)
+      .filter((f) => f.endsWith('.safetensors'))
+      .sort();
     if (!shardFiles.length) throw new StudioError('bad_model', `${dir}: no *.safetensors weights (and no ${INDEX})`);
   }
   const tensors: BaseModel['tensors'] = [];

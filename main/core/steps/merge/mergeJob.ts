@@ -20,7 +20,9 @@ const gb = (n: number): string => `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 function lineageLines(node: LineageNode, depth = 0, out: string[] = []): string[] {
   const a = node.artifact;
-  out.push(`${'  '.repeat(depth)}${a.kind} '${a.name}' (sha256 ${a.sha256?.slice(0, 12) ?? '?'}…)${node.producedBy ? ` ← ${node.producedBy.run.title} [${node.producedBy.run.id.slice(0, 8)}]` : ''}`);
+  out.push(
+    `${'  '.repeat(depth)}${a.kind} '${a.name}' (sha256 ${a.sha256?.slice(0, 12) ?? '?'}…)${node.producedBy ? ` ← ${node.producedBy.run.title} [${node.producedBy.run.id.slice(0, 8)}]` : ''}`,
+  );
   for (const i of node.producedBy?.inputs ?? []) lineageLines(i, depth + 1, out);
   return out;
 }
@@ -59,7 +61,12 @@ export const mergeRunJob: JobDefinition<z.output<typeof MergeRunConfig>> = {
     ctx.progress(0.9, 'hashing the merged folder');
     ctx.metric('merged_modules', 0, r.mergedModules);
     ctx.metric('bytes_written', 0, r.totalBytes);
-    await ctx.addOutput({ path: r.outDir, kind: 'merged-model', name, meta: { shards: r.shards, outDtype: ctx.config.outDtype, rounding: ctx.config.rounding, base: base.id, adapter: adapter.id } });
+    await ctx.addOutput({
+      path: r.outDir,
+      kind: 'merged-model',
+      name,
+      meta: { shards: r.shards, outDtype: ctx.config.outDtype, rounding: ctx.config.rounding, base: base.id, adapter: adapter.id },
+    });
     ctx.progress(1, `${r.shards.length} shard(s), ${gb(r.totalBytes)}`);
     ctx.log('info', `merged ${r.mergedModules} modules into ${r.outDir} (${r.directIo ? 'written with direct I/O' : 'written through the page cache'})`);
   },
@@ -105,6 +112,13 @@ export const exportMergedJob: JobDefinition<z.output<typeof ExportMergedConfig>>
     // The job's summary line: what was exported where, not the last file copied.
     ctx.progress(1, `${files.length} files exported to ${dest}${linked ? ` (${linked} hard-linked)` : ''}`);
     ctx.log('info', `exported ${files.length} files to ${dest}${linked ? ` (${linked} hard-linked)` : ''}`);
-    await ctx.addOutput({ path: dest, kind: 'merged-model', name: `${src.name}-export`, sha256: src.sha256 ?? undefined, sizeBytes: total, meta: { exportedFrom: src.id, mode: ctx.config.mode } });
+    await ctx.addOutput({
+      path: dest,
+      kind: 'merged-model',
+      name: `${src.name}-export`,
+      sha256: src.sha256 ?? undefined,
+      sizeBytes: total,
+      meta: { exportedFrom: src.id, mode: ctx.config.mode },
+    });
   },
 };

@@ -37,7 +37,12 @@ export interface MergeResult {
 const DTYPE_NAMES: Record<string, string> = { BF16: 'bfloat16', F16: 'float16', F32: 'float32', F64: 'float64' };
 // Weights and files we regenerate are not copied from the base folder.
 const SKIP = (f: string): boolean =>
-  f.endsWith('.safetensors') || f.endsWith('.bin') || f.endsWith('.pt') || f.endsWith('.pth') || f.endsWith('.gguf') || f.startsWith('.') ||
+  f.endsWith('.safetensors') ||
+  f.endsWith('.bin') ||
+  f.endsWith('.pt') ||
+  f.endsWith('.pth') ||
+  f.endsWith('.gguf') ||
+  f.startsWith('.') ||
   ['model.safetensors.index.json', 'pytorch_model.bin.index.json', 'config.json', 'README.md'].includes(f);
 
 function fixConfig(config: Record<string, unknown>, dtype: string | null, untie: boolean): Record<string, unknown> {

@@ -59,7 +59,8 @@ export function planMerge(base: BaseModel, adapterDir: string, cfg: AdapterConfi
       const target = resolveBaseKey(p.module, p.suffix, has);
       if (!target) throw new StudioError('bad_adapter', `${adapterFile}: key '${t.name}' (modules_to_save / bias) matches no tensor of the base model`);
       const b = base.byName.get(target)!;
-      if (shape(b.shape) !== shape(t.shape)) throw new StudioError('bad_adapter', `${adapterFile}: key '${t.name}' has shape ${shape(t.shape)} but base '${target}' is ${shape(b.shape)}`);
+      if (shape(b.shape) !== shape(t.shape))
+        throw new StudioError('bad_adapter', `${adapterFile}: key '${t.name}' has shape ${shape(t.shape)} but base '${target}' is ${shape(b.shape)}`);
       replacements.set(target, t);
       continue;
     }

@@ -39,7 +39,11 @@ function gameSettings(game: string, raw: Record<string, unknown>, maxTurns: numb
   return g.parseSettings('maxTurns' in defaults ? { ...raw, maxTurns } : raw);
 }
 
-const slug = (s: string): string => s.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'model';
+const slug = (s: string): string =>
+  s
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80) || 'model';
 
 export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFolder> {
   if (existsSync(i.outDir)) throw new StudioError('exists', `${i.outDir} already exists; choose another name`);
@@ -59,7 +63,10 @@ export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFol
     mkdirSync(join(tmp, 'data'), { recursive: true });
     const total = c.trainDataSize + c.valDataSize;
     const report = (done: number): void => i.onProgress?.((0.95 * done) / total, `rendering ${c.game} frames: ${done} of ${total}`);
-    const train = await writeRlSplit({ file: join(tmp, 'data', 'train.parquet'), split: 'train', rows: c.trainDataSize, firstSeed: c.seed }, { game: c.game, settings, signal: i.signal, onRow: report });
+    const train = await writeRlSplit(
+      { file: join(tmp, 'data', 'train.parquet'), split: 'train', rows: c.trainDataSize, firstSeed: c.seed },
+      { game: c.game, settings, signal: i.signal, onRow: report },
+    );
     const test = await writeRlSplit(
       { file: join(tmp, 'data', 'test.parquet'), split: 'test', rows: c.valDataSize, firstSeed: VALIDATION_SEED_OFFSET + c.seed },
       { game: c.game, settings, signal: i.signal, onRow: (n) => report(c.trainDataSize + n) },
@@ -75,7 +82,10 @@ export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFol
       algorithm: 'gigpo',
       model: { name: i.modelName, path: i.modelPath },
       game: { id: c.game, settings, verlEnv: env.envName },
-      data: { train: { file: 'data/train.parquet', rows: train.rows, firstSeed: c.seed }, test: { file: 'data/test.parquet', rows: test.rows, firstSeed: VALIDATION_SEED_OFFSET + c.seed } },
+      data: {
+        train: { file: 'data/train.parquet', rows: train.rows, firstSeed: c.seed },
+        test: { file: 'data/test.parquet', rows: test.rows, firstSeed: VALIDATION_SEED_OFFSET + c.seed },
+      },
       hyperParameters: c,
       hydraOverrides: hydraOverrides(script),
     };
@@ -83,5 +93,11 @@ export async function writeLaunchFolder(i: LaunchFolderInput): Promise<LaunchFol
     return { train, test };
   });
   i.onProgress?.(0.95, 'launch folder written');
-  return { outDir: i.outDir, files: ['README.md', 'config.json', 'data/test.parquet', 'data/train.parquet', 'run_gigpo.sh'], envName: env.envName, trainRows: train.rows, testRows: test.rows };
+  return {
+    outDir: i.outDir,
+    files: ['README.md', 'config.json', 'data/test.parquet', 'data/train.parquet', 'run_gigpo.sh'],
+    envName: env.envName,
+    trainRows: train.rows,
+    testRows: test.rows,
+  };
 }

@@ -40,7 +40,10 @@ function checkVerl(env: NodeJS.ProcessEnv, cwd: string | undefined, folder: stri
 /** Steps the run will take: one per batch of env groups, per epoch. */
 function totalSteps(folder: string): number | null {
   try {
-    const c = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { hyperParameters?: { totalEpochs?: number; trainDataSize?: number }; data?: { train?: { rows?: number } } };
+    const c = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as {
+      hyperParameters?: { totalEpochs?: number; trainDataSize?: number };
+      data?: { train?: { rows?: number } };
+    };
     const epochs = c.hyperParameters?.totalEpochs;
     const batch = c.hyperParameters?.trainDataSize;
     const rows = c.data?.train?.rows;
@@ -89,7 +92,7 @@ export function makeRlLaunchJob(options: LaunchJobOptions = {}): JobDefinition<C
       const total = totalSteps(launch.path);
       follow(ctx, child.stdout!, total);
       follow(ctx, child.stderr!, total);
-          const stop = (): void => {
+      const stop = (): void => {
         if (child.pid === undefined || child.exitCode !== null) return;
         try {
           process.kill(-child.pid, 'SIGTERM');

@@ -31,7 +31,12 @@ export const rlHandoffJob: JobDefinition<z.output<typeof RlHandoffConfig>> = {
       signal: ctx.signal,
       onProgress: (f, m) => ctx.progress(f, m),
     });
-    await ctx.addOutput({ path: r.outDir, kind: 'rl-launch', name, meta: { game: ctx.config.game, verlEnv: r.envName, model: model.id, modelPath: model.path, trainRows: r.trainRows, testRows: r.testRows } });
+    await ctx.addOutput({
+      path: r.outDir,
+      kind: 'rl-launch',
+      name,
+      meta: { game: ctx.config.game, verlEnv: r.envName, model: model.id, modelPath: model.path, trainRows: r.trainRows, testRows: r.testRows },
+    });
     ctx.progress(1, `${r.files.length} files in ${r.outDir}`);
     ctx.log('info', `launch folder ready: bash ${join(r.outDir, 'run_gigpo.sh')}`);
   },

@@ -52,7 +52,7 @@ Any Hydra override can be added on the command line: \`bash run_gigpo.sh trainer
 ## Requirements
 
 A verl-agent checkout (or ARLArena's, which vendors it) with its environment installed: \`python3 -c "import verl, agent_system"\`
-must work, from the checkout or with \`VERL_AGENT_DIR=/path/to/verl-agent\`. ${r.env.envName === 'Sokoban' ? 'Sokoban also needs `gym-sokoban`.' : 'The card games need verl-agent\'s `gym_cards` package.'}
+must work, from the checkout or with \`VERL_AGENT_DIR=/path/to/verl-agent\`. ${r.env.envName === 'Sokoban' ? 'Sokoban also needs `gym-sokoban`.' : "The card games need verl-agent's `gym_cards` package."}
 ${h.loggers.includes('wandb') ? 'The wandb logger needs `wandb login` (or `WANDB_API_KEY`) first.\n' : ''}
 ## One node
 

@@ -44,7 +44,10 @@ export async function openEngineRolloutPolicy(ctx: JobContext<{ concurrency: num
     await m.host.close();
     throw err;
   });
-  ctx.log('info', `engine policy ${label}: ${(m.parameters / 1e6).toFixed(1)} M parameters, ${m.dtype} on ${m.device}, ${p.temperature > 0 ? `sampled (temperature ${p.temperature}, top-p ${p.topP})` : 'greedy'}, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per generate call`);
+  ctx.log(
+    'info',
+    `engine policy ${label}: ${(m.parameters / 1e6).toFixed(1)} M parameters, ${m.dtype} on ${m.device}, ${p.temperature > 0 ? `sampled (temperature ${p.temperature}, top-p ${p.topP})` : 'greedy'}, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per generate call`,
+  );
   return {
     act: actor.act,
     status: () => {
@@ -56,7 +59,10 @@ export async function openEngineRolloutPolicy(ctx: JobContext<{ concurrency: num
       const t = actor.throughput();
       if (!t.batches) return;
       ctx.metric('tokens_per_s_total', 0, t.tokensPerS);
-      ctx.log('info', `engine policy: ${t.newTokens} tokens generated in ${t.batches} generate calls, ${t.tokensPerS.toFixed(1)} tokens/s, ${((Date.now() - started) / 60_000).toFixed(2)} min`);
+      ctx.log(
+        'info',
+        `engine policy: ${t.newTokens} tokens generated in ${t.batches} generate calls, ${t.tokensPerS.toFixed(1)} tokens/s, ${((Date.now() - started) / 60_000).toFixed(2)} min`,
+      );
     },
   };
 }

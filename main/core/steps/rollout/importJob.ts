@@ -23,7 +23,13 @@ function expand(paths: string[]): string[] {
     } catch {
       throw new StudioError('not_found', `${p} does not exist`);
     }
-    if (s.isDirectory()) files.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
+    if (s.isDirectory())
+      files.push(
+        ...readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(p, f)),
+      );
     else files.push(p);
   }
   if (!files.length) throw new StudioError('bad_input', `no .json files in ${paths.join(', ')}`);
@@ -39,18 +45,41 @@ function writeEpisodes(runId: string, game: Config['game'], fileIndex: number, f
   store.db.transaction(() => {
     for (const ep of episodes) {
       const id = store.begin({
-        rollout_id: runId, run_id: runId, source: 'import', source_file: file, source_index: ep.sampleIdx, game,
-        seed: ep.envSeed, task_index: fileIndex, sample_index: ep.index, created_at: nowIso(), task_score: ep.taskScore,
+        rollout_id: runId,
+        run_id: runId,
+        source: 'import',
+        source_file: file,
+        source_index: ep.sampleIdx,
+        game,
+        seed: ep.envSeed,
+        task_index: fileIndex,
+        sample_index: ep.index,
+        created_at: nowIso(),
+        task_score: ep.taskScore,
       });
       const won = (ep.taskScore ?? 0) > 0.9; // ARLArena keeps an episode when its score is > 0.9, i.e. won
       ep.turns.forEach((t, i) => {
         const img = frameForTurn(ep, i).image;
         const last = i === ep.turns.length - 1;
         store.addTurn({
-          trajectory_id: id, idx: i, prompt: t.prompt, text_obs: null, frame_id: img ? store.putFrame(asBuffer(img.png), img.width, img.height) : null, reply: t.reply,
-          think: t.parsed.think, action: t.parsed.action, action_valid: t.parsed.actionValid ? 1 : 0, format_valid: t.parsed.formatValid ? 1 : 0,
+          trajectory_id: id,
+          idx: i,
+          prompt: t.prompt,
+          text_obs: null,
+          frame_id: img ? store.putFrame(asBuffer(img.png), img.width, img.height) : null,
+          reply: t.reply,
+          think: t.parsed.think,
+          action: t.parsed.action,
+          action_valid: t.parsed.actionValid ? 1 : 0,
+          format_valid: t.parsed.formatValid ? 1 : 0,
           // The files record no per-turn rewards: zero, with the episode's score on the trajectory.
-          reward: 0, done: last ? 1 : 0, won: last && won ? 1 : 0, effective: 0, prompt_tokens: null, completion_tokens: null, latency_ms: null,
+          reward: 0,
+          done: last ? 1 : 0,
+          won: last && won ? 1 : 0,
+          effective: 0,
+          prompt_tokens: null,
+          completion_tokens: null,
+          latency_ms: null,
         });
       });
       store.finish(id, 'complete', won);
@@ -93,7 +122,13 @@ export const importTrajectoriesJob: JobDefinition<Config> = {
         }
         ctx.progress((fi + 1) / files.length, `${imported} episodes from ${fi + 1}/${files.length} file(s)`);
         // A file nothing could be read from is not trajectories: never registered (nor listed by Convert).
-        if (r.episodes) await ctx.addOutput({ path: file, kind: 'trajectories', name: basename(file), meta: { rolloutId: ctx.runId, imported: r.episodes, problems: r.errors.length, format: 'arlarena' } });
+        if (r.episodes)
+          await ctx.addOutput({
+            path: file,
+            kind: 'trajectories',
+            name: basename(file),
+            meta: { rolloutId: ctx.runId, imported: r.episodes, problems: r.errors.length, format: 'arlarena' },
+          });
         else ctx.log('warn', `${basename(file)}: no episode could be read; not imported`);
       }
     } finally {

@@ -66,7 +66,10 @@ async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { 
     },
   });
   const v = policy.vlm;
-  ctx.log('info', `ONNX policy ${v.exp.dir}: ${[...new Set(Object.values(v.exp.variants))].join('/')} graphs, ${v.provider} provider, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per model call`);
+  ctx.log(
+    'info',
+    `ONNX policy ${v.exp.dir}: ${[...new Set(Object.values(v.exp.variants))].join('/')} graphs, ${v.provider} provider, up to ${p.maxBatch ?? ctx.config.concurrency} episodes per model call`,
+  );
   return {
     act: policy.act,
     status: () => {
@@ -78,17 +81,40 @@ async function openOnnx(ctx: JobContext<Config>, p: Extract<Config['policy'], { 
       const minutes = (Date.now() - started) / 60_000;
       if (t.batches) {
         ctx.metric('tokens_per_s_total', 0, t.tokensPerS);
-        ctx.log('info', `ONNX policy: ${t.newTokens} tokens generated in ${t.batches} model calls, ${t.tokensPerS.toFixed(1)} tokens/s (decode ${t.decodeTokensPerS.toFixed(1)}), ${(t.promptTokens / t.batches).toFixed(0)} prompt tokens per call, ${minutes.toFixed(2)} min`);
+        ctx.log(
+          'info',
+          `ONNX policy: ${t.newTokens} tokens generated in ${t.batches} model calls, ${t.tokensPerS.toFixed(1)} tokens/s (decode ${t.decodeTokensPerS.toFixed(1)}), ${(t.promptTokens / t.batches).toFixed(0)} prompt tokens per call, ${minutes.toFixed(2)} min`,
+        );
       }
       await policy.close();
     },
   };
 }
 
-async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, games: GamePool, game: GameDefinition, act: Act, rolloutId: string, task: number, sample: number): Promise<boolean> {
+async function playOne(
+  ctx: JobContext<Config>,
+  store: TrajectoryStore,
+  games: GamePool,
+  game: GameDefinition,
+  act: Act,
+  rolloutId: string,
+  task: number,
+  sample: number,
+): Promise<boolean> {
   const c = ctx.config;
   const seed = c.seed + task; // samples of one task share its level, as GRPO/GiGPO groups do
-  const id = store.begin({ rollout_id: rolloutId, run_id: ctx.runId, source: 'rollout', source_file: null, source_index: null, game: game.id, seed, task_index: task, sample_index: sample, created_at: nowIso() });
+  const id = store.begin({
+    rollout_id: rolloutId,
+    run_id: ctx.runId,
+    source: 'rollout',
+    source_file: null,
+    source_index: null,
+    game: game.id,
+    seed,
+    task_index: task,
+    sample_index: sample,
+    created_at: nowIso(),
+  });
   let env: WorkerEnv | null = null;
   try {
     // The env (stepping, drawing, PNG encoding) lives in a game worker thread; this thread records.
@@ -102,9 +128,23 @@ async function playOne(ctx: JobContext<Config>, store: TrajectoryStore, games: G
       const { parsed, result: r } = await env.play(reply.text, ctx.signal);
       const frameId = store.putFrame(obs.png, obs.width, obs.height);
       store.addTurn({
-        trajectory_id: id, idx: turn, prompt, text_obs: obs.text, frame_id: frameId, reply: reply.text, think: parsed.think, action: r.action,
-        action_valid: parsed.actionValid ? 1 : 0, format_valid: parsed.formatValid ? 1 : 0, reward: r.reward, done: r.done ? 1 : 0, won: r.won ? 1 : 0,
-        effective: r.effective ? 1 : 0, prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, latency_ms: reply.latencyMs,
+        trajectory_id: id,
+        idx: turn,
+        prompt,
+        text_obs: obs.text,
+        frame_id: frameId,
+        reply: reply.text,
+        think: parsed.think,
+        action: r.action,
+        action_valid: parsed.actionValid ? 1 : 0,
+        format_valid: parsed.formatValid ? 1 : 0,
+        reward: r.reward,
+        done: r.done ? 1 : 0,
+        won: r.won ? 1 : 0,
+        effective: r.effective ? 1 : 0,
+        prompt_tokens: reply.promptTokens,
+        completion_tokens: reply.completionTokens,
+        latency_ms: reply.latencyMs,
       });
     }
     store.finish(id, 'complete', env.won);
@@ -141,7 +181,10 @@ export const rolloutJob: JobDefinition<Config> = {
     const remaining: [number, number][] = [];
     for (let t = 0; t < c.tasks; t++) for (let s = 0; s < c.samplesPerTask; s++) if (!done.has(`${t}:${s}`)) remaining.push([t, s]);
     const total = c.tasks * c.samplesPerTask;
-    ctx.log('info', `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${remaining.length} trajectories to play with ${c.concurrency} in parallel`);
+    ctx.log(
+      'info',
+      `${c.resumeRolloutId ? `resuming rollout ${rolloutId.slice(0, 8)}: ${done.size} already done, ` : ''}${remaining.length} trajectories to play with ${c.concurrency} in parallel`,
+    );
     const games = new GamePool(c.concurrency);
     let policy: PolicyHandle;
     try {
@@ -197,10 +240,16 @@ export const rolloutJob: JobDefinition<Config> = {
     // One folder per rollout id, written atomically; a resume reuses the complete one an interrupted run left.
     // Only finished trajectories go into the artifact: a failed one is not training data.
     await writeRolloutOutput(ctx, store, {
-      rolloutId, folderName: rolloutFolderName(c.name ?? c.game, rolloutId), name: c.name ?? `${c.game} rollout`, ids: complete.map((r) => r.id),
+      rolloutId,
+      folderName: rolloutFolderName(c.name ?? c.game, rolloutId),
+      name: c.name ?? `${c.game} rollout`,
+      ids: complete.map((r) => r.id),
       meta: { rolloutId, game: c.game, trajectories: complete.length, errors: rows.length - complete.length },
     });
-    ctx.log(rows.length > complete.length ? 'warn' : 'info', `${complete.length} trajectories (${complete.filter((r) => r.success).length} won), ${rows.length - complete.length} failed and left out`);
+    ctx.log(
+      rows.length > complete.length ? 'warn' : 'info',
+      `${complete.length} trajectories (${complete.filter((r) => r.success).length} won), ${rows.length - complete.length} failed and left out`,
+    );
     if (rows.length > complete.length) ctx.progress(1, `${complete.length}/${total} trajectories, ${rows.length - complete.length} failed: ${firstError ?? 'see the log'}`);
   },
 };

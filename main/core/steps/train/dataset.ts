@@ -52,7 +52,14 @@ export class ParquetSamples {
     if (!rows) {
       const start = this.groupStarts[g]!;
       const end = start + Number(this.metadata.row_groups[g]!.num_rows);
-      const raw = (await this.hp.parquetReadObjects({ file: this.buffer, metadata: this.metadata, rowStart: start, rowEnd: end, columns: ['messages', 'images'], utf8: false })) as Row[];
+      const raw = (await this.hp.parquetReadObjects({
+        file: this.buffer,
+        metadata: this.metadata,
+        rowStart: start,
+        rowEnd: end,
+        columns: ['messages', 'images'],
+        utf8: false,
+      })) as Row[];
       rows = raw.map((r, k) => toSample(r, `${this.file} row ${start + k}`));
       this.cache.set(g, rows);
       if (this.cache.size > 2) this.cache.delete(this.cache.keys().next().value!);
@@ -70,9 +77,11 @@ function toSample(r: Row, where: string): TrainSample {
     if (!Array.isArray(m.content)) throw new Error(`${where}: messages[${i}].content is not a list of parts`);
     return { role, content: m.content.map((p: { type?: unknown; text?: unknown }) => ({ type: text(p.type) === 'image' ? 'image' : 'text', text: text(p.text) })) };
   });
-  const images = Array.isArray(r.images) ? r.images.map((im: { bytes?: Uint8Array }, i) => {
-    if (!im?.bytes) throw new Error(`${where}: images[${i}] has no bytes`);
-    return Buffer.from(im.bytes);
-  }) : [];
+  const images = Array.isArray(r.images)
+    ? r.images.map((im: { bytes?: Uint8Array }, i) => {
+        if (!im?.bytes) throw new Error(`${where}: images[${i}] has no bytes`);
+        return Buffer.from(im.bytes);
+      })
+    : [];
   return { messages, images };
 }

@@ -31,7 +31,18 @@ export async function estimateInProject(project: Project, p: z.output<typeof Tra
       if (j.counts?.samples) patches = Math.ceil(((j.counts.images ?? 0) / j.counts.samples) * 256);
     }
   }
-  const e = estimateTrainMemory({ modelDir: base.path, r: p.lora.r, targets: p.lora.targets, dtype: p.dtype, quant: p.quant, states8bit: p.optimizer === 'adamw-8bit', batchSize: p.batchSize, seqLen, patches, gradientCheckpointing: p.gradientCheckpointing });
+  const e = estimateTrainMemory({
+    modelDir: base.path,
+    r: p.lora.r,
+    targets: p.lora.targets,
+    dtype: p.dtype,
+    quant: p.quant,
+    states8bit: p.optimizer === 'adamw-8bit',
+    batchSize: p.batchSize,
+    seqLen,
+    patches,
+    gradientCheckpointing: p.gradientCheckpointing,
+  });
   const report = await systemReport();
   const gpus = (report.cuda?.devices ?? []).map((g) => ({ name: g.name, totalMemoryBytes: g.totalMemoryBytes }));
   return { weightsBytes: e.weightsBytes, loraBytes: e.loraBytes, activationBytes: e.activationBytes, totalBytes: e.totalBytes, seqLen, seqLenSource, gpus };

@@ -100,15 +100,30 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
   const valFile = join(input.datasetDir, 'validation.parquet');
   const val = existsSync(valFile) ? await ParquetSamples.open(valFile) : null;
   const total = plannedSteps(train.length, s);
-  ev.log('info', `${train.length} training samples${val ? `, ${val.length} validation` : ''}; ${total} steps of ${s.batchSize} × ${s.gradAccum} samples; labels on ${labels === 'all' ? 'the full sequence' : 'assistant turns'}`);
+  ev.log(
+    'info',
+    `${train.length} training samples${val ? `, ${val.length} validation` : ''}; ${total} steps of ${s.batchSize} × ${s.gradAccum} samples; labels on ${labels === 'all' ? 'the full sequence' : 'assistant turns'}`,
+  );
 
   const model = await engine.load(input.modelDir, { dtype: s.dtype, device: s.device, quant: s.quant });
-  ev.log('info', `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters in ${(model.weightBytes / 1e6).toFixed(1)} MB, ${s.dtype}${s.quant === 'none' ? '' : `, ${s.quant} projections`}, ${s.device})`);
+  ev.log(
+    'info',
+    `loaded ${input.modelDir} (${(model.parameters / 1e6).toFixed(1)} M parameters in ${(model.weightBytes / 1e6).toFixed(1)} MB, ${s.dtype}${s.quant === 'none' ? '' : `, ${s.quant} projections`}, ${s.device})`,
+  );
   ev.metric('weights_mb', 0, model.weightBytes / 1e6);
   const lora = { r: s.lora.r, alpha: s.lora.alpha, dropout: s.lora.dropout, rslora: s.lora.rslora, targets: s.lora.targets, seed: s.seed };
   const trainer = model.createTrainer({
     lora,
-    optim: { lr: s.lr, warmupSteps: s.warmupSteps, totalSteps: total, schedule: s.schedule, weightDecay: s.weightDecay, maxGradNorm: s.maxGradNorm, states8bit: s.optimizer === 'adamw-8bit', lossAverage: s.lossAverage },
+    optim: {
+      lr: s.lr,
+      warmupSteps: s.warmupSteps,
+      totalSteps: total,
+      schedule: s.schedule,
+      weightDecay: s.weightDecay,
+      maxGradNorm: s.maxGradNorm,
+      states8bit: s.optimizer === 'adamw-8bit',
+      lossAverage: s.lossAverage,
+    },
     gradientCheckpointing: s.gradientCheckpointing,
     ...(input.initAdapterDir && !input.resumeDir ? { initAdapter: join(input.initAdapterDir, 'adapter_model.safetensors') } : {}),
   });
@@ -158,14 +173,26 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
         const lastAssistant = x.messages.map((m) => m.role).lastIndexOf('assistant');
         if (lastAssistant <= 0) continue;
         const prompt = x.messages.slice(0, lastAssistant);
-        const images = x.images.slice(0, prompt.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0));
+        const images = x.images.slice(
+          0,
+          prompt.reduce((n, m) => n + m.content.filter((p) => p.type === 'image').length, 0),
+        );
         picked.push({ i, prompt: encodePrompt(prompt, images, text), want: x.messages[lastAssistant]!.content.map((p) => p.text ?? '').join('') });
       }
       if (!picked.length) return;
-      const rows = await trainer.generate(collate(picked.map((p) => p.prompt), pad), { maxNewTokens: s.sampleMaxTokens, stopIds, bannedIds, padId: pad });
+      const rows = await trainer.generate(
+        collate(
+          picked.map((p) => p.prompt),
+          pad,
+        ),
+        { maxNewTokens: s.sampleMaxTokens, stopIds, bannedIds, padId: pad },
+      );
       picked.forEach(({ i, want }, k) => {
         const answer = tok.decode([...rows[k]!].filter((t) => !stopIds.includes(t)));
-        ev.log('info', `sample ${i + 1} at step ${step}: ${JSON.stringify(answer)}${answer.trim() === want.trim() ? ' (matches the reference)' : ` (reference: ${JSON.stringify(want.slice(0, 200))})`}`);
+        ev.log(
+          'info',
+          `sample ${i + 1} at step ${step}: ${JSON.stringify(answer)}${answer.trim() === want.trim() ? ' (matches the reference)' : ` (reference: ${JSON.stringify(want.slice(0, 200))})`}`,
+        );
       });
     } catch (err) {
       ev.log('warn', `samples at step ${step} could not be generated (the run goes on): ${err instanceof Error ? err.message : String(err)}`);
@@ -201,7 +228,9 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     const started = Date.now();
     const samples = [];
     for (let k = 0; k < perStep; k++) samples.push(await encode(sampleAt(step * perStep + k), train));
-    const micro = s.packing ? packRows(samples, s.packTokens).map((row) => collatePacked(row)) : microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
+    const micro = s.packing
+      ? packRows(samples, s.packTokens).map((row) => collatePacked(row))
+      : microBatches(samples, s.batchSize, s.groupByLength).map((part) => collate(part, pad));
     const seen = micro.reduce((n, b) => n + b.attentionMask.reduce((a, x) => a + (x > 0 ? 1 : 0), 0), 0);
     const r = await trainer.trainStep(micro);
     step = r.step;
@@ -230,7 +259,10 @@ export async function trainLoop(input: LoopInput, ev: LoopEvents, shouldStop: ()
     if (valLoss !== null) ev.metric('val_loss', step, valLoss);
   }
   // The last state is always saved, before any samples: a stopped run resumes from it, a finished one is the adapter.
-  await save(join(input.outDir, `checkpoint-${step}`), { ...(last !== null ? { loss: last } : {}), ...(valLoss !== null && Number.isFinite(valLoss) ? { val_loss: valLoss } : {}) });
+  await save(join(input.outDir, `checkpoint-${step}`), {
+    ...(last !== null ? { loss: last } : {}),
+    ...(valLoss !== null && Number.isFinite(valLoss) ? { val_loss: valLoss } : {}),
+  });
   if (!stopped) await answerSamples();
   return { steps: step, stopped, finalLoss: last, validationLoss: valLoss };
 }

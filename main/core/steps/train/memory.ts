@@ -34,7 +34,11 @@ export interface EstimateInput {
 }
 
 export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
-  const cfg = JSON.parse(readFileSync(join(i.modelDir, 'config.json'), 'utf8')) as { text_config: Record<string, number>; vision_config: Record<string, number>; tie_word_embeddings?: boolean };
+  const cfg = JSON.parse(readFileSync(join(i.modelDir, 'config.json'), 'utf8')) as {
+    text_config: Record<string, number>;
+    vision_config: Record<string, number>;
+    tie_word_embeddings?: boolean;
+  };
   const t = cfg.text_config;
   const v = cfg.vision_config;
   const hd = t.head_dim ?? t.hidden_size! / t.num_attention_heads!;
@@ -43,8 +47,13 @@ export function estimateTrainMemory(i: EstimateInput): MemoryEstimate {
   const L = t.num_hidden_layers!;
   // Every LoRA target's [out, in] (typed by the contract's list, so a new target cannot be missed here).
   const shapes: Record<LoraTarget, [number, number]> = {
-    q_proj: [t.num_attention_heads! * hd, H], k_proj: [t.num_key_value_heads! * hd, H], v_proj: [t.num_key_value_heads! * hd, H], o_proj: [H, t.num_attention_heads! * hd],
-    gate_proj: [I, H], up_proj: [I, H], down_proj: [H, I],
+    q_proj: [t.num_attention_heads! * hd, H],
+    k_proj: [t.num_key_value_heads! * hd, H],
+    v_proj: [t.num_key_value_heads! * hd, H],
+    o_proj: [H, t.num_attention_heads! * hd],
+    gate_proj: [I, H],
+    up_proj: [I, H],
+    down_proj: [H, I],
   };
   const shapeOf: Record<string, [number, number] | undefined> = shapes;
   const proj = Object.values(shapes).reduce((a, [o, n]) => a + o * n, 0) * L;

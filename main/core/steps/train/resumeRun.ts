@@ -103,8 +103,17 @@ export async function adoptCheckpoint(project: Project, runId: string, dir: stri
   const { artifact, existed } = await registerOnce(project, { path: dir, kind: 'adapter', name: `${basename(dirname(dir))} step ${state.step}`, meta }, runId);
   const row = project.store.getArtifact(artifact.id)!;
   // One the sweep registered knows no step: it gets the checkpoint's facts.
-  if (existed && typeof (JSON.parse(row.meta_json) as { step?: unknown }).step !== 'number') project.store.setArtifactMeta(row.id, { ...(JSON.parse(row.meta_json) as object), ...meta });
-  if (!project.store.hasCheckpointRow(artifact.id)) project.store.insertCheckpoint({ id: randomUUID(), run_id: runId, artifact_id: artifact.id, step: state.step, metrics_json: JSON.stringify(state.metrics ?? {}), created_at: nowIso() });
+  if (existed && typeof (JSON.parse(row.meta_json) as { step?: unknown }).step !== 'number')
+    project.store.setArtifactMeta(row.id, { ...(JSON.parse(row.meta_json) as object), ...meta });
+  if (!project.store.hasCheckpointRow(artifact.id))
+    project.store.insertCheckpoint({
+      id: randomUUID(),
+      run_id: runId,
+      artifact_id: artifact.id,
+      step: state.step,
+      metrics_json: JSON.stringify(state.metrics ?? {}),
+      created_at: nowIso(),
+    });
   return { artifactId: artifact.id, adopted: !existed, step: state.step };
 }
 

@@ -22,7 +22,6 @@ import { type LoopInput, STATE_FILE, STATE_JSON, type TrainSettings } from './lo
 import { type ResumePoint, resolveResumeRun, writeRunMarker } from './resumeRun';
 import { type JobMessage, WorkerMessage, readMessage, unhandled } from './trainerMessages';
 
-
 /** Why a checkpoint folder is not a complete one (a save cut short), or null. */
 export function checkpointProblem(dir: string): string | null {
   const missing = ['adapter_model.safetensors', 'adapter_config.json', STATE_FILE, STATE_JSON].filter((f) => !existsSync(join(dir, f)));
@@ -70,14 +69,29 @@ function resolveInputs(ctx: JobContext<TrainSettings>, c: TrainSettings): LoopIn
     ctx.log('info', `starting from adapter '${from.name}': r=${settings.lora.r}, alpha=${settings.lora.alpha}, targets ${settings.lora.targets.join(', ')}`);
   }
   const hub = hubIdOfModel(ctx.project, base);
-  if (hub) ctx.log('info', `adapters record their base as ${hub.id} (${hub.source === 'hf-cache' ? 'the Hugging Face cache it was loaded from' : hub.source === 'upload' ? 'the repo this merged model was uploaded to' : 'the Hub id given for it'})`);
-  else ctx.log('warn', `no Hub id is known for '${base.name}': its adapters record the local folder, and Upload will ask for the base's Hub id before anything leaves this machine`);
+  if (hub)
+    ctx.log(
+      'info',
+      `adapters record their base as ${hub.id} (${hub.source === 'hf-cache' ? 'the Hugging Face cache it was loaded from' : hub.source === 'upload' ? 'the repo this merged model was uploaded to' : 'the Hub id given for it'})`,
+    );
+  else
+    ctx.log('warn', `no Hub id is known for '${base.name}': its adapters record the local folder, and Upload will ask for the base's Hub id before anything leaves this machine`);
   const name = c.name ?? `${base.name}-lora`;
   // Named after the run, with a marker inside: a resume finds the checkpoints a kill kept it from registering.
   const outDir = ctx.ownOutput(join(artifactDir(ctx.project.dir, 'adapter'), `${folderSlug(name)}-${ctx.runId.slice(0, 8)}`));
   mkdirSync(outDir, { recursive: true });
   writeRunMarker(outDir, ctx.runId);
-  return { modelDir: base.path, baseModelId: hub?.id ?? null, datasetDir: dataset.path, outDir, settings, resumeDir, initAdapterDir, baseName: base.name, datasetName: dataset.name };
+  return {
+    modelDir: base.path,
+    baseModelId: hub?.id ?? null,
+    datasetDir: dataset.path,
+    outDir,
+    settings,
+    resumeDir,
+    initAdapterDir,
+    baseName: base.name,
+    datasetName: dataset.name,
+  };
 }
 
 export const trainJob: JobDefinition<TrainSettings> = {
@@ -128,7 +142,9 @@ export const trainJob: JobDefinition<TrainSettings> = {
           case 'progress':
             return ctx.progress(Math.min(0.99, m.fraction), m.message);
           case 'checkpoint':
-            pending.push(registerCheckpoint(ctx, m, input.outDir).catch((err: unknown) => void (failure ??= `checkpoint at step ${m.step} could not be registered: ${errorMessage(err)}`)));
+            pending.push(
+              registerCheckpoint(ctx, m, input.outDir).catch((err: unknown) => void (failure ??= `checkpoint at step ${m.step} could not be registered: ${errorMessage(err)}`)),
+            );
             return;
           case 'done':
             done = m;
@@ -170,7 +186,14 @@ async function registerCheckpoint(ctx: JobContext<TrainSettings>, m: Extract<Wor
   const name = `${outDir.split('/').pop()} step ${m.step}`;
   // Hashed here, not under the run's cancel signal: the checkpoint saved on cancel must be recorded too.
   const h = await hashPath(m.dir);
-  const art = await ctx.addOutput({ path: m.dir, kind: 'adapter', name, sha256: h.sha256, sizeBytes: h.sizeBytes, meta: { step: m.step, metrics: m.metrics, lora: ctx.config.lora, resumable: true } });
+  const art = await ctx.addOutput({
+    path: m.dir,
+    kind: 'adapter',
+    name,
+    sha256: h.sha256,
+    sizeBytes: h.sizeBytes,
+    meta: { step: m.step, metrics: m.metrics, lora: ctx.config.lora, resumable: true },
+  });
   ctx.project.store.insertCheckpoint({ id: randomUUID(), run_id: ctx.runId, artifact_id: art.id, step: m.step, metrics_json: JSON.stringify(m.metrics), created_at: nowIso() });
   ctx.log('info', `checkpoint at step ${m.step}: ${m.dir}`);
 }

@@ -42,7 +42,11 @@ const _inputIsLoopInput: (i: z.infer<typeof LoopInputSchema>) => LoopInput = (i)
 void _inputIsLoopInput;
 
 /** A message from the other process, checked: the message, or a sentence saying what arrived instead. */
-export function readMessage<S extends typeof WorkerMessage | typeof JobMessage>(schema: S, raw: unknown, from: string): { ok: true; message: z.infer<S> } | { ok: false; problem: string } {
+export function readMessage<S extends typeof WorkerMessage | typeof JobMessage>(
+  schema: S,
+  raw: unknown,
+  from: string,
+): { ok: true; message: z.infer<S> } | { ok: false; problem: string } {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, message: r.data as z.infer<S> };
   const what = isRecord(raw) && typeof raw.type === 'string' ? `a '${raw.type}' message` : `${JSON.stringify(raw)?.slice(0, 80) ?? String(raw)}`;

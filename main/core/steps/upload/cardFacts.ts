@@ -135,7 +135,16 @@ function curves(project: Project, runId: string): CurveFacts[] {
     .map(([name, pts]) => {
       pts.sort((a, b) => a.step - b.step);
       const values = pts.map((p) => p.value);
-      return { name, points: pts.length, firstStep: pts[0]!.step, lastStep: pts[pts.length - 1]!.step, first: values[0]!, last: values[values.length - 1]!, min: Math.min(...values), max: Math.max(...values) };
+      return {
+        name,
+        points: pts.length,
+        firstStep: pts[0]!.step,
+        lastStep: pts[pts.length - 1]!.step,
+        first: values[0]!,
+        last: values[values.length - 1]!,
+        min: Math.min(...values),
+        max: Math.max(...values),
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -144,7 +153,7 @@ function curves(project: Project, runId: string): CurveFacts[] {
 export function gatherCardFacts(project: Project, artifact: Artifact, baseModelId?: string | null): CardFacts {
   const tree = lineageOf(project, artifact.id);
   const nodes = flatten(tree);
-  const adapter = artifact.kind === 'adapter' ? artifact : nodes.find((n) => n.artifact.kind === 'adapter')?.artifact ?? null;
+  const adapter = artifact.kind === 'adapter' ? artifact : (nodes.find((n) => n.artifact.kind === 'adapter')?.artifact ?? null);
   const adapterCfg = adapter ? readJson(join(adapter.path, 'adapter_config.json')) : null;
   const base = baseModelOf(project, artifact);
   const id = baseModelId === undefined ? base.hubId : baseModelId;

@@ -49,7 +49,10 @@ const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 // commit cannot (a retry after a lost answer could commit twice).
 function repeatable(method: string, url: URL): boolean {
   if (method === 'GET' || method === 'PUT') return true;
-  return method === 'POST' && (/\/preupload\//.test(url.pathname) || /\.git\/info\/lfs\/objects\/batch$/.test(url.pathname) || /complete_multipart|uploadId=/.test(url.pathname + url.search));
+  return (
+    method === 'POST' &&
+    (/\/preupload\//.test(url.pathname) || /\.git\/info\/lfs\/objects\/batch$/.test(url.pathname) || /complete_multipart|uploadId=/.test(url.pathname + url.search))
+  );
 }
 
 function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
@@ -157,7 +160,8 @@ export async function whoami(endpoint: string, token: string, f?: typeof fetch):
     return { name: me.name, type: me.type, orgs };
   } catch (err) {
     if (err instanceof HubApiError && err.statusCode === 401) return Promise.reject(new StudioError('token_rejected', `token rejected by ${endpoint}`));
-    if (err instanceof SyntaxError) return Promise.reject(new StudioError('not_a_hub', `${endpoint} answered whoami with something that is not JSON; is it a Hugging Face Hub endpoint?`));
+    if (err instanceof SyntaxError)
+      return Promise.reject(new StudioError('not_a_hub', `${endpoint} answered whoami with something that is not JSON; is it a Hugging Face Hub endpoint?`));
     throw describeHubError(err, endpoint, 'checking the token');
   }
 }

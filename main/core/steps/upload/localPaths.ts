@@ -17,7 +17,15 @@ const VOCAB = new Set(['tokenizer.json', 'vocab.json', 'merges.txt']);
 /** A JSON string value that is a path on some machine (absolute with two parts or more, home, dot, drive, UNC, file:). */
 export function isLocalPathValue(s: string): boolean {
   if (s.length > 4096 || /[\n\r]/.test(s)) return false;
-  return /^\/[^/\s]+(\/[^/]*)+$/.test(s) || /^\/(home|Users|root|tmp|mnt|data|workspace|scratch)(\/|$)/.test(s) || /^~[/\\]/.test(s) || /^\.{1,2}[/\\]/.test(s) || /^[A-Za-z]:[\\/]/.test(s) || /^\\\\[^\\]/.test(s) || /^file:/i.test(s);
+  return (
+    /^\/[^/\s]+(\/[^/]*)+$/.test(s) ||
+    /^\/(home|Users|root|tmp|mnt|data|workspace|scratch)(\/|$)/.test(s) ||
+    /^~[/\\]/.test(s) ||
+    /^\.{1,2}[/\\]/.test(s) ||
+    /^[A-Za-z]:[\\/]/.test(s) ||
+    /^\\\\[^\\]/.test(s) ||
+    /^file:/i.test(s)
+  );
 }
 
 /** Every string field of a JSON value that is a local path, as "a.b[2].c". */
@@ -103,10 +111,18 @@ export function prepareUpload(input: PrepareInput): PreparedFile[] {
     if (content !== undefined) text = content;
     if (f.rel.endsWith('.json') && !VOCAB.has(f.rel.split('/').pop()!)) {
       const hit = localPathFields(json(text, f.rel))[0];
-      if (hit) throw new StudioError('local_path', `${f.rel}: ${hit.field} is a local path (${hit.value}); it would be uploaded as it is, so the upload stops here. Remove it from the file or upload the folder without it.`);
+      if (hit)
+        throw new StudioError(
+          'local_path',
+          `${f.rel}: ${hit.field} is a local path (${hit.value}); it would be uploaded as it is, so the upload stops here. Remove it from the file or upload the folder without it.`,
+        );
     }
     const leaked = needles.find((d) => text.includes(d));
-    if (leaked) throw new StudioError('local_path', `${f.rel} names the local folder ${leaked}; it would be uploaded as it is, so the upload stops here. Remove it from the file or upload the folder without it.`);
+    if (leaked)
+      throw new StudioError(
+        'local_path',
+        `${f.rel} names the local folder ${leaked}; it would be uploaded as it is, so the upload stops here. Remove it from the file or upload the folder without it.`,
+      );
     out.push({ rel: f.rel, size: content !== undefined ? Buffer.byteLength(content) : f.size, path: f.path, ...(content !== undefined ? { content } : {}) });
   }
   return out;

@@ -128,7 +128,8 @@ export class EncryptedFileTokenStore implements TokenStore {
     // Windows has no POSIX modes; there the user profile folder is the boundary.
     if (process.platform !== 'win32') {
       const mode = statSync(this.keyFile).mode & 0o777;
-      if (mode & 0o077) throw new StudioError('token_store', `${this.keyFile} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it, or delete it and sign in again`);
+      if (mode & 0o077)
+        throw new StudioError('token_store', `${this.keyFile} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it, or delete it and sign in again`);
     }
     const secret = readFileSync(this.keyFile);
     if (secret.length !== 32) throw new StudioError('token_store', `${this.keyFile} is not a 32-byte key; delete it and sign in again`);
@@ -177,7 +178,10 @@ export class SafeStorageTokenStore implements TokenStore {
   private requireKeychain(): void {
     if (!this.safe.isEncryptionAvailable()) throw new StudioError('no_keychain', 'the OS keychain is not available on this machine; use HF_TOKEN or the encrypted file store');
     if (this.safe.getSelectedStorageBackend?.() === 'basic_text')
-      throw new StudioError('no_keychain', 'no OS keychain is running (safeStorage would only obfuscate the token); start a keyring such as gnome-keyring or kwallet, or use HF_TOKEN');
+      throw new StudioError(
+        'no_keychain',
+        'no OS keychain is running (safeStorage would only obfuscate the token); start a keyring such as gnome-keyring or kwallet, or use HF_TOKEN',
+      );
   }
 }
 

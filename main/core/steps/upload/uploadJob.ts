@@ -107,7 +107,8 @@ export function makeUploadJob(tokens: TokenStore, options: UploadJobOptions = {}
       if (!cred) throw new StudioError('not_signed_in', 'sign in to the Hugging Face Hub first (Upload → Sign in), or set HF_TOKEN');
       const endpoint = normalizeEndpoint(ctx.config.endpoint ?? cred.endpoint);
       // A token goes only to the hub it was issued by.
-      if (endpoint !== normalizeEndpoint(cred.endpoint)) throw new StudioError('wrong_endpoint', `you are signed in to ${normalizeEndpoint(cred.endpoint)}, not ${endpoint}; sign in to ${endpoint} to upload there`);
+      if (endpoint !== normalizeEndpoint(cred.endpoint))
+        throw new StudioError('wrong_endpoint', `you are signed in to ${normalizeEndpoint(cred.endpoint)}, not ${endpoint}; sign in to ${endpoint} to upload there`);
 
       const me = await whoami(endpoint, cred.token, options.fetch);
       const repo = ctx.config.repo.includes('/') ? ctx.config.repo : `${me.name}/${ctx.config.repo}`;
@@ -128,7 +129,9 @@ export function makeUploadJob(tokens: TokenStore, options: UploadJobOptions = {}
       ctx.throwIfCancelled();
       await ensureRepo(ctx, repo, endpoint, cred.token, f);
       const operations: CommitOperation[] = [
-        ...(await Promise.all(prepared.map(async (x) => ({ operation: 'addOrUpdate' as const, path: x.rel, content: x.content !== undefined ? new Blob([x.content]) : await openAsBlob(x.path) })))),
+        ...(await Promise.all(
+          prepared.map(async (x) => ({ operation: 'addOrUpdate' as const, path: x.rel, content: x.content !== undefined ? new Blob([x.content]) : await openAsBlob(x.path) })),
+        )),
         { operation: 'addOrUpdate', path: CARD, content: cardBlob },
       ];
       ctx.log('info', `uploading ${sizes.size} files (${formatBytes(bytes.total)}) from ${artifact.path} to ${repo} on ${endpoint}`);
@@ -153,7 +156,8 @@ export function makeUploadJob(tokens: TokenStore, options: UploadJobOptions = {}
         );
       } catch (err) {
         if (ctx.signal.aborted) throw new CancelledError();
-        if (repoNotFound(err) && !ctx.config.create) throw new StudioError('repo_not_found', `${repo} does not exist on ${endpoint} (or the token cannot see it); turn on "create" to make it`);
+        if (repoNotFound(err) && !ctx.config.create)
+          throw new StudioError('repo_not_found', `${repo} does not exist on ${endpoint} (or the token cannot see it); turn on "create" to make it`);
         throw describeHubError(err, endpoint, `uploading to ${repo}`);
       }
       bytes.finishAll();

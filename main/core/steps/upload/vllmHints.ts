@@ -29,7 +29,9 @@ export function vllmHint(base: string, repo: string, r: number | null, vision: b
   const notes: string[] = [];
   const rank = r === null ? null : vllmMaxLoraRank(r);
   if (r !== null && rank === null) {
-    notes.push(`vLLM serves LoRA ranks up to 512 (\`--max-lora-rank\` takes 1, 8, 16, 32, 64, 128, 256, 320 or 512); this adapter has r=${r}, so serve the merged model instead (Merge step).`);
+    notes.push(
+      `vLLM serves LoRA ranks up to 512 (\`--max-lora-rank\` takes 1, 8, 16, 32, 64, 128, 256, 320 or 512); this adapter has r=${r}, so serve the merged model instead (Merge step).`,
+    );
     return { command: null, notes };
   }
   if (r !== null && rank !== r) notes.push(`\`--max-lora-rank\` is ${rank}: vLLM takes only 1, 8, 16, 32, 64, 128, 256, 320 or 512, the smallest of them that holds r=${r}.`);

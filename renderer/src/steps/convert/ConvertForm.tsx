@@ -60,7 +60,15 @@ export function ConvertForm() {
       history,
       historyTurns: num(k),
       labels,
-      split: { by: splitBy, validation: v / 100, values: values.split(',').map((s) => s.trim()).filter(Boolean), seed: num(seed) },
+      split: {
+        by: splitBy,
+        validation: v / 100,
+        values: values
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        seed: num(seed),
+      },
       maxTokens: num(maxTokens),
       overLength,
       ...(name.trim() ? { name: name.trim() } : {}),
@@ -82,20 +90,59 @@ export function ConvertForm() {
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
-        <ArtifactSelect id="convert-dataset" label="Accepted dataset" artifacts={datasets} value={dataset} onChange={setDataset} testId="convert-dataset-select" error={fieldErrors.datasetArtifactId} />
-        <ModelPicker id="convert-model" label="Base model for template & tokens (optional)" artifacts={models} value={model} onChange={setModel} testId="convert-model-select" optional />
+        <ArtifactSelect
+          id="convert-dataset"
+          label="Accepted dataset"
+          artifacts={datasets}
+          value={dataset}
+          onChange={setDataset}
+          testId="convert-dataset-select"
+          error={fieldErrors.datasetArtifactId}
+        />
+        <ModelPicker
+          id="convert-model"
+          label="Base model for template & tokens (optional)"
+          artifacts={models}
+          value={model}
+          onChange={setModel}
+          testId="convert-model-select"
+          optional
+        />
         <TextField select label="Target" size="small" value={target} onChange={(e) => setTarget(e.target.value as Target)} slotProps={native('convert-target-select')}>
           <option value="trl">TRL: messages + images</option>
           <option value="verl">verl: prompt, images, reward</option>
           <option value="arlarena">ARLArena combined.parquet</option>
         </TextField>
-        <TextField select label="History" size="small" value={history} onChange={(e) => setHistory(e.target.value as History)} disabled={target === 'arlarena'} slotProps={native('convert-history-select')}>
+        <TextField
+          select
+          label="History"
+          size="small"
+          value={history}
+          onChange={(e) => setHistory(e.target.value as History)}
+          disabled={target === 'arlarena'}
+          slotProps={native('convert-history-select')}
+        >
           <option value="turn">Each turn as the policy saw it</option>
           <option value="full">Whole episodes (multi-turn)</option>
           <option value="last-k">Each turn + its k earlier turns</option>
         </TextField>
-        <TextField label="k (earlier turns)" size="small" value={k} onChange={(e) => setK(e.target.value)} disabled={history !== 'last-k'} {...err('historyTurns')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-k-input' } }} />
-        <TextField select label="Loss on" size="small" value={labels} onChange={(e) => setLabels(e.target.value as 'assistant' | 'all')} slotProps={native('convert-labels-select')}>
+        <TextField
+          label="k (earlier turns)"
+          size="small"
+          value={k}
+          onChange={(e) => setK(e.target.value)}
+          disabled={history !== 'last-k'}
+          {...err('historyTurns')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-k-input' } }}
+        />
+        <TextField
+          select
+          label="Loss on"
+          size="small"
+          value={labels}
+          onChange={(e) => setLabels(e.target.value as 'assistant' | 'all')}
+          slotProps={native('convert-labels-select')}
+        >
           <option value="assistant">Assistant turns only</option>
           <option value="all">The full sequence (old notebook)</option>
         </TextField>
@@ -104,19 +151,69 @@ export function ConvertForm() {
           <option value="game">Game</option>
           <option value="seed">Seed</option>
         </TextField>
-        <TextField label="Validation %" size="small" value={validation} onChange={(e) => setValidation(e.target.value)} {...err('split.validation')} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'convert-validation-input' } }} />
-        <TextField label="Validation games or seeds (optional)" placeholder="comma-separated, e.g. 3, 7" size="small" value={values} onChange={(e) => setValues(e.target.value)} disabled={splitBy === 'ratio'} />
-        <TextField label="Split seed" size="small" value={seed} onChange={(e) => setSeed(e.target.value)} {...err('split.seed')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-seed-input' } }} />
-        <TextField label="Max tokens per sample" size="small" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} {...err('maxTokens')} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-max-tokens-input' } }} />
-        <TextField select label="Longer samples" size="small" value={overLength} onChange={(e) => setOverLength(e.target.value as 'drop' | 'keep')} slotProps={native('convert-over-select')}>
+        <TextField
+          label="Validation %"
+          size="small"
+          value={validation}
+          onChange={(e) => setValidation(e.target.value)}
+          {...err('split.validation')}
+          slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'convert-validation-input' } }}
+        />
+        <TextField
+          label="Validation games or seeds (optional)"
+          placeholder="comma-separated, e.g. 3, 7"
+          size="small"
+          value={values}
+          onChange={(e) => setValues(e.target.value)}
+          disabled={splitBy === 'ratio'}
+        />
+        <TextField
+          label="Split seed"
+          size="small"
+          value={seed}
+          onChange={(e) => setSeed(e.target.value)}
+          {...err('split.seed')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-seed-input' } }}
+        />
+        <TextField
+          label="Max tokens per sample"
+          size="small"
+          value={maxTokens}
+          onChange={(e) => setMaxTokens(e.target.value)}
+          {...err('maxTokens')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'convert-max-tokens-input' } }}
+        />
+        <TextField
+          select
+          label="Longer samples"
+          size="small"
+          value={overLength}
+          onChange={(e) => setOverLength(e.target.value as 'drop' | 'keep')}
+          slotProps={native('convert-over-select')}
+        >
           <option value="drop">Drop (listed in dataset_info.json)</option>
           <option value="keep">Keep and flag</option>
         </TextField>
-        <TextField label="Name (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)} {...err('name')} slotProps={{ htmlInput: { 'data-testid': 'convert-name-input' } }} />
-        {error && <Alert severity="error" data-testid="convert-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+        <TextField
+          label="Name (optional)"
+          size="small"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          {...err('name')}
+          slotProps={{ htmlInput: { 'data-testid': 'convert-name-input' } }}
+        />
+        {error && (
+          <Alert severity="error" data-testid="convert-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>
+            {error}
+          </Alert>
+        )}
         <Box sx={{ gridColumn: '1 / -1', display: 'flex', gap: 1 }}>
-          <Button variant="outlined" onClick={preview} disabled={!dataset} data-testid="convert-preview">Preview</Button>
-          <Button type="submit" variant="contained" disabled={busy || !dataset} data-testid="convert-submit">Convert to Parquet</Button>
+          <Button variant="outlined" onClick={preview} disabled={!dataset} data-testid="convert-preview">
+            Preview
+          </Button>
+          <Button type="submit" variant="contained" disabled={busy || !dataset} data-testid="convert-submit">
+            Convert to Parquet
+          </Button>
         </Box>
       </Box>
       {previewOf && <ConvertPreviewPanel params={previewOf} />}

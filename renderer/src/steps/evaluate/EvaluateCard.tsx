@@ -43,29 +43,97 @@ export function EvaluateCard({ step }: { step: StepId }) {
       <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gap: 1.5 }}>
         <ModelPicker id={`evaluate-base-${step}`} label="Base model" artifacts={bases} value={base} onChange={setBase} testId="evaluate-base" error={fieldErrors.baseArtifactId} />
         <Box>
-          <Typography variant="caption" color="text.secondary">Checkpoints (LoRA adapters played on the base)</Typography>
-          {adapters.length === 0 && <Typography variant="body2" color="text.secondary">No adapters in this project yet: train a run, or import a PEFT adapter.</Typography>}
+          <Typography variant="caption" color="text.secondary">
+            Checkpoints (LoRA adapters played on the base)
+          </Typography>
+          {adapters.length === 0 && (
+            <Typography variant="body2" color="text.secondary">
+              No adapters in this project yet: train a run, or import a PEFT adapter.
+            </Typography>
+          )}
           <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 2 }}>
             {adapters.map((a) => (
-              <FormControlLabel key={a.id} label={a.name} control={<Checkbox size="small" checked={chosen.includes(a.id)} onChange={() => toggle(a.id)} slotProps={{ input: { 'data-testid': `evaluate-checkpoint-${a.name}` } as object }} />} />
+              <FormControlLabel
+                key={a.id}
+                label={a.name}
+                control={
+                  <Checkbox
+                    size="small"
+                    checked={chosen.includes(a.id)}
+                    onChange={() => toggle(a.id)}
+                    slotProps={{ input: { 'data-testid': `evaluate-checkpoint-${a.name}` } as object }}
+                  />
+                }
+              />
             ))}
           </Box>
           <Box sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 2 }}>
             <FormControlLabel label="the base model alone" control={<Checkbox size="small" checked={includeBase} onChange={(e) => setIncludeBase(e.target.checked)} />} />
-            <FormControlLabel label="the expert (reference)" control={<Checkbox size="small" checked={includeExpert} onChange={(e) => setIncludeExpert(e.target.checked)} slotProps={{ input: { 'data-testid': 'evaluate-expert' } as object }} />} />
+            <FormControlLabel
+              label="the expert (reference)"
+              control={
+                <Checkbox
+                  size="small"
+                  checked={includeExpert}
+                  onChange={(e) => setIncludeExpert(e.target.checked)}
+                  slotProps={{ input: { 'data-testid': 'evaluate-expert' } as object }}
+                />
+              }
+            />
           </Box>
-          {fieldErrors.checkpoints && <Typography variant="body2" color="error">{fieldErrors.checkpoints}</Typography>}
+          {fieldErrors.checkpoints && (
+            <Typography variant="body2" color="error">
+              {fieldErrors.checkpoints}
+            </Typography>
+          )}
         </Box>
         <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
           <TextField select size="small" label="Game" value={game} onChange={(e) => setGame(e.target.value as typeof game)} slotProps={{ select: { native: true } }}>
-            {GAME_IDS.map((g) => <option key={g} value={g}>{g}</option>)}
+            {GAME_IDS.map((g) => (
+              <option key={g} value={g}>
+                {g}
+              </option>
+            ))}
           </TextField>
-          <TextField label="Levels" type="number" size="small" value={levels} onChange={(e) => setLevels(Number(e.target.value))} slotProps={{ htmlInput: { min: 1, 'data-testid': 'evaluate-levels' } }} />
-          <TextField label="Turn limit" size="small" value={maxTurns} onChange={(e) => setMaxTurns(e.target.value)} placeholder="the game's" slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'evaluate-max-turns' }, inputLabel: { shrink: true } }} />
-          <TextField label="Max tokens per reply" type="number" size="small" value={maxTokens} onChange={(e) => setMaxTokens(Number(e.target.value))} slotProps={{ htmlInput: { min: 1, 'data-testid': 'evaluate-max-tokens' } }} />
-          <TextField label="First level seed" type="number" size="small" value={seed} onChange={(e) => setSeed(Number(e.target.value))} helperText="levels are seeds from here on; rollouts start at 0" slotProps={{ htmlInput: { min: 0, 'data-testid': 'evaluate-seed' } }} />
+          <TextField
+            label="Levels"
+            type="number"
+            size="small"
+            value={levels}
+            onChange={(e) => setLevels(Number(e.target.value))}
+            slotProps={{ htmlInput: { min: 1, 'data-testid': 'evaluate-levels' } }}
+          />
+          <TextField
+            label="Turn limit"
+            size="small"
+            value={maxTurns}
+            onChange={(e) => setMaxTurns(e.target.value)}
+            placeholder="the game's"
+            slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'evaluate-max-turns' }, inputLabel: { shrink: true } }}
+          />
+          <TextField
+            label="Max tokens per reply"
+            type="number"
+            size="small"
+            value={maxTokens}
+            onChange={(e) => setMaxTokens(Number(e.target.value))}
+            slotProps={{ htmlInput: { min: 1, 'data-testid': 'evaluate-max-tokens' } }}
+          />
+          <TextField
+            label="First level seed"
+            type="number"
+            size="small"
+            value={seed}
+            onChange={(e) => setSeed(Number(e.target.value))}
+            helperText="levels are seeds from here on; rollouts start at 0"
+            slotProps={{ htmlInput: { min: 0, 'data-testid': 'evaluate-seed' } }}
+          />
         </Box>
-        {error && <Alert severity="error" sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
+        {error && (
+          <Alert severity="error" sx={{ wordBreak: 'break-word' }}>
+            {error}
+          </Alert>
+        )}
         <Box>
           <Button type="submit" variant="contained" disabled={busy || !base || (!chosen.length && !includeBase && !includeExpert)} data-testid="evaluate-submit">
             Evaluate (greedy, native engine)
@@ -73,7 +141,14 @@ export function EvaluateCard({ step }: { step: StepId }) {
         </Box>
       </Box>
       {evaluations.length > 1 && (
-        <ArtifactSelect id={`evaluation-shown-${step}`} label="Evaluation shown" artifacts={evaluations} value={shown || evaluations[0]!.id} onChange={setShown} testId="evaluation-shown" />
+        <ArtifactSelect
+          id={`evaluation-shown-${step}`}
+          label="Evaluation shown"
+          artifacts={evaluations}
+          value={shown || evaluations[0]!.id}
+          onChange={setShown}
+          testId="evaluation-shown"
+        />
       )}
       {result && <EvaluationTable result={result} />}
     </Box>

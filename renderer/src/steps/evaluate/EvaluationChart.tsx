@@ -18,11 +18,13 @@ export function EvaluationChart({ policies, best }: { policies: PolicyScore[]; b
       type: 'bar',
       data: {
         labels: policies.map((p) => p.label),
-        datasets: [{
-          label: 'success rate (%)',
-          data: policies.map((p) => p.successRate * 100),
-          backgroundColor: policies.map((p) => (p.key === best ? theme.palette.success.main : theme.palette.primary.main)),
-        }],
+        datasets: [
+          {
+            label: 'success rate (%)',
+            data: policies.map((p) => p.successRate * 100),
+            backgroundColor: policies.map((p) => (p.key === best ? theme.palette.success.main : theme.palette.primary.main)),
+          },
+        ],
       },
       options: {
         animation: false,
@@ -30,7 +32,14 @@ export function EvaluationChart({ policies, best }: { policies: PolicyScore[]; b
         maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { afterLabel: (c) => { const p = policies[c.dataIndex]!; return `95 % CI ${(p.successLow * 100).toFixed(0)}–${(p.successHigh * 100).toFixed(0)} %`; } } },
+          tooltip: {
+            callbacks: {
+              afterLabel: (c) => {
+                const p = policies[c.dataIndex]!;
+                return `95 % CI ${(p.successLow * 100).toFixed(0)}–${(p.successHigh * 100).toFixed(0)} %`;
+              },
+            },
+          },
         },
         scales: { x: { ticks: { color: text } }, y: { min: 0, max: 100, ticks: { color: text }, title: { display: true, text: 'success %', color: text } } },
       },

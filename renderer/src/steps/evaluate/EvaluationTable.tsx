@@ -26,7 +26,9 @@ export function EvaluationTable({ result }: { result: EvaluationResult }) {
         <Table size="small" aria-label="Evaluation per policy">
           <TableHead>
             <TableRow>
-              {['Policy', 'Success (95 % CI)', 'Mean return', 'Invalid actions', 'Format-valid', 'Mean turns', 'Tokens/s', ''].map((h, i) => <TableCell key={i}>{h}</TableCell>)}
+              {['Policy', 'Success (95 % CI)', 'Mean return', 'Invalid actions', 'Format-valid', 'Mean turns', 'Tokens/s', ''].map((h, i) => (
+                <TableCell key={i}>{h}</TableCell>
+              ))}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -35,7 +37,9 @@ export function EvaluationTable({ result }: { result: EvaluationResult }) {
                 <TableCell>
                   {p.label} {p.key === result.best && <Chip size="small" color="success" label="best" data-testid="evaluation-best" />}
                 </TableCell>
-                <TableCell>{pct(p.successRate)} ({(p.successLow * 100).toFixed(0)}–{(p.successHigh * 100).toFixed(0)} %), {p.wins}/{p.episodes}</TableCell>
+                <TableCell>
+                  {pct(p.successRate)} ({(p.successLow * 100).toFixed(0)}–{(p.successHigh * 100).toFixed(0)} %), {p.wins}/{p.episodes}
+                </TableCell>
                 <TableCell>{p.meanReturn.toFixed(2)}</TableCell>
                 <TableCell>{pct(p.invalidActionRate)}</TableCell>
                 <TableCell>{pct(p.formatValidRate)}</TableCell>
@@ -43,7 +47,9 @@ export function EvaluationTable({ result }: { result: EvaluationResult }) {
                 <TableCell>{p.tokensPerS === null ? '–' : p.tokensPerS.toFixed(0)}</TableCell>
                 <TableCell>
                   {p.kind === 'adapter' && p.artifactId && (
-                    <Button size="small" data-testid={`evaluation-merge-${p.label}`} onClick={() => handOffToMerge(p.artifactId!)}>Merge</Button>
+                    <Button size="small" data-testid={`evaluation-merge-${p.label}`} onClick={() => handOffToMerge(p.artifactId!)}>
+                      Merge
+                    </Button>
                   )}
                 </TableCell>
               </TableRow>

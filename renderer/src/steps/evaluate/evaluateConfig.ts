@@ -19,7 +19,14 @@ export interface EvaluateFields {
 
 export function evaluateConfig(f: EvaluateFields): EvaluateConfig {
   return {
-    baseArtifactId: f.base, checkpoints: f.checkpoints, includeBase: f.includeBase, includeExpert: f.includeExpert, game: f.game, levels: f.levels, seed: f.seed, maxTokens: f.maxTokens,
+    baseArtifactId: f.base,
+    checkpoints: f.checkpoints,
+    includeBase: f.includeBase,
+    includeExpert: f.includeExpert,
+    game: f.game,
+    levels: f.levels,
+    seed: f.seed,
+    maxTokens: f.maxTokens,
     settings: f.maxTurns.trim() ? { maxTurns: Number(f.maxTurns) } : {},
   };
 }

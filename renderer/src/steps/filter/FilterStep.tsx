@@ -23,10 +23,13 @@ function FilterActions() {
   // Rules, view, sort and search come back as the user left them in this project.
   const [restored, setRestored] = useState(false);
   useEffect(() => {
-    studio.call('review.state', {}).then((s) => {
-      if (s) (setRules(s.rules), setView(s.view), setQuery(s.query));
-      setRestored(true);
-    }, () => setRestored(true));
+    studio.call('review.state', {}).then(
+      (s) => {
+        if (s) (setRules(s.rules), setView(s.view), setQuery(s.query));
+        setRestored(true);
+      },
+      () => setRestored(true),
+    );
   }, []);
   useEffect(() => {
     if (!restored) return;
@@ -42,7 +45,10 @@ function FilterActions() {
   // Re-count shortly after the last edit, and when a rollout or import finishes.
   useEffect(() => {
     const t = setTimeout(() => {
-      studio.call('review.preview', { rules }).then((p) => (setPreview(p), setError(null)), (e: unknown) => setError(errorText(e)));
+      studio.call('review.preview', { rules }).then(
+        (p) => (setPreview(p), setError(null)),
+        (e: unknown) => setError(errorText(e)),
+      );
     }, 150);
     return () => clearTimeout(t);
   }, [rules, tick]);
@@ -55,12 +61,20 @@ function FilterActions() {
       <Divider />
       <Typography variant="subtitle2">Rules</Typography>
       <RulesEditor rules={rules} onChange={setRules} />
-      <TextField select size="small" label="From" value={rules.rolloutIds?.[0] ?? ''} sx={{ maxWidth: 520 }}
+      <TextField
+        select
+        size="small"
+        label="From"
+        value={rules.rolloutIds?.[0] ?? ''}
+        sx={{ maxWidth: 520 }}
         onChange={(e) => setRules({ ...rules, rolloutIds: e.target.value ? [e.target.value] : undefined })}
-        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rule-rollout' }, inputLabel: { shrink: true } }}>
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rule-rollout' }, inputLabel: { shrink: true } }}
+      >
         <option value="">every rollout and import</option>
         {(sources.data ?? []).map((s) => (
-          <option key={s.rolloutId} value={s.rolloutId}>{s.label} ({s.count})</option>
+          <option key={s.rolloutId} value={s.rolloutId}>
+            {s.label} ({s.count})
+          </option>
         ))}
       </TextField>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
@@ -68,12 +82,30 @@ function FilterActions() {
           {preview ? `${preview.passing} of ${preview.total} pass the rules · ${preview.accepted} accepted after decisions` : 'Counting…'}
         </Typography>
         <TextField size="small" label="Save rules as" value={filterName} onChange={(e) => setFilterName(e.target.value)} sx={{ ml: 'auto' }} />
-        <Button size="small" variant="outlined" disabled={!filterName.trim()} onClick={() => void studio.call('review.saveFilter', { name: filterName.trim(), rules }).then(() => saved.reload(), (e: unknown) => setError(errorText(e)))}>Save filter</Button>
+        <Button
+          size="small"
+          variant="outlined"
+          disabled={!filterName.trim()}
+          onClick={() =>
+            void studio.call('review.saveFilter', { name: filterName.trim(), rules }).then(
+              () => saved.reload(),
+              (e: unknown) => setError(errorText(e)),
+            )
+          }
+        >
+          Save filter
+        </Button>
         {(saved.data ?? []).map((f) => (
-          <Button key={f.id} size="small" onClick={() => setRules(f.rules)}>{f.name}</Button>
+          <Button key={f.id} size="small" onClick={() => setRules(f.rules)}>
+            {f.name}
+          </Button>
         ))}
       </Box>
-      {error && <Typography color="error" variant="body2">{error}</Typography>}
+      {error && (
+        <Typography color="error" variant="body2">
+          {error}
+        </Typography>
+      )}
       {preview && preview.total > 0 && <Histograms preview={preview} />}
       <Divider />
       <Typography variant="subtitle2">Review</Typography>

@@ -16,11 +16,24 @@ export function ImportTrajectoriesForm() {
   };
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-      <FolderField id="import-trajectories" label="ARLArena trajectory file or folder (high_score_multiturn_texts_seed*.json)" value={path} onChange={setPath}
-        testId="import-trajectories-path" browseTitle="Choose a folder of trajectory files" onError={setError} />
-      {error && <Alert severity="error" sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
+      <FolderField
+        id="import-trajectories"
+        label="ARLArena trajectory file or folder (high_score_multiturn_texts_seed*.json)"
+        value={path}
+        onChange={setPath}
+        testId="import-trajectories-path"
+        browseTitle="Choose a folder of trajectory files"
+        onError={setError}
+      />
+      {error && (
+        <Alert severity="error" sx={{ wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
       <Box>
-        <Button type="submit" variant="outlined" disabled={busy || !path.trim()} data-testid="import-trajectories-submit">Import trajectories</Button>
+        <Button type="submit" variant="outlined" disabled={busy || !path.trim()} data-testid="import-trajectories-submit">
+          Import trajectories
+        </Button>
       </Box>
     </Box>
   );

@@ -27,22 +27,50 @@ export function RulesEditor({ rules, onChange }: { rules: FilterRules; onChange:
   return (
     <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}>
       <FormControlLabel
-        control={<Checkbox checked={rules.success === true} onChange={(e) => onChange({ ...rules, success: e.target.checked ? true : undefined })} slotProps={{ input: { 'data-testid': 'rule-success' } as object }} />}
+        control={
+          <Checkbox
+            checked={rules.success === true}
+            onChange={(e) => onChange({ ...rules, success: e.target.checked ? true : undefined })}
+            slotProps={{ input: { 'data-testid': 'rule-success' } as object }}
+          />
+        }
         label="Succeeded"
       />
       <FormControlLabel
-        control={<Checkbox checked={rules.dropDuplicates === true} onChange={(e) => onChange({ ...rules, dropDuplicates: e.target.checked ? true : undefined })} slotProps={{ input: { 'data-testid': 'rule-dedup' } as object }} />}
+        control={
+          <Checkbox
+            checked={rules.dropDuplicates === true}
+            onChange={(e) => onChange({ ...rules, dropDuplicates: e.target.checked ? true : undefined })}
+            slotProps={{ input: { 'data-testid': 'rule-dedup' } as object }}
+          />
+        }
         label="Drop duplicates (same actions, same level)"
       />
       {NUMBERS.map(([k, label]) => (
-        <TextField key={k} label={label} size="small" type="number" sx={{ width: 190 }} value={rules[k] ?? ''} onChange={(e) => setNum(k, e.target.value)}
-          slotProps={{ htmlInput: { 'data-testid': `rule-${k}`, step: k === 'minFormatValidRatio' ? 0.05 : 1 } }} />
+        <TextField
+          key={k}
+          label={label}
+          size="small"
+          type="number"
+          sx={{ width: 190 }}
+          value={rules[k] ?? ''}
+          onChange={(e) => setNum(k, e.target.value)}
+          slotProps={{ htmlInput: { 'data-testid': `rule-${k}`, step: k === 'minFormatValidRatio' ? 0.05 : 1 } }}
+        />
       ))}
-      <TextField label="Games (comma-separated)" size="small" sx={{ width: 270 }} value={(rules.games ?? []).join(', ')}
+      <TextField
+        label="Games (comma-separated)"
+        size="small"
+        sx={{ width: 270 }}
+        value={(rules.games ?? []).join(', ')}
         onChange={(e) => {
-          const games = e.target.value.split(',').map((g) => g.trim()).filter(Boolean);
+          const games = e.target.value
+            .split(',')
+            .map((g) => g.trim())
+            .filter(Boolean);
           onChange({ ...rules, games: games.length ? games : undefined });
-        }} />
+        }}
+      />
     </Box>
   );
 }

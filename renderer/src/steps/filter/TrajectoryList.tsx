@@ -35,18 +35,48 @@ export function TrajectoryList({ total, itemAt, selected, onSelect, height = 420
     const t = itemAt(i);
     const accepted = t ? t.decision === 'accept' || (t.decision === null && t.passes) : false;
     rows.push(
-      <Box key={i} role="option" aria-selected={i === selected} data-testid={`review-row-${i}`} data-id={t?.id} onClick={() => onSelect(i)}
+      <Box
+        key={i}
+        role="option"
+        aria-selected={i === selected}
+        data-testid={`review-row-${i}`}
+        data-id={t?.id}
+        onClick={() => onSelect(i)}
         sx={{
-          position: 'absolute', top: i * ROW_HEIGHT, left: 0, right: 0, height: ROW_HEIGHT, px: 1.5, display: 'flex', alignItems: 'center', gap: 1,
-          cursor: 'pointer', borderBottom: 1, borderColor: 'divider', bgcolor: i === selected ? 'action.selected' : undefined, '&:hover': { bgcolor: 'action.hover' },
-        }}>
+          position: 'absolute',
+          top: i * ROW_HEIGHT,
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          px: 1.5,
+          display: 'flex',
+          alignItems: 'center',
+          gap: 1,
+          cursor: 'pointer',
+          borderBottom: 1,
+          borderColor: 'divider',
+          bgcolor: i === selected ? 'action.selected' : undefined,
+          '&:hover': { bgcolor: 'action.hover' },
+        }}
+      >
         {t ? (
           <>
-            <Box sx={{ width: 10, height: 10, borderRadius: '50%', flexShrink: 0, bgcolor: t.decision === 'reject' || (!t.decision && !t.passes) ? 'error.main' : accepted ? 'success.main' : 'grey.500' }} />
+            <Box
+              sx={{
+                width: 10,
+                height: 10,
+                borderRadius: '50%',
+                flexShrink: 0,
+                bgcolor: t.decision === 'reject' || (!t.decision && !t.passes) ? 'error.main' : accepted ? 'success.main' : 'grey.500',
+              }}
+            />
             <Box sx={{ flex: 1, minWidth: 0 }}>
               <Typography variant="body2" noWrap sx={{ fontWeight: 600 }} title={t.source === 'import' ? `${t.sourceFile} #${t.sourceIndex}` : undefined}>
                 {t.source === 'import' ? `#${t.sourceIndex} of ${t.sourceFile?.split(/[\\/]/).pop()}` : `seed ${t.seed ?? '—'} · sample ${t.sampleIndex}`}
-                <Typography component="span" variant="caption" color="text.secondary"> · {t.game}</Typography>
+                <Typography component="span" variant="caption" color="text.secondary">
+                  {' '}
+                  · {t.game}
+                </Typography>
               </Typography>
               <Typography variant="caption" color={t.failedRules.length && !t.decision ? 'error' : 'text.secondary'} noWrap component="div" title={t.failedRules.join('; ')}>
                 {t.success ? 'won' : 'lost'} · {t.length} turns · R {t.return.toFixed(1)}
@@ -55,14 +85,22 @@ export function TrajectoryList({ total, itemAt, selected, onSelect, height = 420
             </Box>
           </>
         ) : (
-          <Typography variant="caption" color="text.secondary">…</Typography>
+          <Typography variant="caption" color="text.secondary">
+            …
+          </Typography>
         )}
       </Box>,
     );
   }
   return (
-    <Box ref={box} role="listbox" aria-label="Trajectories" data-testid="review-list" onScroll={(e) => setTop(e.currentTarget.scrollTop)}
-      sx={{ height, overflowY: 'auto', position: 'relative', border: 1, borderColor: 'divider', borderRadius: 1 }}>
+    <Box
+      ref={box}
+      role="listbox"
+      aria-label="Trajectories"
+      data-testid="review-list"
+      onScroll={(e) => setTop(e.currentTarget.scrollTop)}
+      sx={{ height, overflowY: 'auto', position: 'relative', border: 1, borderColor: 'divider', borderRadius: 1 }}
+    >
       <Box sx={{ height: total * ROW_HEIGHT, position: 'relative' }}>{rows}</Box>
     </Box>
   );

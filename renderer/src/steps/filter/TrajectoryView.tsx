@@ -27,7 +27,11 @@ function Frame({ id }: { id: number | null }) {
   }, [id]);
   return (
     <Box sx={{ width: 'min(320px, 100%)', aspectRatio: '1', flexShrink: 0, bgcolor: 'action.hover', borderRadius: 1, overflow: 'hidden', display: 'grid', placeItems: 'center' }}>
-      {src ? <img data-testid="review-frame" src={src} alt="Observation frame" style={{ width: '100%', height: '100%', imageRendering: 'pixelated' }} /> : <Typography variant="caption">no frame</Typography>}
+      {src ? (
+        <img data-testid="review-frame" src={src} alt="Observation frame" style={{ width: '100%', height: '100%', imageRendering: 'pixelated' }} />
+      ) : (
+        <Typography variant="caption">no frame</Typography>
+      )}
     </Box>
   );
 }
@@ -36,7 +40,11 @@ function Frame({ id }: { id: number | null }) {
 function Reply({ text }: { text: string }) {
   const parts = text.split(/(<think>[\s\S]*?<\/think>|<action>[\s\S]*?<\/action>)/i).filter(Boolean);
   return (
-    <Box component="pre" data-testid="review-reply" sx={{ m: 0, p: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 13, bgcolor: 'action.hover', borderRadius: 1, maxHeight: 220, overflow: 'auto' }}>
+    <Box
+      component="pre"
+      data-testid="review-reply"
+      sx={{ m: 0, p: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 13, bgcolor: 'action.hover', borderRadius: 1, maxHeight: 220, overflow: 'auto' }}
+    >
       {parts.map((p, i) => {
         const think = /^<think>/i.test(p);
         const action = /^<action>/i.test(p);
@@ -55,11 +63,29 @@ export function TrajectoryView({ t, turns, turn }: { t: TrajectorySummary; turns
   return (
     <Box data-testid="review-view" sx={{ display: 'flex', flexDirection: 'column', gap: 1, minWidth: 0 }}>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <Typography variant="subtitle2" data-testid="review-turn-label">Turn {turn + 1} / {turns.length}</Typography>
+        <Typography variant="subtitle2" data-testid="review-turn-label">
+          Turn {turn + 1} / {turns.length}
+        </Typography>
         <Chip size="small" label={t.success ? 'won' : 'not won'} color={t.success ? 'success' : 'default'} />
-        <Chip size="small" data-testid="review-rule-verdict" label={t.passes ? 'passes the rules' : `fails: ${t.failedRules.join('; ')}`} color={t.passes ? 'default' : 'warning'} variant="outlined" sx={{ maxWidth: '100%' }} />
-        <Chip size="small" data-testid="review-decision" label={t.decision ? `${t.decision}ed` : 'no decision'} color={t.decision === 'accept' ? 'success' : t.decision === 'reject' ? 'error' : 'default'} />
-        {t.note && <Typography variant="caption" data-testid="review-note">note: {t.note}</Typography>}
+        <Chip
+          size="small"
+          data-testid="review-rule-verdict"
+          label={t.passes ? 'passes the rules' : `fails: ${t.failedRules.join('; ')}`}
+          color={t.passes ? 'default' : 'warning'}
+          variant="outlined"
+          sx={{ maxWidth: '100%' }}
+        />
+        <Chip
+          size="small"
+          data-testid="review-decision"
+          label={t.decision ? `${t.decision}ed` : 'no decision'}
+          color={t.decision === 'accept' ? 'success' : t.decision === 'reject' ? 'error' : 'default'}
+        />
+        {t.note && (
+          <Typography variant="caption" data-testid="review-note">
+            note: {t.note}
+          </Typography>
+        )}
       </Box>
       {u ? (
         <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
@@ -75,9 +101,15 @@ export function TrajectoryView({ t, turns, turn }: { t: TrajectorySummary; turns
             <Reply text={u.reply} />
             <Box component="details">
               <summary>Prompt the policy saw</summary>
-              <Box component="pre" sx={{ whiteSpace: 'pre-wrap', fontSize: 12, m: 0 }}>{u.prompt}</Box>
+              <Box component="pre" sx={{ whiteSpace: 'pre-wrap', fontSize: 12, m: 0 }}>
+                {u.prompt}
+              </Box>
             </Box>
-            {u.textObs && <Box component="pre" sx={{ fontSize: 12, m: 0 }}>{u.textObs}</Box>}
+            {u.textObs && (
+              <Box component="pre" sx={{ fontSize: 12, m: 0 }}>
+                {u.textObs}
+              </Box>
+            )}
           </Box>
         </Box>
       ) : (

@@ -26,9 +26,21 @@ export function ExportForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
       <ArtifactSelect id="export-merged" label="Merged model" artifacts={merged} value={artifact} onChange={setArtifact} testId="export-artifact-select" />
-      <FolderField id="export-dest" label="Export to (a new folder)" value={dest} onChange={setDest} testId="export-dest-input" browseTitle="Choose where to export" onError={setError} />
+      <FolderField
+        id="export-dest"
+        label="Export to (a new folder)"
+        value={dest}
+        onChange={setDest}
+        testId="export-dest-input"
+        browseTitle="Choose where to export"
+        onError={setError}
+      />
       <FormControlLabel control={<Checkbox checked={copy} onChange={(e) => setCopy(e.target.checked)} />} label="Always copy (otherwise hard-link when on the same disk)" />
-      {error && <Alert severity="error" data-testid="export-error" sx={{ wordBreak: 'break-word' }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" data-testid="export-error" sx={{ wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
       <Box>
         <Button type="submit" variant="outlined" disabled={busy || !artifact || !dest.trim()} data-testid="export-submit">
           Export

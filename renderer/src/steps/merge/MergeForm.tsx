@@ -46,22 +46,56 @@ export function MergeForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 1.5 }}>
       <ModelPicker id="merge-base" label="Base model" artifacts={bases} value={base} onChange={setBase} testId="merge-base-select" error={fieldErrors.baseArtifactId} />
-      <ArtifactSelect id="merge-adapter" label="LoRA adapter" artifacts={adapters} value={adapter} onChange={chooseAdapter} testId="merge-adapter-select" error={fieldErrors.adapterArtifactId} />
-      <TextField id="merge-name" label="Name of the merged model (optional)" size="small" value={name} onChange={(e) => setName(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': 'merge-name-input' } }} />
+      <ArtifactSelect
+        id="merge-adapter"
+        label="LoRA adapter"
+        artifacts={adapters}
+        value={adapter}
+        onChange={chooseAdapter}
+        testId="merge-adapter-select"
+        error={fieldErrors.adapterArtifactId}
+      />
+      <TextField
+        id="merge-name"
+        label="Name of the merged model (optional)"
+        size="small"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        slotProps={{ htmlInput: { 'data-testid': 'merge-name-input' } }}
+      />
       <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-        <TextField select id="merge-dtype" label="Output weights" size="small" value={outDtype} onChange={(e) => setOutDtype(e.target.value as 'bf16' | 'keep')}
-          slotProps={{ select: { native: true } }} sx={{ flex: '1 1 200px' }}>
+        <TextField
+          select
+          id="merge-dtype"
+          label="Output weights"
+          size="small"
+          value={outDtype}
+          onChange={(e) => setOutDtype(e.target.value as 'bf16' | 'keep')}
+          slotProps={{ select: { native: true } }}
+          sx={{ flex: '1 1 200px' }}
+        >
           <option value="bf16">bf16 (for vLLM / verl)</option>
           <option value="keep">keep the base's dtypes</option>
         </TextField>
-        <TextField select id="merge-rounding" label="Arithmetic" size="small" value={rounding} onChange={(e) => setRounding(e.target.value as 'peft' | 'single')}
-          slotProps={{ select: { native: true } }} sx={{ flex: '1 1 250px' }}>
+        <TextField
+          select
+          id="merge-rounding"
+          label="Arithmetic"
+          size="small"
+          value={rounding}
+          onChange={(e) => setRounding(e.target.value as 'peft' | 'single')}
+          slotProps={{ select: { native: true } }}
+          sx={{ flex: '1 1 250px' }}
+        >
           <option value="peft">as PEFT merge_and_unload</option>
           <option value="single">single rounding (float64)</option>
         </TextField>
       </Box>
-      {error && <Alert severity="error" data-testid="merge-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" data-testid="merge-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !base || !adapter} data-testid="merge-submit">
           Merge

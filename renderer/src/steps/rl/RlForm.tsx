@@ -43,24 +43,48 @@ export function RlForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr', md: '1fr 1fr 1fr' }, gap: 1.5 }}>
       <Box sx={{ gridColumn: { xs: '1 / -1', md: 'span 2' } }}>
-        <ModelPicker id="rl-model" label="Merged model" artifacts={merged} value={model} onChange={setModel} testId="rl-model-select" importKind="merged-model" error={fieldErrors.mergedArtifactId} />
+        <ModelPicker
+          id="rl-model"
+          label="Merged model"
+          artifacts={merged}
+          value={model}
+          onChange={setModel}
+          testId="rl-model-select"
+          importKind="merged-model"
+          error={fieldErrors.mergedArtifactId}
+        />
       </Box>
       <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as Game)} slotProps={native('rl-game-select')}>
-        {RL_GAMES.map((g) => <option key={g} value={g}>{g}</option>)}
+        {RL_GAMES.map((g) => (
+          <option key={g} value={g}>
+            {g}
+          </option>
+        ))}
       </TextField>
       <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
-        Group size: episodes played per level, compared with each other (GiGPO). Env groups per step: levels per training step.
-        Everything else keeps ARLArena's GiGPO defaults, written into run_gigpo.sh (which also takes extra key=value overrides).
+        Group size: episodes played per level, compared with each other (GiGPO). Env groups per step: levels per training step. Everything else keeps ARLArena's GiGPO defaults,
+        written into run_gigpo.sh (which also takes extra key=value overrides).
       </Typography>
       {NUMBER_FIELDS.map(({ key, label }) => (
-        <TextField key={key} label={label} size="small" value={numbers[key]} onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })}
-          {...fieldError(fieldErrors, key)} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': testIdOf(key) } }} />
+        <TextField
+          key={key}
+          label={label}
+          size="small"
+          value={numbers[key]}
+          onChange={(e) => setNumbers({ ...numbers, [key]: e.target.value })}
+          {...fieldError(fieldErrors, key)}
+          slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': testIdOf(key) } }}
+        />
       ))}
       <TextField select label="Rollout engine" size="small" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} slotProps={native('rl-engine-select')}>
         <option value="vllm">vLLM</option>
         <option value="sglang">SGLang</option>
       </TextField>
-      {error && <Alert severity="error" data-testid="rl-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" data-testid="rl-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="contained" disabled={busy || !model} data-testid="rl-submit">
           Write launch folder

@@ -32,19 +32,42 @@ export function OnnxEvaluate() {
         <>
           <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
             <TextField select size="small" label="Game" value={game} onChange={(e) => setGame(e.target.value as typeof game)} slotProps={{ select: { native: true } }}>
-              {GAME_IDS.map((g) => <option key={g} value={g}>{g}</option>)}
+              {GAME_IDS.map((g) => (
+                <option key={g} value={g}>
+                  {g}
+                </option>
+              ))}
             </TextField>
-            <TextField label="Levels" type="number" size="small" value={tasks} onChange={(e) => setTasks(Number(e.target.value))} slotProps={{ htmlInput: { min: 1, 'data-testid': 'onnx-evaluate-tasks' } }} />
+            <TextField
+              label="Levels"
+              type="number"
+              size="small"
+              value={tasks}
+              onChange={(e) => setTasks(Number(e.target.value))}
+              slotProps={{ htmlInput: { min: 1, 'data-testid': 'onnx-evaluate-tasks' } }}
+            />
           </Box>
           {list.map((m) => (
             <Box key={m.artifact.id} sx={{ display: 'flex', gap: 1.5, alignItems: 'center', flexWrap: 'wrap' }}>
-              <Typography variant="body2" sx={{ minWidth: 200 }}>{m.artifact.name}</Typography>
+              <Typography variant="body2" sx={{ minWidth: 200 }}>
+                {m.artifact.name}
+              </Typography>
               {m.error ? (
-                <Alert severity="warning" sx={{ flex: 1, wordBreak: 'break-word' }}>{m.error}</Alert>
+                <Alert severity="warning" sx={{ flex: 1, wordBreak: 'break-word' }}>
+                  {m.error}
+                </Alert>
               ) : (
                 <>
-                  <Typography variant="body2" color="text.secondary">{m.variants.join(', ')}</Typography>
-                  <Button size="small" variant="outlined" disabled={busy} data-testid={`onnx-evaluate-${m.artifact.name}`} onClick={() => evaluate(m.artifact.id, m.artifact.name, m.artifact.path)}>
+                  <Typography variant="body2" color="text.secondary">
+                    {m.variants.join(', ')}
+                  </Typography>
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    disabled={busy}
+                    data-testid={`onnx-evaluate-${m.artifact.name}`}
+                    onClick={() => evaluate(m.artifact.id, m.artifact.name, m.artifact.path)}
+                  >
                     Evaluate (greedy, seeds from 1 000 000)
                   </Button>
                 </>

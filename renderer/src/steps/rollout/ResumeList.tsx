@@ -27,8 +27,12 @@ export function ResumeList() {
       <Typography variant="subtitle2">Stopped rollouts</Typography>
       {stopped.map((r) => (
         <Box key={r.id} sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-          <Typography variant="body2" sx={{ flex: 1 }}>{r.title} — {r.status}, {Math.round(r.progress * 100)} % done</Typography>
-          <Button size="small" variant="outlined" disabled={busy} onClick={() => void resume(r.id)} data-testid={`rollout-resume-${r.id}`}>Resume</Button>
+          <Typography variant="body2" sx={{ flex: 1 }}>
+            {r.title} — {r.status}, {Math.round(r.progress * 100)} % done
+          </Typography>
+          <Button size="small" variant="outlined" disabled={busy} onClick={() => void resume(r.id)} data-testid={`rollout-resume-${r.id}`}>
+            Resume
+          </Button>
         </Box>
       ))}
     </Box>

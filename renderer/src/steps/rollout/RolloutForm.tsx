@@ -14,13 +14,42 @@ import { DEFAULT_ENGINE_FIELDS, EnginePolicyFields, type EngineFields } from './
 import { gameSettings, rolloutConfig, type PolicyKind, type RolloutFields } from './rolloutConfig';
 
 const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
-  sokoban: 'Sokoban (visual)', frozenlake: 'FrozenLake', points24: 'Points24', ezpoints: 'EZPoints', numberline: 'NumberLine', blackjack: 'Blackjack',
+  sokoban: 'Sokoban (visual)',
+  frozenlake: 'FrozenLake',
+  points24: 'Points24',
+  ezpoints: 'EZPoints',
+  numberline: 'NumberLine',
+  blackjack: 'Blackjack',
 };
 
-function NumberField({ label, value, onChange, testId, min = 0, step = 1, error }: { label: string; value: number; onChange: (v: number) => void; testId: string; min?: number; step?: number; error?: string }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  testId,
+  min = 0,
+  step = 1,
+  error,
+}: {
+  label: string;
+  value: number;
+  onChange: (v: number) => void;
+  testId: string;
+  min?: number;
+  step?: number;
+  error?: string;
+}) {
   return (
-    <TextField label={label} type="number" size="small" value={value} onChange={(e) => onChange(Number(e.target.value))} error={Boolean(error)} helperText={error}
-      slotProps={{ htmlInput: { min, step, 'data-testid': testId } }} />
+    <TextField
+      label={label}
+      type="number"
+      size="small"
+      value={value}
+      onChange={(e) => onChange(Number(e.target.value))}
+      error={Boolean(error)}
+      helperText={error}
+      slotProps={{ htmlInput: { min, step, 'data-testid': testId } }}
+    />
   );
 }
 
@@ -56,7 +85,10 @@ export function RolloutForm() {
     setProbe(null);
     studio
       .call('rollout.testEndpoint', { baseUrl: baseUrl.trim(), model: model.trim(), ...(apiKey ? { apiKey } : {}), timeoutMs: Math.round(Math.min(timeoutS, 120) * 1000) })
-      .then((r) => setProbe({ ok: r.ok, message: r.message }), (err: unknown) => setProbe({ ok: false, message: errorText(err) }))
+      .then(
+        (r) => setProbe({ ok: r.ok, message: r.message }),
+        (err: unknown) => setProbe({ ok: false, message: errorText(err) }),
+      )
       .finally(() => setProbing(false));
   };
 
@@ -72,7 +104,16 @@ export function RolloutForm() {
     setSettingsError(null);
     setJsonError(null);
     const fields: RolloutFields = {
-      game, tasks, samples, seed, concurrency, history, settingsText, policy, engine, onnx,
+      game,
+      tasks,
+      samples,
+      seed,
+      concurrency,
+      history,
+      settingsText,
+      policy,
+      engine,
+      onnx,
       openai: { baseUrl, model, apiKey, retries, timeoutS },
       sampling: { temperature, topP, maxTokens },
     };
@@ -82,9 +123,20 @@ export function RolloutForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
       <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-        <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as typeof game)}
-          slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-game-select' } }} sx={{ minWidth: 200 }}>
-          {GAME_IDS.map((g) => <option key={g} value={g}>{GAME_LABEL[g]}</option>)}
+        <TextField
+          select
+          label="Game"
+          size="small"
+          value={game}
+          onChange={(e) => setGame(e.target.value as typeof game)}
+          slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-game-select' } }}
+          sx={{ minWidth: 200 }}
+        >
+          {GAME_IDS.map((g) => (
+            <option key={g} value={g}>
+              {GAME_LABEL[g]}
+            </option>
+          ))}
         </TextField>
         <NumberField label="Tasks (levels)" value={tasks} onChange={setTasks} testId="rollout-tasks" min={1} error={fe('tasks')} />
         <NumberField label="Samples per task" value={samples} onChange={setSamples} testId="rollout-samples" min={1} error={fe('samplesPerTask')} />
@@ -92,11 +144,25 @@ export function RolloutForm() {
         <NumberField label="In parallel" value={concurrency} onChange={setConcurrency} testId="rollout-concurrency" min={1} error={fe('concurrency')} />
         <NumberField label="History turns in prompt" value={history} onChange={setHistory} testId="rollout-history" error={fe('historyTurns')} />
       </Box>
-      <TextField label="Game settings (JSON, optional)" size="small" value={settingsText} onChange={(e) => setSettingsText(e.target.value)}
+      <TextField
+        label="Game settings (JSON, optional)"
+        size="small"
+        value={settingsText}
+        onChange={(e) => setSettingsText(e.target.value)}
         placeholder={game === 'sokoban' ? '{"rows": 6, "cols": 6, "boxes": 1, "maxTurns": 15}' : '{"maxTurns": 15}'}
-        error={Boolean(jsonError ?? fe('settings'))} helperText={jsonError ?? fe('settings') ?? "Empty: the game's defaults (Sokoban: 6×6 room, 1 box, 15 turns, search depth 30)."} slotProps={{ htmlInput: { 'data-testid': 'rollout-settings' } }} />
-      <TextField select label="Who plays" size="small" value={policy} onChange={(e) => setPolicy(e.target.value as typeof policy)}
-        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }} sx={{ alignSelf: 'flex-start', maxWidth: '100%' }}>
+        error={Boolean(jsonError ?? fe('settings'))}
+        helperText={jsonError ?? fe('settings') ?? "Empty: the game's defaults (Sokoban: 6×6 room, 1 box, 15 turns, search depth 30)."}
+        slotProps={{ htmlInput: { 'data-testid': 'rollout-settings' } }}
+      />
+      <TextField
+        select
+        label="Who plays"
+        size="small"
+        value={policy}
+        onChange={(e) => setPolicy(e.target.value as typeof policy)}
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-policy-select' } }}
+        sx={{ alignSelf: 'flex-start', maxWidth: '100%' }}
+      >
         <option value="expert">Built-in expert (optimal play, no model needed)</option>
         <option value="openai">A model behind an OpenAI-compatible endpoint</option>
         <option value="onnx">A local ONNX model (runs in the app, no server)</option>
@@ -115,23 +181,57 @@ export function RolloutForm() {
       )}
       {policy === 'openai' && (
         <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-          <TextField label="Base URL" size="small" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} sx={{ minWidth: 280 }} error={Boolean(fe('policy.baseUrl'))} helperText={fe('policy.baseUrl')} slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }} />
-          <TextField label="Model" size="small" value={model} onChange={(e) => setModel(e.target.value)} error={Boolean(fe('policy.model'))} helperText={fe('policy.model')} slotProps={{ htmlInput: { 'data-testid': 'rollout-model' } }} />
+          <TextField
+            label="Base URL"
+            size="small"
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            sx={{ minWidth: 280 }}
+            error={Boolean(fe('policy.baseUrl'))}
+            helperText={fe('policy.baseUrl')}
+            slotProps={{ htmlInput: { 'data-testid': 'rollout-base-url' } }}
+          />
+          <TextField
+            label="Model"
+            size="small"
+            value={model}
+            onChange={(e) => setModel(e.target.value)}
+            error={Boolean(fe('policy.model'))}
+            helperText={fe('policy.model')}
+            slotProps={{ htmlInput: { 'data-testid': 'rollout-model' } }}
+          />
           <TextField label="API key (not stored)" size="small" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="off" />
           <NumberField label="Temperature" value={temperature} onChange={setTemperature} testId="rollout-temperature" step={0.1} error={fe('policy.temperature')} />
           <NumberField label="top_p" value={topP} onChange={setTopP} testId="rollout-top-p" step={0.05} error={fe('policy.topP')} />
           <NumberField label="Max new tokens" value={maxTokens} onChange={setMaxTokens} testId="rollout-max-tokens" min={1} error={fe('policy.maxTokens')} />
           <NumberField label="Retries" value={retries} onChange={setRetries} testId="rollout-retries" error={fe('policy.retries')} />
-          <NumberField label="Timeout (s)" value={timeoutS} onChange={setTimeoutS} testId="rollout-timeout" min={1} error={fe('policy.timeoutMs') && 'must be from 1 to 3600 seconds'} />
+          <NumberField
+            label="Timeout (s)"
+            value={timeoutS}
+            onChange={setTimeoutS}
+            testId="rollout-timeout"
+            min={1}
+            error={fe('policy.timeoutMs') && 'must be from 1 to 3600 seconds'}
+          />
           <Button variant="outlined" size="small" onClick={testConnection} disabled={probing || !baseUrl.trim() || !model.trim()} data-testid="rollout-test-connection">
             {probing ? 'Testing…' : 'Test connection'}
           </Button>
-          {probe && <Alert severity={probe.ok ? 'success' : 'error'} data-testid="rollout-test-result" sx={{ flexBasis: '100%', wordBreak: 'break-word' }}>{probe.message}</Alert>}
+          {probe && (
+            <Alert severity={probe.ok ? 'success' : 'error'} data-testid="rollout-test-result" sx={{ flexBasis: '100%', wordBreak: 'break-word' }}>
+              {probe.message}
+            </Alert>
+          )}
         </Box>
       )}
-      {(settingsError ?? error) && <Alert severity="error" data-testid="rollout-error" sx={{ wordBreak: 'break-word' }}>{settingsError ?? error}</Alert>}
+      {(settingsError ?? error) && (
+        <Alert severity="error" data-testid="rollout-error" sx={{ wordBreak: 'break-word' }}>
+          {settingsError ?? error}
+        </Alert>
+      )}
       <Box>
-        <Button type="submit" variant="contained" disabled={busy} data-testid="rollout-submit">Start rollout</Button>
+        <Button type="submit" variant="contained" disabled={busy} data-testid="rollout-submit">
+          Start rollout
+        </Button>
       </Box>
     </Box>
   );

@@ -42,12 +42,40 @@ export function rolloutPolicy(f: RolloutFields): RolloutConfig['policy'] {
     case 'expert':
       return { type: 'expert' };
     case 'engine':
-      return { type: 'engine', ...(f.engine.modelArtifactId ? { modelArtifactId: f.engine.modelArtifactId } : {}), ...(f.engine.adapterArtifactId ? { adapterArtifactId: f.engine.adapterArtifactId } : {}), device: f.engine.device === 'auto' ? null : f.engine.device, temperature, topP, maxTokens };
+      return {
+        type: 'engine',
+        ...(f.engine.modelArtifactId ? { modelArtifactId: f.engine.modelArtifactId } : {}),
+        ...(f.engine.adapterArtifactId ? { adapterArtifactId: f.engine.adapterArtifactId } : {}),
+        device: f.engine.device === 'auto' ? null : f.engine.device,
+        temperature,
+        topP,
+        maxTokens,
+      };
     case 'onnx':
-      return { type: 'onnx', modelDir: f.onnx.modelDir.trim(), ...(f.onnx.artifactId ? { artifactId: f.onnx.artifactId } : {}), variant: f.onnx.variant, provider: f.onnx.provider, maxBatch: f.onnx.maxBatch, temperature, topP, maxTokens };
+      return {
+        type: 'onnx',
+        modelDir: f.onnx.modelDir.trim(),
+        ...(f.onnx.artifactId ? { artifactId: f.onnx.artifactId } : {}),
+        variant: f.onnx.variant,
+        provider: f.onnx.provider,
+        maxBatch: f.onnx.maxBatch,
+        temperature,
+        topP,
+        maxTokens,
+      };
     case 'openai': {
       const o = f.openai;
-      return { type: 'openai', baseUrl: o.baseUrl.trim(), model: o.model.trim(), temperature, topP, maxTokens, retries: o.retries, timeoutMs: Math.round(o.timeoutS * 1000), ...(o.apiKey ? { apiKey: o.apiKey } : {}) };
+      return {
+        type: 'openai',
+        baseUrl: o.baseUrl.trim(),
+        model: o.model.trim(),
+        temperature,
+        topP,
+        maxTokens,
+        retries: o.retries,
+        timeoutMs: Math.round(o.timeoutS * 1000),
+        ...(o.apiKey ? { apiKey: o.apiKey } : {}),
+      };
     }
   }
 }
@@ -59,5 +87,13 @@ export function rolloutConfig(f: RolloutFields, settings: Record<string, unknown
 
 /** "Evaluate" an ONNX export: one greedy sample per level on held-out seeds (from 1 000 000), 8 at a time. */
 export function onnxEvaluateConfig(game: RolloutFields['game'], tasks: number, model: { artifactId: string; name: string; modelDir: string }): RolloutConfig {
-  return { name: `eval ${model.name}`, game, tasks, samplesPerTask: 1, seed: 1_000_000, concurrency: 8, policy: { type: 'onnx', modelDir: model.modelDir, artifactId: model.artifactId, temperature: 0 } };
+  return {
+    name: `eval ${model.name}`,
+    game,
+    tasks,
+    samplesPerTask: 1,
+    seed: 1_000_000,
+    concurrency: 8,
+    policy: { type: 'onnx', modelDir: model.modelDir, artifactId: model.artifactId, temperature: 0 },
+  };
 }

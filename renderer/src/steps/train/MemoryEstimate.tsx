@@ -14,7 +14,8 @@ export function MemoryEstimate({ params }: { params: Params<'train.estimate'> | 
   return (
     <Alert severity={e.gpus.length && e.gpus.every((g) => e.totalBytes >= g.totalMemoryBytes * 0.92) ? 'warning' : 'info'} data-testid="train-memory" sx={{ gridColumn: '1 / -1' }}>
       <Typography variant="body2">
-        About {gb(e.totalBytes)}: weights {gb(e.weightsBytes)}, LoRA with gradients and AdamW {gb(e.loraBytes)}, activations {gb(e.activationBytes)} for {e.seqLen} tokens a sample ({e.seqLenSource}).
+        About {gb(e.totalBytes)}: weights {gb(e.weightsBytes)}, LoRA with gradients and AdamW {gb(e.loraBytes)}, activations {gb(e.activationBytes)} for {e.seqLen} tokens a sample
+        ({e.seqLenSource}).
       </Typography>
       <Typography variant="caption">{fits.length ? fits.join('; ') : 'No CUDA GPU on this machine: this is what the run needs in RAM on the CPU.'}</Typography>
     </Alert>

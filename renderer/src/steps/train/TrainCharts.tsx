@@ -55,14 +55,31 @@ function LineChart({ title, lines, testId }: { title: string; lines: { label: st
     if (!c) return;
     // A series without points (no validation split, say) gets no legend entry; colours stay tied to the series.
     c.data.datasets = lines
-      .map((l, i) => ({ label: l.label, data: l.data, borderColor: colors[i % colors.length], backgroundColor: colors[i % colors.length], pointRadius: l.data.length < 40 ? 2 : 0, borderWidth: 1.5 }))
+      .map((l, i) => ({
+        label: l.label,
+        data: l.data,
+        borderColor: colors[i % colors.length],
+        backgroundColor: colors[i % colors.length],
+        pointRadius: l.data.length < 40 ? 2 : 0,
+        borderWidth: 1.5,
+      }))
       .filter((d) => d.data.length > 0);
     c.update();
   });
   const points = lines.reduce((n, l) => n + l.data.length, 0);
   return (
-    <Box sx={{ flex: '1 1 260px', minWidth: 240 }} data-testid={testId} data-points={points} data-series={lines.filter((l) => l.data.length).map((l) => l.label).join(',')}>
-      <Typography variant="caption" color="text.secondary">{title}</Typography>
+    <Box
+      sx={{ flex: '1 1 260px', minWidth: 240 }}
+      data-testid={testId}
+      data-points={points}
+      data-series={lines
+        .filter((l) => l.data.length)
+        .map((l) => l.label)
+        .join(',')}
+    >
+      <Typography variant="caption" color="text.secondary">
+        {title}
+      </Typography>
       <Box sx={{ height: 140 }}>
         <canvas ref={canvas} aria-label={`${title} chart`} role="img" />
       </Box>
@@ -91,7 +108,14 @@ export function TrainCharts({ runId }: { runId: string }) {
         </Typography>
       )}
       <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2 }}>
-        <LineChart title="Loss" lines={[{ label: 'train', data: series(m, 'loss') }, { label: 'validation', data: series(m, 'val_loss') }]} testId="train-chart-loss" />
+        <LineChart
+          title="Loss"
+          lines={[
+            { label: 'train', data: series(m, 'loss') },
+            { label: 'validation', data: series(m, 'val_loss') },
+          ]}
+          testId="train-chart-loss"
+        />
         <LineChart title="Learning rate" lines={[{ label: 'lr', data: series(m, 'lr') }]} testId="train-chart-lr" />
         <LineChart title="Gradient norm" lines={[{ label: 'grad norm', data: series(m, 'grad_norm') }]} testId="train-chart-grad" />
         <LineChart title="Tokens/s" lines={[{ label: 'tokens/s', data: series(m, 'tokens_per_s') }]} testId="train-chart-tps" />

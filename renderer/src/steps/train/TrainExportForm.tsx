@@ -23,7 +23,7 @@ const DEFAULTS = TrainExportConfig.parse({ datasetArtifactId: '-', baseModel: '-
 /** The base model as the cluster should load it: its Hub id when the project knows one, else its folder. */
 function clusterRef(a: { path: string; meta: unknown } | undefined): string {
   const hubId = (a?.meta as { hubId?: unknown } | undefined)?.hubId;
-  return typeof hubId === 'string' && hubId ? hubId : a?.path ?? '';
+  return typeof hubId === 'string' && hubId ? hubId : (a?.path ?? '');
 }
 
 export function TrainExportForm() {
@@ -45,7 +45,13 @@ export function TrainExportForm() {
   // A refused export marks the Train form's fields for its train.* settings.
   const { setExportErrors } = train;
   useEffect(() => {
-    setExportErrors(Object.fromEntries(Object.entries(fieldErrors).filter(([k]) => k.startsWith('train.')).map(([k, v]) => [k.slice('train.'.length), v])));
+    setExportErrors(
+      Object.fromEntries(
+        Object.entries(fieldErrors)
+          .filter(([k]) => k.startsWith('train.'))
+          .map(([k, v]) => [k.slice('train.'.length), v]),
+      ),
+    );
   }, [fieldErrors, setExportErrors]);
 
   const dataset = datasets.find((d) => d.id === train.dataset);
@@ -58,29 +64,58 @@ export function TrainExportForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}>
       <Typography variant="body2" color="text.secondary" sx={{ gridColumn: '1 / -1' }} data-testid="train-export-summary">
-        Uses the Train form above: {dataset ? `dataset ${dataset.name}` : 'no dataset chosen yet'}; {quant} r={f.r}, α={f.alpha}, lr {f.lr}, {f.warmupSteps} warm-up steps,
-        batch {f.batchSize} × {f.gradAccum} per GPU, {f.maxSteps.trim() ? `${f.maxSteps} steps` : `${f.epochs} epoch(s)`}, {f.dtype === 'bfloat16' ? 'bf16' : 'fp32'}, loss {f.lossAverage === 'tokens' ? 'per target token' : 'per micro-batch'}, seed {f.seed}.
+        Uses the Train form above: {dataset ? `dataset ${dataset.name}` : 'no dataset chosen yet'}; {quant} r={f.r}, α={f.alpha}, lr {f.lr}, {f.warmupSteps} warm-up steps, batch{' '}
+        {f.batchSize} × {f.gradAccum} per GPU, {f.maxSteps.trim() ? `${f.maxSteps} steps` : `${f.epochs} epoch(s)`}, {f.dtype === 'bfloat16' ? 'bf16' : 'fp32'}, loss{' '}
+        {f.lossAverage === 'tokens' ? 'per target token' : 'per micro-batch'}, seed {f.seed}.
       </Typography>
-      <TextField id="train-export-base" label="Base model on the cluster (a folder or a Hub id)" placeholder="Qwen/Qwen3-VL-4B-Instruct" size="small" value={baseModel}
-        onChange={(e) => setBaseModel(e.target.value)} sx={{ gridColumn: '1 / -1' }} {...fieldError(fieldErrors, 'baseModel')}
-        slotProps={{ htmlInput: { 'data-testid': 'train-export-base-input', spellCheck: false }, inputLabel: { shrink: true } }} />
+      <TextField
+        id="train-export-base"
+        label="Base model on the cluster (a folder or a Hub id)"
+        placeholder="Qwen/Qwen3-VL-4B-Instruct"
+        size="small"
+        value={baseModel}
+        onChange={(e) => setBaseModel(e.target.value)}
+        sx={{ gridColumn: '1 / -1' }}
+        {...fieldError(fieldErrors, 'baseModel')}
+        slotProps={{ htmlInput: { 'data-testid': 'train-export-base-input', spellCheck: false }, inputLabel: { shrink: true } }}
+      />
       <TextField select label="Strategy" size="small" value={strategy} onChange={(e) => setStrategy(e.target.value as Strategy)} slotProps={native('train-export-strategy-select')}>
         <option value="deepspeed-zero2">DeepSpeed ZeRO-2</option>
         <option value="deepspeed-zero3">DeepSpeed ZeRO-3</option>
         <option value="fsdp">FSDP</option>
       </TextField>
       <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1.5 }}>
-        <TextField label="GPUs per machine" size="small" value={gpus} onChange={(e) => setGpus(e.target.value)} {...fieldError(fieldErrors, 'gpus')}
-          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-gpus-input' } }} />
-        <TextField label="Machines" size="small" value={nodes} onChange={(e) => setNodes(e.target.value)} {...fieldError(fieldErrors, 'nodes')}
-          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-nodes-input' } }} />
+        <TextField
+          label="GPUs per machine"
+          size="small"
+          value={gpus}
+          onChange={(e) => setGpus(e.target.value)}
+          {...fieldError(fieldErrors, 'gpus')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-gpus-input' } }}
+        />
+        <TextField
+          label="Machines"
+          size="small"
+          value={nodes}
+          onChange={(e) => setNodes(e.target.value)}
+          {...fieldError(fieldErrors, 'nodes')}
+          slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'train-export-nodes-input' } }}
+        />
       </Box>
-      {error && <Alert severity="error" data-testid="train-export-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+      {error && (
+        <Alert severity="error" data-testid="train-export-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
       <Box sx={{ gridColumn: '1 / -1' }}>
         <Button type="submit" variant="outlined" disabled={busy || !train.dataset || !baseModel.trim()} data-testid="train-export-submit">
           Export training job
         </Button>
-        {!train.dataset && <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1.5 }}>Choose the converted dataset in the Train form above.</Typography>}
+        {!train.dataset && (
+          <Typography component="span" variant="caption" color="text.secondary" sx={{ ml: 1.5 }}>
+            Choose the converted dataset in the Train form above.
+          </Typography>
+        )}
       </Box>
     </Box>
   );

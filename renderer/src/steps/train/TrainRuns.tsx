@@ -37,23 +37,45 @@ export function TrainRuns() {
   const current = train.find((r) => r.id === chosen);
   return (
     <Box sx={{ display: 'grid', gap: 1.5 }}>
-      <TextField select label="Run" size="small" value={chosen} onChange={(e) => setChosen(e.target.value)}
-        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-run-select' }, inputLabel: { shrink: true } }}>
-        {train.map((r) => <option key={r.id} value={r.id}>{r.title} — {r.status}</option>)}
+      <TextField
+        select
+        label="Run"
+        size="small"
+        value={chosen}
+        onChange={(e) => setChosen(e.target.value)}
+        slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'train-run-select' }, inputLabel: { shrink: true } }}
+      >
+        {train.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.title} — {r.status}
+          </option>
+        ))}
       </TextField>
       {current && current.status === 'running' && (
         <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-          <Typography variant="body2" sx={{ flex: 1 }}>Pausing stops after the current step and saves a checkpoint to resume from.</Typography>
-          <Button size="small" variant="outlined" onClick={() => void studio.call('jobs.pause', { runId: current.id })} data-testid="train-pause">Pause</Button>
+          <Typography variant="body2" sx={{ flex: 1 }}>
+            Pausing stops after the current step and saves a checkpoint to resume from.
+          </Typography>
+          <Button size="small" variant="outlined" onClick={() => void studio.call('jobs.pause', { runId: current.id })} data-testid="train-pause">
+            Pause
+          </Button>
         </Box>
       )}
       {current && ['paused', 'cancelled', 'failed', 'interrupted'].includes(current.status) && (
         <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-          <Typography variant="body2" sx={{ flex: 1 }}>This run stopped; it continues from its newest complete checkpoint.</Typography>
-          <Button size="small" variant="outlined" disabled={busy} onClick={() => void resume(current.id)} data-testid="train-resume">Resume</Button>
+          <Typography variant="body2" sx={{ flex: 1 }}>
+            This run stopped; it continues from its newest complete checkpoint.
+          </Typography>
+          <Button size="small" variant="outlined" disabled={busy} onClick={() => void resume(current.id)} data-testid="train-resume">
+            Resume
+          </Button>
         </Box>
       )}
-      {error && <Typography color="error" variant="body2">{error}</Typography>}
+      {error && (
+        <Typography color="error" variant="body2">
+          {error}
+        </Typography>
+      )}
       {chosen && <TrainCharts runId={chosen} />}
     </Box>
   );

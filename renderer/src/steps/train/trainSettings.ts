@@ -10,16 +10,52 @@ import type { TrainPreset } from './presets';
 export type TrainSettingsInput = z.input<typeof TrainHyperParams>;
 
 export interface TrainFields {
-  r: string; alpha: string; lr: string; warmupSteps: string; batchSize: string; gradAccum: string; epochs: string; maxSteps: string;
-  saveEvery: string; evalEvery: string; samples: string; seed: string; onNonFinite: string; dtype: string; quant: string; optimizer: string;
-  device: string; checkpointing: string; packing: string; packTokens: string; lossAverage: string;
+  r: string;
+  alpha: string;
+  lr: string;
+  warmupSteps: string;
+  batchSize: string;
+  gradAccum: string;
+  epochs: string;
+  maxSteps: string;
+  saveEvery: string;
+  evalEvery: string;
+  samples: string;
+  seed: string;
+  onNonFinite: string;
+  dtype: string;
+  quant: string;
+  optimizer: string;
+  device: string;
+  checkpointing: string;
+  packing: string;
+  packTokens: string;
+  lossAverage: string;
 }
 
 export function fieldsOf(p: TrainPreset): TrainFields {
   return {
-    r: String(p.r), alpha: String(p.alpha), lr: String(p.lr), warmupSteps: String(p.warmupSteps), batchSize: String(p.batchSize), gradAccum: String(p.gradAccum),
-    epochs: '1', maxSteps: p.maxSteps, saveEvery: '50', evalEvery: '0', samples: '3', seed: '0', onNonFinite: 'fail', dtype: p.dtype, quant: p.quant, optimizer: p.optimizer, device: p.device,
-    checkpointing: p.gradientCheckpointing ? 'on' : 'off', packing: 'off', packTokens: '4096', lossAverage: p.lossAverage,
+    r: String(p.r),
+    alpha: String(p.alpha),
+    lr: String(p.lr),
+    warmupSteps: String(p.warmupSteps),
+    batchSize: String(p.batchSize),
+    gradAccum: String(p.gradAccum),
+    epochs: '1',
+    maxSteps: p.maxSteps,
+    saveEvery: '50',
+    evalEvery: '0',
+    samples: '3',
+    seed: '0',
+    onNonFinite: 'fail',
+    dtype: p.dtype,
+    quant: p.quant,
+    optimizer: p.optimizer,
+    device: p.device,
+    checkpointing: p.gradientCheckpointing ? 'on' : 'off',
+    packing: 'off',
+    packTokens: '4096',
+    lossAverage: p.lossAverage,
   };
 }
 
@@ -63,7 +99,10 @@ export function trainRunConfig(c: { base: string; dataset: string; name: string;
 }
 
 /** The cluster export (train.export) of the same settings. */
-export function trainExportConfig(c: { dataset: string; baseModel: string; strategy: TrainExportConfig['strategy']; gpus: string; nodes: string }, f: TrainFields): TrainExportConfig {
+export function trainExportConfig(
+  c: { dataset: string; baseModel: string; strategy: TrainExportConfig['strategy']; gpus: string; nodes: string },
+  f: TrainFields,
+): TrainExportConfig {
   return { datasetArtifactId: c.dataset, baseModel: c.baseModel.trim(), train: trainSettings(f), strategy: c.strategy, gpus: num(c.gpus), nodes: num(c.nodes) };
 }
 

@@ -48,7 +48,12 @@ export function HubSignIn({ status }: { status: Query<HubStatus> }) {
       .finally(() => setBusy(false));
   };
 
-  if (status.error) return <Alert severity="error" data-testid="hub-status-error">{status.error}</Alert>;
+  if (status.error)
+    return (
+      <Alert severity="error" data-testid="hub-status-error">
+        {status.error}
+      </Alert>
+    );
   if (!status.data) return null;
 
   if (status.data.signedIn && account) {
@@ -57,22 +62,54 @@ export function HubSignIn({ status }: { status: Query<HubStatus> }) {
         <Typography variant="body2" data-testid="hub-status" sx={{ flex: 1, wordBreak: 'break-all' }}>
           Signed in as <b>{account.name || 'an unnamed account'}</b> at <code>{account.endpoint}</code> via {SOURCE_LABEL[account.source]}
         </Typography>
-        <Button size="small" variant="outlined" onClick={signOut} disabled={busy} data-testid="hub-signout">Sign out</Button>
-        {error && <Alert severity="error" data-testid="hub-error" sx={{ width: '100%', wordBreak: 'break-word' }}>{error}</Alert>}
+        <Button size="small" variant="outlined" onClick={signOut} disabled={busy} data-testid="hub-signout">
+          Sign out
+        </Button>
+        {error && (
+          <Alert severity="error" data-testid="hub-error" sx={{ width: '100%', wordBreak: 'break-word' }}>
+            {error}
+          </Alert>
+        )}
       </Box>
     );
   }
 
   return (
-    <Box component="form" onSubmit={signIn} noValidate data-testid="hub-signin-form"
-      sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr auto' }, gap: 1.5, alignItems: 'start' }}>
-      <TextField id="hub-token" label="Access token (hf_…, write access)" type="password" size="small" autoComplete="off" value={token}
-        onChange={(e) => setToken(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'hub-token-input', spellCheck: false } }} />
-      <TextField id="hub-endpoint" label="Hub endpoint (optional)" placeholder="https://huggingface.co" size="small" value={endpoint}
-        onChange={(e) => setEndpoint(e.target.value)} helperText="For a mirror or an enterprise hub"
-        slotProps={{ htmlInput: { 'data-testid': 'hub-endpoint-input', spellCheck: false }, inputLabel: { shrink: true } }} />
-      <Button type="submit" variant="contained" disabled={busy || !token.trim()} data-testid="hub-signin">Sign in</Button>
-      {error && <Alert severity="error" data-testid="hub-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>{error}</Alert>}
+    <Box
+      component="form"
+      onSubmit={signIn}
+      noValidate
+      data-testid="hub-signin-form"
+      sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr auto' }, gap: 1.5, alignItems: 'start' }}
+    >
+      <TextField
+        id="hub-token"
+        label="Access token (hf_…, write access)"
+        type="password"
+        size="small"
+        autoComplete="off"
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        slotProps={{ htmlInput: { 'data-testid': 'hub-token-input', spellCheck: false } }}
+      />
+      <TextField
+        id="hub-endpoint"
+        label="Hub endpoint (optional)"
+        placeholder="https://huggingface.co"
+        size="small"
+        value={endpoint}
+        onChange={(e) => setEndpoint(e.target.value)}
+        helperText="For a mirror or an enterprise hub"
+        slotProps={{ htmlInput: { 'data-testid': 'hub-endpoint-input', spellCheck: false }, inputLabel: { shrink: true } }}
+      />
+      <Button type="submit" variant="contained" disabled={busy || !token.trim()} data-testid="hub-signin">
+        Sign in
+      </Button>
+      {error && (
+        <Alert severity="error" data-testid="hub-error" sx={{ gridColumn: '1 / -1', wordBreak: 'break-word' }}>
+          {error}
+        </Alert>
+      )}
     </Box>
   );
 }

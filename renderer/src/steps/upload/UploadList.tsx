@@ -17,7 +17,12 @@ export function UploadList() {
   });
   if (uploads.error) return <Alert severity="error">{uploads.error}</Alert>;
   if (!uploads.data) return null;
-  if (!uploads.data.length) return <Typography variant="body2" color="text.secondary" data-testid="upload-list-empty">Nothing uploaded from this project yet.</Typography>;
+  if (!uploads.data.length)
+    return (
+      <Typography variant="body2" color="text.secondary" data-testid="upload-list-empty">
+        Nothing uploaded from this project yet.
+      </Typography>
+    );
   return (
     <List dense disablePadding aria-label="Uploads" data-testid="upload-list" sx={{ border: 1, borderColor: 'divider', borderRadius: 1 }}>
       {uploads.data.map((u) => (
@@ -25,12 +30,17 @@ export function UploadList() {
           <ListItemText
             primary={
               <Box component="span" sx={{ fontWeight: 600 }}>
-                {u.repo} <Typography component="span" variant="caption" color="text.secondary">({u.private ? 'private' : 'public'})</Typography>
+                {u.repo}{' '}
+                <Typography component="span" variant="caption" color="text.secondary">
+                  ({u.private ? 'private' : 'public'})
+                </Typography>
               </Box>
             }
             secondary={
               <>
-                <Link href={u.commitUrl} target="_blank" rel="noreferrer" data-testid={`upload-link-${u.id}`} sx={{ wordBreak: 'break-all' }}>{u.commitUrl}</Link>
+                <Link href={u.commitUrl} target="_blank" rel="noreferrer" data-testid={`upload-link-${u.id}`} sx={{ wordBreak: 'break-all' }}>
+                  {u.commitUrl}
+                </Link>
                 <br />
                 {u.files} files, {formatBytes(u.bytes)} · {formatTime(u.createdAt)}
               </>

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  envSeedFromFileName,
-  formatIssue,
-  frameForTurn,
-  parseArlarenaTrajectories,
-  readArlarenaTrajectoryFile,
-} from '../../../../main/core/formats/arlarena/arlarena';
+import { envSeedFromFileName, formatIssue, frameForTurn, parseArlarenaTrajectories, readArlarenaTrajectoryFile } from '../../../../main/core/formats/arlarena/arlarena';
 import { locateJsonError } from '../../../../main/core/formats/arlarena/jsonLocate';
 import { checkPng, decodeBase64Strict } from '../../../../main/core/formats/pngCheck';
 import { encodePngRgb } from '../../../../main/core/util/png';
@@ -104,7 +98,17 @@ describe('ARLArena trajectory import', () => {
   });
 
   it('never throws, whatever the JSON holds', () => {
-    const nasty = ['[]', '[null]', '[[]]', '[{"sample_idx": 1.5}]', '[{"sample_idx": 1, "turns": [null]}]', '[{"sample_idx": 1, "turns": [{"inputs": [{"role": 1}], "outputs": "x"}]}]', '[{"sample_idx": 1, "turns": [{"inputs": [], "outputs": "x", "step": -1}]}]', '"just a string"', '{"a": ' + '['.repeat(100000)];
+    const nasty = [
+      '[]',
+      '[null]',
+      '[[]]',
+      '[{"sample_idx": 1.5}]',
+      '[{"sample_idx": 1, "turns": [null]}]',
+      '[{"sample_idx": 1, "turns": [{"inputs": [{"role": 1}], "outputs": "x"}]}]',
+      '[{"sample_idx": 1, "turns": [{"inputs": [], "outputs": "x", "step": -1}]}]',
+      '"just a string"',
+      '{"a": ' + '['.repeat(100000),
+    ];
     for (const n of nasty) expect(() => parseArlarenaTrajectories('n.json', n)).not.toThrow();
     expect(parseArlarenaTrajectories('n.json', '[{"sample_idx": 1, "turns": [{"inputs": [], "outputs": "x", "step": -1}]}]').errors[0]!.path).toBe('[0].turns[0].step');
   });

@@ -39,7 +39,21 @@ describe('JSON reply parser (Gym-Cards)', () => {
   });
 
   it('never throws on nasty input', () => {
-    for (const c of [undefined, null, 5, {}, '', '{', '}', '[]', 'null', '"action":', '{"action": {"nested": "hit"}}', '{"thoughts": "\\ud800", "action": "hit"}', '💥'.repeat(1000)]) {
+    for (const c of [
+      undefined,
+      null,
+      5,
+      {},
+      '',
+      '{',
+      '}',
+      '[]',
+      'null',
+      '"action":',
+      '{"action": {"nested": "hit"}}',
+      '{"thoughts": "\\ud800", "action": "hit"}',
+      '💥'.repeat(1000),
+    ]) {
       expect(() => parseJsonAction(c, BJ)).not.toThrow();
     }
     expect(parseJsonAction('{"action": {"nested": "hit"}}', BJ)).toMatchObject({ action: 'hit', formatValid: false }); // found after "action":

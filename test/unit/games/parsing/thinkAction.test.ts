@@ -56,8 +56,14 @@ describe('strict think/action parser (ARLArena sokoban_projection)', () => {
   });
 
   it('never throws on any input', () => {
-    for (const c of [undefined, null, 42, {}, [], Symbol('x'), () => 1, new Uint8Array(3)]) expect(p(c)).toEqual({ action: null, actionValid: false, formatValid: false, think: null });
-    const weird = ['\u0000<think>\u0000</think><action>\u0000up</action>', '<think>😀 émoji ∑</think><action>ЛЕВО left</action>', '<think>İ</think><action>İup</action>', '\uD800<think>x</think><action>up</action>'];
+    for (const c of [undefined, null, 42, {}, [], Symbol('x'), () => 1, new Uint8Array(3)])
+      expect(p(c)).toEqual({ action: null, actionValid: false, formatValid: false, think: null });
+    const weird = [
+      '\u0000<think>\u0000</think><action>\u0000up</action>',
+      '<think>😀 émoji ∑</think><action>ЛЕВО left</action>',
+      '<think>İ</think><action>İup</action>',
+      '\uD800<think>x</think><action>up</action>',
+    ];
     for (const w of weird) expect(() => p(w)).not.toThrow();
     expect(p(weird[1]!)).toMatchObject({ action: 'left', formatValid: true });
   });

@@ -11,8 +11,7 @@ const make = (seed: number, settings: Record<string, unknown> = {}): SokobanEnv 
 
 function checkShape(lv: SokobanLevel, boxes: number): void {
   const { rows, cols, fixed } = lv;
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) if (r === 0 || c === 0 || r === rows - 1 || c === cols - 1) expect(fixed[r * cols + c]).toBe(WALL);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (r === 0 || c === 0 || r === rows - 1 || c === cols - 1) expect(fixed[r * cols + c]).toBe(WALL);
   expect(lv.boxes).toHaveLength(boxes);
   expect(fixed.filter((v) => v === TARGET)).toHaveLength(boxes);
   expect(lv.boxes.every((b) => fixed[b] !== WALL && fixed[b] !== TARGET)).toBe(true); // reverse play leaves every target uncovered
@@ -93,17 +92,7 @@ describe('Sokoban optimal solver', () => {
     } catch (e) {
       expect((e as SokobanSolverError).reason).toBe('unsolvable');
     }
-    const big = levelFrom([
-      '############',
-      '#P_________#',
-      '#_X__X__X__#',
-      '#__________#',
-      '#_X__X_____#',
-      '#__________#',
-      '#_______OOO#',
-      '#________OO#',
-      '############',
-    ]);
+    const big = levelFrom(['############', '#P_________#', '#_X__X__X__#', '#__________#', '#_X__X_____#', '#__________#', '#_______OOO#', '#________OO#', '############']);
     expect(() => solveSokoban(big, big.player, big.boxes, 2000)).toThrow(/gave up after 2000 states/);
   });
 });

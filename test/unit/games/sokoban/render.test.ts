@@ -38,7 +38,7 @@ describe('Sokoban frames', () => {
 
     // The same look survives the resize: compare with the real ARLArena frame's colours.
     const ref = decodePng(readFileSync(join(__dirname, '../../../fixtures/arlarena/reference-sokoban-frame.png')));
-    const ours = decodePng((envFrom(['######', '######', '######', '#____#', '#PX_O#', '######']).reset()).png);
+    const ours = decodePng(envFrom(['######', '######', '######', '#____#', '#PX_O#', '######']).reset().png);
     expect(near(pixel(ours, 5, 5), pixel(ref, 5, 5), 50)).toBe(true); // wall at the top-left
     expect(near(pixel(ours, 128, 140), pixel(ref, 128, 140), 10)).toBe(true); // floor
     expect(near(pixel(ours, 64, 190), pixel(ref, 64, 190), 60)).toBe(true); // the player's body

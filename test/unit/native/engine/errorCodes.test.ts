@@ -64,7 +64,9 @@ describe('describeEngineFailure', () => {
   it('turns an out-of-memory code into advice, and leaves other failures as they are', () => {
     const oom = Object.assign(new Error('CUDA out of memory. Tried to allocate 2.00 GiB\nstack…'), { code: 'ENGINE_OUT_OF_MEMORY' });
     expect(engineErrorCode(oom)).toBe('ENGINE_OUT_OF_MEMORY');
-    expect(describeEngineFailure(oom)).toBe('out of memory: CUDA out of memory. Tried to allocate 2.00 GiB — lower the micro-batch size or the maximum length, or turn on gradient checkpointing or QLoRA');
+    expect(describeEngineFailure(oom)).toBe(
+      'out of memory: CUDA out of memory. Tried to allocate 2.00 GiB — lower the micro-batch size or the maximum length, or turn on gradient checkpointing or QLoRA',
+    );
     const other = Object.assign(new Error('config.json: text_config.hidden_size must be positive'), { code: 'ENGINE_BAD_INPUT' });
     expect(describeEngineFailure(other)).toBe(other.message);
     expect(engineErrorCode(new Error('plain'))).toBeNull();

@@ -24,18 +24,27 @@ print(json.dumps(s.checks))
 `;
 
 describe('studio_engine_run generate against transformers (the GPU validation phase, on the CPU)', () => {
-  run('greedy tokens equal transformers’ generate, base and adapter, fp32 and bf16', () => {
-    const work = tempDir('runner-generate-');
-    {
-      const p = spawnSync(testPython(), ['-c', DRIVER, runner, work], { cwd: join(root, 'test', 'gpu'), encoding: 'utf8', timeout: 300_000, env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' } });
-      expect(p.status, p.stderr).toBe(0);
-      const checks = JSON.parse(p.stdout.trim().split('\n').at(-1)!) as { check: string; measured: string; result: string }[];
-      expect(checks).toHaveLength(4);
-      for (const c of checks) {
-        expect(c.result, c.check).toBe('ok');
-        expect(c.check).toContain('24 greedy tokens');
-        expect(c.check).toContain('(24 equal to transformers');
+  run(
+    'greedy tokens equal transformers’ generate, base and adapter, fp32 and bf16',
+    () => {
+      const work = tempDir('runner-generate-');
+      {
+        const p = spawnSync(testPython(), ['-c', DRIVER, runner, work], {
+          cwd: join(root, 'test', 'gpu'),
+          encoding: 'utf8',
+          timeout: 300_000,
+          env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
+        });
+        expect(p.status, p.stderr).toBe(0);
+        const checks = JSON.parse(p.stdout.trim().split('\n').at(-1)!) as { check: string; measured: string; result: string }[];
+        expect(checks).toHaveLength(4);
+        for (const c of checks) {
+          expect(c.result, c.check).toBe('ok');
+          expect(c.check).toContain('24 greedy tokens');
+          expect(c.check).toContain('(24 equal to transformers');
+        }
       }
-    }
-  }, 320_000);
+    },
+    320_000,
+  );
 });

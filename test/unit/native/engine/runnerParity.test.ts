@@ -51,7 +51,10 @@ function parity(extra: string[]): Map<string, Tensor> {
   const out = join(tempDir(), 'parity.safetensors');
   const model = join(fixture, 'checkpoint');
   const inputs = join(fixture, 'inputs', 'inputs.safetensors');
-  execFileSync(runner, ['parity', '--model', model, '--inputs', inputs, '--dtype', 'float32', '--device', 'cpu', '--out', out, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(runner, ['parity', '--model', model, '--inputs', inputs, '--dtype', 'float32', '--device', 'cpu', '--out', out, ...extra], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return readSafetensors(out);
 }
 
@@ -96,7 +99,9 @@ describe('studio_engine_run parity on the transformers 4.57.1 reference', () => 
     const cfg = JSON.parse(readFileSync(join(dir, 'adapter_config.json'), 'utf8'));
     writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify({ ...cfg, target_modules: ['q_proj'] }));
     const out = join(tempDir(), 'refused.safetensors');
-    const r = spawnSync(runner, ['parity', '--model', join(fixture, 'checkpoint'), '--inputs', join(fixture, 'inputs', 'inputs.safetensors'), '--adapter', dir, '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(runner, ['parity', '--model', join(fixture, 'checkpoint'), '--inputs', join(fixture, 'inputs', 'inputs.safetensors'), '--adapter', dir, '--out', out], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/is not one of the configured LoRA targets/);
     expect(existsSync(out)).toBe(false);

@@ -23,7 +23,10 @@ async function run(source: string, s: Partial<Settings>, text = loadTextSide(nul
 
 describe('convert → TRL / datasets layout', () => {
   it('writes one sample per turn with that turn’s own frame, split by whole episodes, with datasets Image features', async () => {
-    const src = writeJsonlDataset(join(tempDir(), 'ds'), Array.from({ length: 8 }, () => ({ turns: 3 })));
+    const src = writeJsonlDataset(
+      join(tempDir(), 'ds'),
+      Array.from({ length: 8 }, () => ({ turns: 3 })),
+    );
     const { out, info } = await run(src, { split: { by: 'ratio', validation: 0.5, values: [], seed: 0 } });
     expect(readdirSync(out).sort()).toEqual(['dataset_info.json', 'train.parquet', 'validation.parquet']);
     const train = await readParquet(join(out, 'train.parquet'));
@@ -36,7 +39,10 @@ describe('convert → TRL / datasets layout', () => {
     expect(features.images).toEqual([{ _type: 'Image' }]);
     expect(features.messages[0].content[0].text).toEqual({ dtype: 'string', _type: 'Value' });
     const splitOf = new Map<number, string>();
-    for (const [name, t] of [['train', train], ['validation', val]] as const) {
+    for (const [name, t] of [
+      ['train', train],
+      ['validation', val],
+    ] as const) {
       for (const row of t.rows) {
         const messages = row.messages as Msg[];
         const images = row.images as Img[];
@@ -66,18 +72,29 @@ describe('convert → TRL / datasets layout', () => {
     const msgs = rows[0]!.messages as Msg[];
     expect(msgs.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
     const [before, after] = prompt(0, 1).split('<image>');
-    expect(msgs[2]!.content).toEqual([{ type: 'text', text: before }, { type: 'image', text: null }, { type: 'text', text: after }]);
+    expect(msgs[2]!.content).toEqual([
+      { type: 'text', text: before },
+      { type: 'image', text: null },
+      { type: 'text', text: after },
+    ]);
     const imgs = rows[0]!.images as Img[];
     expect(imgs.map((im, t) => same(im.bytes, frame(0, t)))).toEqual([true, true, true]);
 
     const lastK = await run(src, { history: 'last-k', historyTurns: 1, split: { by: 'ratio', validation: 0, values: [], seed: 0 } });
     const k = (await readParquet(join(lastK.out, 'train.parquet'))).rows;
     expect(k.map((r) => (r.messages as Msg[]).length)).toEqual([2, 4, 4]);
-    expect((k[2]!.images as Img[]).map((im) => [same(im.bytes, frame(0, 1)), same(im.bytes, frame(0, 2))])).toEqual([[true, false], [false, true]]);
+    expect((k[2]!.images as Img[]).map((im) => [same(im.bytes, frame(0, 1)), same(im.bytes, frame(0, 2))])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
   });
 
   it('splits by game (explicit validation games) and counts tokens exactly with a model’s tokenizer', async () => {
-    const src = writeJsonlDataset(join(tempDir(), 'ds'), [{ turns: 2, game: 'sokoban' }, { turns: 2, game: 'frozenlake' }, { turns: 1, game: 'sokoban' }]);
+    const src = writeJsonlDataset(join(tempDir(), 'ds'), [
+      { turns: 2, game: 'sokoban' },
+      { turns: 2, game: 'frozenlake' },
+      { turns: 1, game: 'sokoban' },
+    ]);
     const model = join(tempDir(), 'model');
     makeQwen3VLCheckpoint(model);
     const { info } = await run(src, { split: { by: 'game', validation: 0.05, values: ['frozenlake'], seed: 0 } }, loadTextSide(model));
@@ -112,12 +129,20 @@ describe('convert → TRL / datasets layout', () => {
 
 describe('convert → ARLArena and verl layouts', () => {
   it('ARLArena: combined.parquet with unique sample_idx across files and every turn’s own frame', async () => {
-    const src = writeArlarenaFiles(join(tempDir(), 'arl'), [{ seed: 1, episodes: 2, turns: 3 }, { seed: 2, episodes: 2, turns: 2 }]);
+    const src = writeArlarenaFiles(join(tempDir(), 'arl'), [
+      { seed: 1, episodes: 2, turns: 3 },
+      { seed: 2, episodes: 2, turns: 2 },
+    ]);
     const { out, info } = await run(src, { target: 'arlarena' });
     expect(readdirSync(out).sort()).toEqual(['combined.parquet', 'dataset_info.json']);
     const t = await readParquet(join(out, 'combined.parquet'));
     expect(t.rows.map((r) => r.sample_idx)).toEqual([0n, 1n, 2n, 3n]);
-    expect(t.rows.map((r) => r.__source_file__)).toEqual(['high_score_multiturn_texts_seed1.json', 'high_score_multiturn_texts_seed1.json', 'high_score_multiturn_texts_seed2.json', 'high_score_multiturn_texts_seed2.json']);
+    expect(t.rows.map((r) => r.__source_file__)).toEqual([
+      'high_score_multiturn_texts_seed1.json',
+      'high_score_multiturn_texts_seed1.json',
+      'high_score_multiturn_texts_seed2.json',
+      'high_score_multiturn_texts_seed2.json',
+    ]);
     expect(info.counts.samples).toBe(4);
     const row = t.rows[2]!;
     const turns = row.turns as { step: bigint; inputs: { content: string; role: string }[]; outputs: string; image: { data: string; format: string } }[];
@@ -146,7 +171,10 @@ describe('convert → ARLArena and verl layouts', () => {
     expect(same((r.images as Img[])[0]!.bytes, frame(0, 1))).toBe(true);
     expect(r.reward_model).toEqual({ style: 'rule', ground_truth: JSON.stringify({ won: true, task_score: 1 }) });
     expect(r.extra_info).toMatchObject({ split: 'train', index: 1n, trajectory_id: 'traj-0', turn: 1n, answer: reply(0, 1) });
-    expect(r.messages).toEqual([{ role: 'user', content: prompt(0, 1) }, { role: 'assistant', content: reply(0, 1) }]);
+    expect(r.messages).toEqual([
+      { role: 'user', content: prompt(0, 1) },
+      { role: 'assistant', content: reply(0, 1) },
+    ]);
     expect(JSON.parse(t.keyValue.huggingface!).info.features.images).toEqual([{ _type: 'Image' }]);
   });
 });
@@ -173,7 +201,10 @@ describe('convert: bad input and cancellation leave nothing behind', () => {
   });
 
   it('stops when cancelled and removes the partial output', async () => {
-    const src = writeJsonlDataset(join(tempDir(), 'ds'), Array.from({ length: 5 }, () => ({ turns: 2 })));
+    const src = writeJsonlDataset(
+      join(tempDir(), 'ds'),
+      Array.from({ length: 5 }, () => ({ turns: 2 })),
+    );
     const out = join(tempDir(), 'out');
     const ac = new AbortController();
     ac.abort();

@@ -37,7 +37,10 @@ describe('convert step (job and preview)', () => {
     expect(s.images[0]).toMatchObject({ width: 256, height: 256, resizedWidth: 256, resizedHeight: 256, tokens: 64 });
     expect(s.images[0]!.src.startsWith('data:image/png;base64,iVBOR')).toBe(true);
     expect(s.segments.filter((g) => g.kind === 'image')).toHaveLength(1);
-    const trained = s.segments.filter((g) => g.kind === 'text' && g.loss).map((g) => (g as { text: string }).text).join('');
+    const trained = s.segments
+      .filter((g) => g.kind === 'text' && g.loss)
+      .map((g) => (g as { text: string }).text)
+      .join('');
     expect(trained).toMatch(/<action>.*<\/action><\|im_end\|>\n$/s); // TRL's mask: the reply, <|im_end|> and its newline
     expect(s.segments.some((g) => g.kind === 'text' && !g.loss && g.text.includes('<|im_start|>user'))).toBe(true);
     expect(s.imageTokens).toBe(66);
@@ -45,7 +48,12 @@ describe('convert step (job and preview)', () => {
     expect(preview.stats).toMatchObject({ episodes: 4, complete: true });
     expect(preview.stats.histogram.counts.reduce((a, b) => a + b, 0)).toBe(preview.stats.samples);
 
-    const run = runner.start('convert.run', { datasetArtifactId: dataset.id, modelArtifactId: base.id, name: 'sokoban-trl', split: { by: 'ratio', validation: 0.25, values: [], seed: 1 } });
+    const run = runner.start('convert.run', {
+      datasetArtifactId: dataset.id,
+      modelArtifactId: base.id,
+      name: 'sokoban-trl',
+      split: { by: 'ratio', validation: 0.25, values: [], seed: 1 },
+    });
     await runner.idle();
     expect(runner.summary(run.id)).toMatchObject({ status: 'succeeded', progress: 1 });
     const out = project.store.runOutputs(run.id)[0]!;
@@ -57,7 +65,12 @@ describe('convert step (job and preview)', () => {
     const train = await readParquet(join(dir, 'train.parquet'));
     const val = await readParquet(join(dir, 'validation.parquet'));
     expect(train.numRows + val.numRows).toBe(info.counts.samples);
-    expect(project.store.runInputs(run.id).map((a) => a.kind).sort()).toEqual(['base-model', 'dataset-json']);
+    expect(
+      project.store
+        .runInputs(run.id)
+        .map((a) => a.kind)
+        .sort(),
+    ).toEqual(['base-model', 'dataset-json']);
     const tree = await call<LineageNode>('artifacts.lineage', { artifactId: out.id });
     expect(tree.producedBy!.inputs.map((n) => n.artifact.kind).sort()).toEqual(['base-model', 'dataset-json']);
     // The accepted dataset itself traces back to the rollout.

@@ -22,12 +22,14 @@ describe('empty validation split', () => {
     // none of the 4 under 5 % (0.95^4 = 81 % of seeds do).
     let seed = 0;
     let p5: ConvertPreview;
-    for (;; seed++) {
+    for (; ; seed++) {
       p5 = await call<ConvertPreview>('convert.preview', { datasetArtifactId: dataset.id, split: { by: 'ratio', validation: 0.05, values: [], seed } });
       if (p5.stats.validation === 0 || seed > 30) break;
     }
     expect(p5.stats).toMatchObject({ episodes: 4, validation: 0 });
-    expect(p5.warnings).toContain('The validation split is empty: 5 % of 4 episodes rounds to none. Training will report no validation loss; raise the share, pick validation games or seeds, or set 0 % on purpose.');
+    expect(p5.warnings).toContain(
+      'The validation split is empty: 5 % of 4 episodes rounds to none. Training will report no validation loss; raise the share, pick validation games or seeds, or set 0 % on purpose.',
+    );
     const p5ok = await call<ConvertPreview>('convert.preview', { datasetArtifactId: dataset.id, split: { by: 'ratio', validation: 0.9, values: [], seed } });
     expect(p5ok.stats.validation).toBeGreaterThan(0);
     expect(p5ok.warnings.some((w) => w.includes('validation split is empty'))).toBe(false);
@@ -37,7 +39,10 @@ describe('empty validation split', () => {
     const run = runner.start('convert.run', { datasetArtifactId: dataset.id, split: { by: 'ratio', validation: 0.05, values: [], seed } });
     await runner.idle();
     expect(project.store.getRun(run.id)!.status).toBe('succeeded');
-    const warns = project.store.listLogs(run.id).filter((l) => l.level === 'warn').map((l) => l.message);
+    const warns = project.store
+      .listLogs(run.id)
+      .filter((l) => l.level === 'warn')
+      .map((l) => l.message);
     expect(warns.some((m) => m.startsWith('The validation split is empty: 5 % of 4 episodes'))).toBe(true);
     await studio.dispose();
   });

@@ -24,7 +24,16 @@ describe('evaluation statistics', () => {
 
   it('rates over turns, means over episodes', () => {
     const ep = (won: boolean, turns: number, invalid: number, formatValid: number, ret: number, tokens: number): EpisodeRecord => ({
-      policy: 'p', level: 0, seed: 0, won, return: ret, turns, invalidActions: invalid, formatValidTurns: formatValid, completionTokens: tokens, steps: [],
+      policy: 'p',
+      level: 0,
+      seed: 0,
+      won,
+      return: ret,
+      turns,
+      invalidActions: invalid,
+      formatValidTurns: formatValid,
+      completionTokens: tokens,
+      steps: [],
     });
     const s = scoreEpisodes([ep(true, 2, 0, 2, 10.5, 20), ep(false, 5, 3, 1, -1.5, 50), ep(false, 3, 1, 3, -0.3, 30)]);
     expect(s).toMatchObject({ episodes: 3, wins: 1, completionTokens: 100 });
@@ -37,8 +46,24 @@ describe('evaluation statistics', () => {
   });
 
   it('the best engine policy: success rate, then return, then fewer invalid actions; never the expert', () => {
-    const sc = (key: string, kind: 'base' | 'adapter' | 'expert', successRate: number, meanReturn: number, invalidActionRate: number) =>
-      ({ key, label: key, kind, artifactId: null, step: null, episodes: 4, wins: 0, successRate, successLow: 0, successHigh: 1, meanReturn, meanTurns: 1, invalidActionRate, formatValidRate: 1, completionTokens: 0, tokensPerS: null });
+    const sc = (key: string, kind: 'base' | 'adapter' | 'expert', successRate: number, meanReturn: number, invalidActionRate: number) => ({
+      key,
+      label: key,
+      kind,
+      artifactId: null,
+      step: null,
+      episodes: 4,
+      wins: 0,
+      successRate,
+      successLow: 0,
+      successHigh: 1,
+      meanReturn,
+      meanTurns: 1,
+      invalidActionRate,
+      formatValidRate: 1,
+      completionTokens: 0,
+      tokensPerS: null,
+    });
     expect(bestOf([sc('expert', 'expert', 1, 9, 0), sc('a', 'adapter', 0.5, 1, 0.2), sc('b', 'adapter', 0.5, 2, 0.9), sc('base', 'base', 0.25, 5, 0)])).toBe('b');
     expect(bestOf([sc('a', 'adapter', 0.5, 1, 0.2), sc('b', 'adapter', 0.5, 1, 0.1)])).toBe('b');
     expect(bestOf([sc('expert', 'expert', 1, 9, 0)])).toBeNull();

@@ -88,7 +88,10 @@ describe('filter and review', () => {
     await runner.idle();
     expect(runner.summary(empty.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('nothing to export') });
     const ja = project.store.runOutputs(a.id)[0]!;
-    const lines = readFileSync(join(project.dir, ja.path, 'trajectories.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(project.dir, ja.path, 'trajectories.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines.every((l) => l.success && l.turns.every((t: { image: { data: string } }) => t.image.data.length > 100))).toBe(true);
     const manifest = JSON.parse(readFileSync(join(project.dir, ja.path, 'dataset.json'), 'utf8'));
@@ -102,7 +105,7 @@ describe('filter and review', () => {
     expect(ep.turns[0]).toMatchObject({ step: 0, inputs: [{ role: 'user' }], image: { format: 'png_base64' } });
     // Every turn keeps its own frame: a moving player changes the picture.
     if (ep.turns.length > 1) expect(ep.turns[0].image.data).not.toBe(ep.turns[1].image.data);
-    const tree = (await call<LineageNode>('artifacts.lineage', { artifactId: ja.id }));
+    const tree = await call<LineageNode>('artifacts.lineage', { artifactId: ja.id });
     expect(tree.producedBy!.inputs.map((n) => n.artifact.kind)).toEqual(['trajectories']);
     expect(tree.producedBy!.inputs[0]!.producedBy!.run.kind).toBe('rollout.run');
     await studio.dispose();

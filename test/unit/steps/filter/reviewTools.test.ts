@@ -25,14 +25,20 @@ async function setup() {
   const model = runner.start('rollout.run', { name: 'model', tasks: 2, samplesPerTask: 1, seed: 40, policy: { type: 'openai', baseUrl: s.url, model: 'm' } });
   await runner.idle();
   const call = <T>(m: string, p: unknown = {}) => studio.api.handle(m, p) as Promise<T>;
-  const list = (rules: FilterRules, extra: Record<string, unknown> = {}) => call<{ total: number; items: TrajectorySummary[] }>('review.list', { rules, view: 'all', limit: 100, ...extra });
+  const list = (rules: FilterRules, extra: Record<string, unknown> = {}) =>
+    call<{ total: number; items: TrajectorySummary[] }>('review.list', { rules, view: 'all', limit: 100, ...extra });
   return { studio, dir, call, list, expertId: expert.id, modelId: model.id };
 }
 
 describe('review tools', () => {
   it('names the failed rule of every trajectory, exactly for those the rules reject', async () => {
     const { studio, list } = await setup();
-    for (const rules of [{ success: true }, { minLength: 3, maxInvalidActions: 0 }, { success: true, dropDuplicates: true }, { minReturn: 1, minFormatValidRatio: 1 }] as FilterRules[]) {
+    for (const rules of [
+      { success: true },
+      { minLength: 3, maxInvalidActions: 0 },
+      { success: true, dropDuplicates: true },
+      { minReturn: 1, minFormatValidRatio: 1 },
+    ] as FilterRules[]) {
       const { items } = await list(rules);
       for (const t of items) expect(t.failedRules.length === 0).toBe(t.passes);
     }
@@ -82,7 +88,12 @@ describe('review tools', () => {
   it('lists rollouts to filter by, and keeps the review state per project across reopen', async () => {
     const { studio, dir, call, expertId, modelId } = await setup();
     const sources = await call<ReviewSource[]>('review.sources');
-    expect(new Map(sources.map((s) => [s.rolloutId, s.count]))).toEqual(new Map([[expertId, 6], [modelId, 2]]));
+    expect(new Map(sources.map((s) => [s.rolloutId, s.count]))).toEqual(
+      new Map([
+        [expertId, 6],
+        [modelId, 2],
+      ]),
+    );
     expect(sources.every((s) => s.label.length > 0)).toBe(true);
     // Choosing a rollout scopes counts and list, not only the verdict.
     expect(await call<FilterPreview>('review.preview', { rules: { rolloutIds: [modelId] } })).toMatchObject({ total: 2, passing: 2 });

@@ -25,7 +25,9 @@ describe('input validation', () => {
       /adapter_config\.json: lora_alpha 1e\+308 with r=8 gives a LoRA scale of 1\.25e\+307 for '.*', outside the usable range/,
     );
     patchConfig(cfgFile, { lora_alpha: 16, alpha_pattern: { q_proj: 80000 } });
-    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(/adapter_config\.json: alpha_pattern 80000 with r=8 gives a LoRA scale of 10000/);
+    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(
+      /adapter_config\.json: alpha_pattern 80000 with r=8 gives a LoRA scale of 10000/,
+    );
     expect(readdirSync(root).sort()).toEqual(['adapter', 'base']);
   });
 
@@ -39,7 +41,9 @@ describe('input validation', () => {
       return { name: t.name, dtype: t.dtype, shape: t.shape, data: d.data };
     });
     writeSafetensors(file, tensors, { format: 'pt' });
-    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(/the merge produced a non-finite value \(inf\/NaN\) at row 0 \(LoRA scale 2/);
+    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(
+      /the merge produced a non-finite value \(inf\/NaN\) at row 0 \(LoRA scale 2/,
+    );
     expect(readdirSync(root).sort()).toEqual(['adapter', 'base']);
   });
 });

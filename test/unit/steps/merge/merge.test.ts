@@ -31,7 +31,14 @@ describe('LoRA merge', () => {
     await mergeModel({ baseDir: base, adapterDir: adapter, outDir: out, rounding: 'single' });
     for (const t of specs.filter((s) => /layers\.\d+\.(self_attn|mlp)\.\w+_proj\.weight$/.test(s.name))) {
       const m = t.name.replace(/\.weight$/, '');
-      const ref = exactMerge({ baseFile: fileOf(base, t.name), weight: t.name, adapterFile: join(adapter, 'adapter_model.safetensors'), a: `base_model.model.${m}.lora_A.weight`, b: `base_model.model.${m}.lora_B.weight`, scale: 2 });
+      const ref = exactMerge({
+        baseFile: fileOf(base, t.name),
+        weight: t.name,
+        adapterFile: join(adapter, 'adapter_model.safetensors'),
+        a: `base_model.model.${m}.lora_A.weight`,
+        b: `base_model.model.${m}.lora_B.weight`,
+        scale: 2,
+      });
       const got = bf16Bits(readTensor(fileOf(out, t.name), t.name).data);
       const want = Uint16Array.from(ref.values.map(doubleToBf16));
       expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), t.name).toBe(true);
@@ -42,7 +49,14 @@ describe('LoRA merge', () => {
     const { root, base, adapter } = setup();
     const out = join(root, 'merged');
     await mergeModel({ baseDir: base, adapterDir: adapter, outDir: out });
-    const ref = exactMerge({ baseFile: fileOf(base, LORA_W), weight: LORA_W, adapterFile: join(adapter, 'adapter_model.safetensors'), a: `${LORA_M}.lora_A.weight`, b: `${LORA_M}.lora_B.weight`, scale: 2 });
+    const ref = exactMerge({
+      baseFile: fileOf(base, LORA_W),
+      weight: LORA_W,
+      adapterFile: join(adapter, 'adapter_model.safetensors'),
+      a: `${LORA_M}.lora_A.weight`,
+      b: `${LORA_M}.lora_B.weight`,
+      scale: 2,
+    });
     const got = bf16Bits(readTensor(fileOf(out, LORA_W), LORA_W).data);
     let same = 0;
     got.forEach((g, i) => {
@@ -60,7 +74,14 @@ describe('LoRA merge', () => {
     const { root, base, adapter } = setup({ rslora: true, r: 4, alpha: 8 });
     const out = join(root, 'merged');
     await mergeModel({ baseDir: base, adapterDir: adapter, outDir: out, rounding: 'single' });
-    const ref = exactMerge({ baseFile: fileOf(base, LORA_W), weight: LORA_W, adapterFile: join(adapter, 'adapter_model.safetensors'), a: `${LORA_M}.lora_A.weight`, b: `${LORA_M}.lora_B.weight`, scale: 8 / Math.sqrt(4) });
+    const ref = exactMerge({
+      baseFile: fileOf(base, LORA_W),
+      weight: LORA_W,
+      adapterFile: join(adapter, 'adapter_model.safetensors'),
+      a: `${LORA_M}.lora_A.weight`,
+      b: `${LORA_M}.lora_B.weight`,
+      scale: 8 / Math.sqrt(4),
+    });
     expect([...bf16Bits(readTensor(fileOf(out, LORA_W), LORA_W).data)]).toEqual(ref.values.map(doubleToBf16));
   });
 
@@ -68,7 +89,15 @@ describe('LoRA merge', () => {
     const { root, base, adapter } = setup({ dora: true });
     const out = join(root, 'merged');
     await mergeModel({ baseDir: base, adapterDir: adapter, outDir: out, rounding: 'single' });
-    const ref = exactMerge({ baseFile: fileOf(base, LORA_W), weight: LORA_W, adapterFile: join(adapter, 'adapter_model.safetensors'), a: `${LORA_M}.lora_A.weight`, b: `${LORA_M}.lora_B.weight`, scale: 2, magnitude: `${LORA_M}.lora_magnitude_vector` });
+    const ref = exactMerge({
+      baseFile: fileOf(base, LORA_W),
+      weight: LORA_W,
+      adapterFile: join(adapter, 'adapter_model.safetensors'),
+      a: `${LORA_M}.lora_A.weight`,
+      b: `${LORA_M}.lora_B.weight`,
+      scale: 2,
+      magnitude: `${LORA_M}.lora_magnitude_vector`,
+    });
     const got = bf16Bits(readTensor(fileOf(out, LORA_W), LORA_W).data);
     got.forEach((g, i) => expect(Math.abs(g - doubleToBf16(ref.values[i]!))).toBeLessThanOrEqual(1));
   });
@@ -79,7 +108,17 @@ describe('LoRA merge', () => {
     const r = await mergeModel({ baseDir: base, adapterDir: adapter, outDir: out, lineage: ['adapter from run abc'] });
     expect(r.mergedModules).toBe(14); // 7 projections × 2 layers
     const files = readdirSync(out).sort();
-    for (const f of ['README.md', 'chat_template.json', 'config.json', 'generation_config.json', 'model.safetensors.index.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']) expect(files).toContain(f);
+    for (const f of [
+      'README.md',
+      'chat_template.json',
+      'config.json',
+      'generation_config.json',
+      'model.safetensors.index.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ])
+      expect(files).toContain(f);
     expect(files.some((f) => f.includes('.partial'))).toBe(false);
     expect(readdirSync(root).filter((f) => f.includes('.partial'))).toEqual([]);
     const idx = JSON.parse(readFileSync(join(out, 'model.safetensors.index.json'), 'utf8'));
@@ -162,7 +201,12 @@ describe('merge refuses bad input clearly and leaves nothing behind', () => {
   it('an adapter key that matches no base tensor names the key', async () => {
     const root = tempDir();
     const specs = makeQwen3VLCheckpoint(join(root, 'base'), {});
-    makeLoraAdapter(join(root, 'adapter'), specs, { extra: [{ name: 'base_model.model.model.language_model.layers.9.self_attn.q_proj.lora_A.weight', shape: [8, 64] }, { name: 'base_model.model.model.language_model.layers.9.self_attn.q_proj.lora_B.weight', shape: [64, 8] }] });
+    makeLoraAdapter(join(root, 'adapter'), specs, {
+      extra: [
+        { name: 'base_model.model.model.language_model.layers.9.self_attn.q_proj.lora_A.weight', shape: [8, 64] },
+        { name: 'base_model.model.model.language_model.layers.9.self_attn.q_proj.lora_B.weight', shape: [64, 8] },
+      ],
+    });
     await expect(mergeModel({ baseDir: join(root, 'base'), adapterDir: join(root, 'adapter'), outDir: join(root, 'out') })).rejects.toThrow(
       /module 'model\.language_model\.layers\.9\.self_attn\.q_proj': the base model has no weight for this module/,
     );
@@ -174,7 +218,9 @@ describe('merge refuses bad input clearly and leaves nothing behind', () => {
     makeQwen3VLCheckpoint(join(root, 'base'), {});
     const other = makeQwen3VLCheckpoint(join(root, 'other'), { dims: { ...TINY, hidden: 32, headDim: 8 } });
     makeLoraAdapter(join(root, 'adapter'), other, {});
-    await expect(mergeModel({ baseDir: join(root, 'base'), adapterDir: join(root, 'adapter'), outDir: join(root, 'out') })).rejects.toThrow(/shape mismatch — base '.*' is \[\d+, \d+\], lora_A \[8, 32\]/);
+    await expect(mergeModel({ baseDir: join(root, 'base'), adapterDir: join(root, 'adapter'), outDir: join(root, 'out') })).rejects.toThrow(
+      /shape mismatch — base '.*' is \[\d+, \d+\], lora_A \[8, 32\]/,
+    );
     expectNothingLeft(root);
   });
 
@@ -215,7 +261,11 @@ describe('merge refuses bad input clearly and leaves nothing behind', () => {
     let seen = 0;
     await expect(
       mergeModel({
-        baseDir: base, adapterDir: adapter, outDir: join(root, 'out'), signal: ac.signal, threads: 1,
+        baseDir: base,
+        adapterDir: adapter,
+        outDir: join(root, 'out'),
+        signal: ac.signal,
+        threads: 1,
         onProgress: (p) => {
           seen = p.tensorsDone;
           if (p.tensorsDone >= 3) ac.abort();

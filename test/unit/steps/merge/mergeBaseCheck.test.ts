@@ -38,7 +38,8 @@ describe('merge checks the base against the adapter', () => {
     await runner.idle();
     expect(runner.summary(r.id)).toMatchObject({
       status: 'failed',
-      error: "adapter 'lora' was trained on a Qwen2_5_VLForConditionalGeneration, but base 'base-a' is a Qwen3VLForConditionalGeneration: merging it would write a model of the wrong class",
+      error:
+        "adapter 'lora' was trained on a Qwen2_5_VLForConditionalGeneration, but base 'base-a' is a Qwen3VLForConditionalGeneration: merging it would write a model of the wrong class",
     });
     expect(project.store.listArtifacts(['merged-model'])).toEqual([]);
     await studio.dispose();
@@ -54,7 +55,10 @@ describe('merge checks the base against the adapter', () => {
     project.db.prepare('UPDATE artifacts SET produced_by_run_id = ? WHERE id = ?').run(trainRun, adapter.id);
     const wrong = runner.start('merge.run', { baseArtifactId: b.id, adapterArtifactId: adapter.id });
     await runner.idle();
-    expect(runner.summary(wrong.id)).toMatchObject({ status: 'failed', error: "adapter 'lora' was trained on 'base-a' (Qwen3VLForConditionalGeneration), not on 'base-b' (Qwen3VLForConditionalGeneration): choose its own base, 'base-a'" });
+    expect(runner.summary(wrong.id)).toMatchObject({
+      status: 'failed',
+      error: "adapter 'lora' was trained on 'base-a' (Qwen3VLForConditionalGeneration), not on 'base-b' (Qwen3VLForConditionalGeneration): choose its own base, 'base-a'",
+    });
     expect(project.store.listArtifacts(['merged-model'])).toEqual([]);
     // What the Merge form preselects for this adapter.
     expect(await studio.api.handle('artifacts.baseModelId', { artifactId: adapter.id })).toMatchObject({ baseArtifactId: a.id, baseName: 'base-a' });
@@ -71,7 +75,10 @@ describe('merge checks the base against the adapter', () => {
     await studio.api.handle('artifacts.setHubId', { artifactId: a.id, hubId: 'Qwen/Qwen3-VL-8B-Instruct' });
     const r = runner.start('merge.run', { baseArtifactId: a.id, adapterArtifactId: adapter.id });
     await runner.idle();
-    expect(runner.summary(r.id)).toMatchObject({ status: 'failed', error: "adapter 'lora' names its base as Qwen/Qwen3-VL-4B-Instruct (adapter_config.json base_model_name_or_path), but base 'base-a' is Qwen/Qwen3-VL-8B-Instruct" });
+    expect(runner.summary(r.id)).toMatchObject({
+      status: 'failed',
+      error: "adapter 'lora' names its base as Qwen/Qwen3-VL-4B-Instruct (adapter_config.json base_model_name_or_path), but base 'base-a' is Qwen/Qwen3-VL-8B-Instruct",
+    });
     await studio.dispose();
   });
 });

@@ -30,7 +30,12 @@ describe('merge jobs', () => {
     const merged = project.store.runOutputs(run.id)[0]!;
     expect(merged).toMatchObject({ kind: 'merged-model', in_project: 1, name: 'sokoban-4b' });
     expect(merged.path).toMatch(/^artifacts\/merged\/sokoban-4b-[0-9a-f]{8}$/);
-    expect(project.store.runInputs(run.id).map((a) => a.kind).sort()).toEqual(['adapter', 'base-model']);
+    expect(
+      project.store
+        .runInputs(run.id)
+        .map((a) => a.kind)
+        .sort(),
+    ).toEqual(['adapter', 'base-model']);
     const card = readFileSync(join(project.dir, merged.path, 'README.md'), 'utf8');
     expect(card).toContain(`adapter '${adapter.name}'`);
     const tree = (await studio.api.handle('artifacts.lineage', { artifactId: merged.id })) as LineageNode;

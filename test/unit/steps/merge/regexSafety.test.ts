@@ -37,8 +37,14 @@ describe('adapter_config regexes', () => {
     const peft = await runPython<{ targeted: boolean[]; rank: number[] }[]>('regex_peft.py', { cases, names: MODULES }, { timeoutMs: 150_000 });
     cases.forEach((c, i) => {
       const cfg = readAdapterConfig(writeConfig(c));
-      expect(MODULES.map((m) => isTargeted(cfg, m)), c.target_modules).toEqual(peft.result[i]!.targeted);
-      expect(MODULES.map((m) => rankAndAlpha(cfg, m).r), c.target_modules).toEqual(peft.result[i]!.rank);
+      expect(
+        MODULES.map((m) => isTargeted(cfg, m)),
+        c.target_modules,
+      ).toEqual(peft.result[i]!.targeted);
+      expect(
+        MODULES.map((m) => rankAndAlpha(cfg, m).r),
+        c.target_modules,
+      ).toEqual(peft.result[i]!.rank);
     });
     // Not vacuous: each pattern selects some modules and leaves others.
     expect(peft.result.every((r) => r.targeted.includes(true) && r.targeted.includes(false))).toBe(true);
@@ -64,7 +70,9 @@ describe('adapter_config regexes', () => {
     const cfgFile = join(adapter, 'adapter_config.json');
     writeFileSync(cfgFile, JSON.stringify({ ...JSON.parse(readFileSync(cfgFile, 'utf8')), target_modules: '(\\w+\\.?)+X' }));
     const t0 = Date.now();
-    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(/adapter_config\.json: target_modules: the pattern took longer than/);
+    await expect(mergeModel({ baseDir: base, adapterDir: adapter, outDir: join(root, 'out') })).rejects.toThrow(
+      /adapter_config\.json: target_modules: the pattern took longer than/,
+    );
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });

@@ -32,7 +32,15 @@ function randomBytes(n: number, seed: number): Buffer {
 
 describe('staged safetensors writes', () => {
   // Sizes around the 4 KiB block and across the 32 MiB staging buffers (one tensor larger than a buffer).
-  const sizes: [DType, number][] = [['U8', 5], ['U8', 4091], ['F32', 1024], ['BF16', 40 << 19], ['U8', 1], ['F16', 3 << 19], ['U8', 4096 * 3 + 7]];
+  const sizes: [DType, number][] = [
+    ['U8', 5],
+    ['U8', 4091],
+    ['F32', 1024],
+    ['BF16', 40 << 19],
+    ['U8', 1],
+    ['F16', 3 << 19],
+    ['U8', 4096 * 3 + 7],
+  ];
   const tensors = sizes.map(([dtype, numel], i) => {
     const bytes = numel * (dtype === 'F32' ? 4 : dtype === 'U8' ? 1 : 2);
     return { name: `t${i}`, dtype, shape: [numel], data: randomBytes(bytes, 100 + i) };

@@ -25,8 +25,13 @@ function overridesPassed(entry: string | null): string[] {
   mkdirSync(model);
   writeFileSync(join(model, 'config.json'), '{}');
   const script = gigpoScript({
-    modelPath: model, game: 'sokoban', env: verlEnvFor('sokoban', { rows: 6, cols: 6, boxes: 1, searchDepth: 30 }), hp: GigpoHyperParams.parse({}),
-    projectName: 'p', experimentName: 'e', createdAt: '2026-01-01',
+    modelPath: model,
+    game: 'sokoban',
+    env: verlEnvFor('sokoban', { rows: 6, cols: 6, boxes: 1, searchDepth: 30 }),
+    hp: GigpoHyperParams.parse({}),
+    projectName: 'p',
+    experimentName: 'e',
+    createdAt: '2026-01-01',
   });
   writeFileSync(join(dir, 'run_gigpo.sh'), script);
   const bin = join(dir, 'bin');
@@ -36,7 +41,10 @@ function overridesPassed(entry: string | null): string[] {
   if (entry) env.ENTRY = entry;
   const r = spawnSync('bash', [join(dir, 'run_gigpo.sh')], { env, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  const argv = r.stdout.trim().split('\n').filter((l) => !l.startsWith('run_gigpo.sh:'));
+  const argv = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('run_gigpo.sh:'));
   expect(argv.slice(0, 2)).toEqual(['-m', entry ?? 'verl.trainer.main_ppo']);
   return argv.slice(2).filter((a) => a.includes('='));
 }
@@ -67,7 +75,8 @@ describe('run_gigpo.sh overrides', () => {
     const theirs = ARLARENA.launch_values!.values;
     const differ = passed.filter((o) => keyOf(o) in theirs && !same(theirs[keyOf(o)]!, valueOf(o))).map((o) => `${o} (ARLArena: ${theirs[keyOf(o)]})`);
     expect(differ).toEqual(["trainer.logger=['console'] (ARLArena: ['console','wandb'])"]);
-    for (const o of ["data.truncation='left'", 'use_invalid_action_penalty=True', 'invalid_action_penalty_coef=0.1', 'algorithm.gigpo.mode=mean_std_norm']) expect(passed).toContain(o);
+    for (const o of ["data.truncation='left'", 'use_invalid_action_penalty=True', 'invalid_action_penalty_coef=0.1', 'algorithm.gigpo.mode=mean_std_norm'])
+      expect(passed).toContain(o);
     expect(ARLARENA.provenance.commit).toBe('1ff20261a5be54c42dace514df7c3dec9242e69e');
   });
 });

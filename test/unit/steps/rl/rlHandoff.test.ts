@@ -38,7 +38,8 @@ async function projectWithMerged(pythonBin?: string) {
 function standInPython(dir: string, behaviour: 'train' | 'hang' | 'no-verl'): string {
   mkdirSync(dir, { recursive: true });
   const body = {
-    train: 'printf "%s\\n" "$@" > "$RUN_DIR/args.txt"\necho "step:1 - actor/pg_loss:0.5 - critic/score/mean:0.25 - episode/success_rate:0.125"\necho "step:2 - critic/score/mean:0.75 - episode/success_rate:0.5"\nexit 0',
+    train:
+      'printf "%s\\n" "$@" > "$RUN_DIR/args.txt"\necho "step:1 - actor/pg_loss:0.5 - critic/score/mean:0.25 - episode/success_rate:0.125"\necho "step:2 - critic/score/mean:0.75 - episode/success_rate:0.5"\nexit 0',
     hang: 'echo $$ > "$RUN_DIR/pid"\necho "step:1 - critic/score/mean:0.1"\nexec sleep 60',
     'no-verl': '',
   }[behaviour];
@@ -51,9 +52,22 @@ function standInPython(dir: string, behaviour: 'train' | 'hang' | 'no-verl'): st
 }
 
 describe('RL handoff', () => {
-  it('writes a launch folder: the script carries the merged path and the settings, bash -n passes, the data reads back in verl\'s layout with PNG frames', async () => {
+  it("writes a launch folder: the script carries the merged path and the settings, bash -n passes, the data reads back in verl's layout with PNG frames", async () => {
     const { studio, runner, project, modelDir, merged } = await projectWithMerged();
-    const run = runner.start('rl.handoff', { mergedArtifactId: merged.id, game: 'sokoban', trainDataSize: 4, valDataSize: 3, groupSize: 6, lr: 2e-6, klLossCoef: 0.01, tensorParallelSize: 2, maxTurns: 12, gpusPerNode: 8, nodes: 2, rolloutEngine: 'sglang' });
+    const run = runner.start('rl.handoff', {
+      mergedArtifactId: merged.id,
+      game: 'sokoban',
+      trainDataSize: 4,
+      valDataSize: 3,
+      groupSize: 6,
+      lr: 2e-6,
+      klLossCoef: 0.01,
+      tensorParallelSize: 2,
+      maxTurns: 12,
+      gpusPerNode: 8,
+      nodes: 2,
+      rolloutEngine: 'sglang',
+    });
     await runner.idle();
     expect(runner.summary(run.id)).toMatchObject({ status: 'succeeded', progress: 1 });
     const out = project.store.runOutputs(run.id)[0]!;
@@ -64,19 +78,51 @@ describe('RL handoff', () => {
     const script = readFileSync(join(dir, 'run_gigpo.sh'), 'utf8');
     expect(statSync(join(dir, 'run_gigpo.sh')).mode & 0o111).not.toBe(0);
     expect(script).toContain(`MERGED_MODEL='${modelDir.replace(/'/g, `'\\''`)}'`);
-    for (const s of ['algorithm.adv_estimator=gigpo', 'env.env_name=Sokoban', 'env.rollout.n=6', 'data.train_batch_size=4', 'data.val_batch_size=3', 'actor_rollout_ref.actor.optim.lr=0.000002', 'actor_rollout_ref.actor.kl_loss_coef=0.01', 'actor_rollout_ref.rollout.tensor_model_parallel_size=2', 'env.max_steps=12', 'env.sokoban.dim_room=[6,6]', 'N_GPUS_PER_NODE:-8', 'NNODES:-2', 'ENGINE:-sglang', "trainer.logger=['console']"])
+    for (const s of [
+      'algorithm.adv_estimator=gigpo',
+      'env.env_name=Sokoban',
+      'env.rollout.n=6',
+      'data.train_batch_size=4',
+      'data.val_batch_size=3',
+      'actor_rollout_ref.actor.optim.lr=0.000002',
+      'actor_rollout_ref.actor.kl_loss_coef=0.01',
+      'actor_rollout_ref.rollout.tensor_model_parallel_size=2',
+      'env.max_steps=12',
+      'env.sokoban.dim_room=[6,6]',
+      'N_GPUS_PER_NODE:-8',
+      'NNODES:-2',
+      'ENGINE:-sglang',
+      "trainer.logger=['console']",
+    ])
       expect(script).toContain(s);
     expect(spawnSync('bash', ['-n', join(dir, 'run_gigpo.sh')]).status).toBe(0);
     // The script's own quoting gives back the exact path, ready for Hydra.
-    const hq = execFileSync('bash', ['-c', `source <(sed -n '/^hq()/p' "$0"); MERGED_MODEL=$(sed -n "s/^MERGED_MODEL=//p" "$0"); eval "MERGED_MODEL=$MERGED_MODEL"; hq "$MERGED_MODEL"`, join(dir, 'run_gigpo.sh')], { encoding: 'utf8' });
+    const hq = execFileSync(
+      'bash',
+      [
+        '-c',
+        `source <(sed -n '/^hq()/p' "$0"); MERGED_MODEL=$(sed -n "s/^MERGED_MODEL=//p" "$0"); eval "MERGED_MODEL=$MERGED_MODEL"; hq "$MERGED_MODEL"`,
+        join(dir, 'run_gigpo.sh'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(hq).toBe(`'${modelDir.replace(/'/g, "\\'")}'`);
 
-    for (const [file, split, rows] of [['train.parquet', 'train', 4], ['test.parquet', 'test', 3]] as const) {
+    for (const [file, split, rows] of [
+      ['train.parquet', 'train', 4],
+      ['test.parquet', 'test', 3],
+    ] as const) {
       const pq = await readParquet(join(dir, 'data', file));
       expect(pq.numRows).toBe(rows);
       expect(Object.keys(pq.rows[0]!).sort()).toEqual(['ability', 'data_source', 'extra_info', 'images', 'prompt', 'reward_model']);
       pq.rows.forEach((r, i) => {
-        expect(r).toMatchObject({ data_source: 'visual', ability: 'agent', prompt: [{ role: 'user', content: '<image>' }], reward_model: { style: 'rule', ground_truth: '' }, extra_info: { split, index: BigInt(i) } });
+        expect(r).toMatchObject({
+          data_source: 'visual',
+          ability: 'agent',
+          prompt: [{ role: 'user', content: '<image>' }],
+          reward_model: { style: 'rule', ground_truth: '' },
+          extra_info: { split, index: BigInt(i) },
+        });
         const images = r.images as { bytes: Uint8Array; path: string | null }[];
         expect(images).toHaveLength(1);
         expect(Buffer.from(images[0]!.bytes).subarray(0, 8)).toEqual(PNG_MAGIC);
@@ -98,9 +144,25 @@ describe('RL handoff', () => {
     await studio.dispose();
   });
 
-  it('defaults follow ARLArena\'s GiGPO script, and bad settings are refused naming the field', () => {
+  it("defaults follow ARLArena's GiGPO script, and bad settings are refused naming the field", () => {
     const d = RlHandoffConfig.parse({ mergedArtifactId: 'x' });
-    expect(d).toMatchObject({ game: 'sokoban', groupSize: 8, trainDataSize: 32, valDataSize: 128, ppoMiniBatchSize: 64, ppoMicroBatchSizePerGpu: 8, lr: 1e-6, klLossCoef: 0.001, rolloutEngine: 'vllm', tensorParallelSize: 1, maxTurns: 15, gpusPerNode: 4, nodes: 1, gamma: 0.95, gigpoMode: 'mean_std_norm' });
+    expect(d).toMatchObject({
+      game: 'sokoban',
+      groupSize: 8,
+      trainDataSize: 32,
+      valDataSize: 128,
+      ppoMiniBatchSize: 64,
+      ppoMicroBatchSizePerGpu: 8,
+      lr: 1e-6,
+      klLossCoef: 0.001,
+      rolloutEngine: 'vllm',
+      tensorParallelSize: 1,
+      maxTurns: 15,
+      gpusPerNode: 4,
+      nodes: 1,
+      gamma: 0.95,
+      gigpoMode: 'mean_std_norm',
+    });
     const bad = (c: object) => RlHandoffConfig.safeParse({ mergedArtifactId: 'x', ...c }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(bad({ game: 'frozenlake' })).toEqual([expect.stringMatching(/^game: verl-agent has no frozenlake environment/)]);
     expect(bad({ tensorParallelSize: 8, gpusPerNode: 4 })).toEqual([expect.stringMatching(/^tensorParallelSize: cannot be more than the GPUs per node \(4\)/)]);
@@ -126,7 +188,10 @@ describe('RL handoff', () => {
     expect(args).toContain(`data.train_files='${join(project.dir, launch.path, 'data', 'train.parquet')}'`);
     expect(args[args.length - 2]).toBe('trainer.total_epochs=2');
     const metrics = project.store.listMetrics(run.id);
-    expect(metrics.filter((m) => m.name === 'critic/score/mean')).toEqual([{ name: 'critic/score/mean', step: 1, value: 0.25 }, { name: 'critic/score/mean', step: 2, value: 0.75 }]);
+    expect(metrics.filter((m) => m.name === 'critic/score/mean')).toEqual([
+      { name: 'critic/score/mean', step: 1, value: 0.25 },
+      { name: 'critic/score/mean', step: 2, value: 0.75 },
+    ]);
     expect(metrics.some((m) => m.name === 'actor/pg_loss')).toBe(false);
     expect(readFileSync(join(runDir, 'train.log'), 'utf8')).toContain('step:2');
     expect(project.store.listLogs(run.id).some((l) => l.message.includes('step:1 - actor/pg_loss'))).toBe(true);
@@ -170,7 +235,10 @@ describe('RL handoff', () => {
   it('parses verl console lines, ANSI colours included', () => {
     expect(parseStepLine('\u001b[36mstep:7 - critic/score/mean:0.5 - timing_s/gen:12.1 - episode/success_rate:0.25\u001b[0m')).toEqual({
       step: 7,
-      values: [{ name: 'critic/score/mean', value: 0.5 }, { name: 'episode/success_rate', value: 0.25 }],
+      values: [
+        { name: 'critic/score/mean', value: 0.5 },
+        { name: 'episode/success_rate', value: 0.25 },
+      ],
     });
     expect(parseStepLine('Training Progress: 3%')).toBeNull();
   });

@@ -43,9 +43,16 @@ describe('dead endpoints', () => {
       const s = runner.summary(run.id);
       expect(s.status).toBe('succeeded');
       expect(s.progressMessage).toMatch(/^2\/3 trajectories, 1 failed: .*HTTP 400/);
-      expect(store.byRollout(run.id).map((r) => r.status).sort()).toEqual(['complete', 'complete', 'error']);
+      expect(
+        store
+          .byRollout(run.id)
+          .map((r) => r.status)
+          .sort(),
+      ).toEqual(['complete', 'complete', 'error']);
       const out = project.store.runOutputs(run.id)[0]!;
-      const lines = readFileSync(join(project.dir, out.path, 'trajectories.jsonl'), 'utf8').trim().split('\n');
+      const lines = readFileSync(join(project.dir, out.path, 'trajectories.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
       expect(lines.map((l) => (JSON.parse(l) as { status: string }).status)).toEqual(['complete', 'complete']);
       expect(JSON.parse(out.meta_json)).toMatchObject({ trajectories: 2, errors: 1 });
       await studio.dispose();
@@ -56,7 +63,8 @@ describe('dead endpoints', () => {
 
   it('"Test connection" names what is wrong: nothing listening, a model not served, a refused key; and says when it works', async () => {
     const { studio } = setup();
-    const test = (p: Record<string, unknown>) => studio.api.handle('rollout.testEndpoint', { model: 'qwen', timeoutMs: 2000, ...p } as never) as Promise<{ ok: boolean; message: string; models: string[] }>;
+    const test = (p: Record<string, unknown>) =>
+      studio.api.handle('rollout.testEndpoint', { model: 'qwen', timeoutMs: 2000, ...p } as never) as Promise<{ ok: boolean; message: string; models: string[] }>;
     expect(await test({ baseUrl: DEAD })).toMatchObject({ ok: false, message: expect.stringMatching(/^cannot reach http:\/\/127\.0\.0\.1:9\/v1: /) });
     const chat = await startChatServer(() => ({ text: 'OK' }));
     // A vLLM-like server that lists its models.

@@ -17,7 +17,12 @@ describe('ARLArena import job', () => {
     const { runner, project } = studio.requireProject();
     const dir = join(tempDir(), 'sft');
     mkdirSync(dir);
-    for (const f of ['high_score_multiturn_texts_seed2.json', 'high_score_multiturn_texts_seed3.json', 'high_score_multiturn_texts_seed4.json', 'high_score_multiturn_texts_seed5.json'])
+    for (const f of [
+      'high_score_multiturn_texts_seed2.json',
+      'high_score_multiturn_texts_seed3.json',
+      'high_score_multiturn_texts_seed4.json',
+      'high_score_multiturn_texts_seed5.json',
+    ])
       copyFileSync(join(FIX, f), join(dir, f));
     const run = runner.start('rollout.import', { paths: [dir] });
     await runner.idle();
@@ -41,7 +46,12 @@ describe('ARLArena import job', () => {
     const list = (await studio.api.handle('review.list', { rules: {}, limit: 5 })) as { items: TrajectorySummary[] };
     expect(list.items[0]!.source).toBe('import');
     // Every file episodes came from is recorded as an artifact; the files nothing could be read from are not (Convert never lists them).
-    expect(project.store.runOutputs(run.id).map((a) => a.name).sort()).toEqual(['high_score_multiturn_texts_seed2.json', 'high_score_multiturn_texts_seed5.json']);
+    expect(
+      project.store
+        .runOutputs(run.id)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['high_score_multiturn_texts_seed2.json', 'high_score_multiturn_texts_seed5.json']);
     expect(logs).toContain('high_score_multiturn_texts_seed3.json: no episode could be read; not imported');
     await studio.dispose();
   });

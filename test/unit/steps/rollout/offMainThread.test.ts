@@ -43,7 +43,12 @@ function arlarenaFile(episodes: number, turns: number): string {
   const list = Array.from({ length: episodes }, (_, i) => ({
     sample_idx: i,
     task_score: 1,
-    turns: Array.from({ length: turns }, (_, t) => ({ step: t, inputs: [{ role: 'user', content: prompt(i, t) }], outputs: reply(i, t), image: { format: 'png_base64', data: frames[t % 10] } })),
+    turns: Array.from({ length: turns }, (_, t) => ({
+      step: t,
+      inputs: [{ role: 'user', content: prompt(i, t) }],
+      outputs: reply(i, t),
+      image: { format: 'png_base64', data: frames[t % 10] },
+    })),
   }));
   writeFileSync(join(dir, 'high_score_multiturn_texts_seed3.json'), JSON.stringify(list));
   return dir;

@@ -36,7 +36,10 @@ describe('rollout job', () => {
       expect(r.format_valid_turns).toBe(r.length);
       const turns = store.turns(r.id);
       expect(turns.at(-1)).toMatchObject({ done: 1, won: 1 });
-      expect(r.total_return).toBeCloseTo(turns.reduce((s, t) => s + t.reward, 0), 6);
+      expect(r.total_return).toBeCloseTo(
+        turns.reduce((s, t) => s + t.reward, 0),
+        6,
+      );
       const f = store.frame(turns[0]!.frame_id!)!;
       expect([f.width, f.height]).toEqual([256, 256]);
       expect(turns[0]!.prompt).toContain('<image>');
@@ -46,7 +49,9 @@ describe('rollout job', () => {
     expect(rows.filter((r) => r.task_index === 3).map((r) => r.seed)).toEqual([103, 103]);
     const out = project.store.runOutputs(run.id)[0]!;
     expect(out.kind).toBe('trajectories');
-    const lines = readFileSync(join(project.dir, out.path, 'trajectories.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(project.dir, out.path, 'trajectories.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(24);
     const first = JSON.parse(lines[0]!);
     expect(first.turns[0].image.format).toBe('png_base64');
@@ -64,7 +69,11 @@ describe('rollout job', () => {
     close = s.close;
     const { studio, runner, store } = setup();
     const run = runner.start('rollout.run', {
-      game: 'sokoban', tasks: 1, samplesPerTask: 1, seed: 5, concurrency: 1,
+      game: 'sokoban',
+      tasks: 1,
+      samplesPerTask: 1,
+      seed: 5,
+      concurrency: 1,
       policy: { type: 'openai', baseUrl: s.url, model: 'qwen3-vl-4b', apiKey: 'sk-secret', maxTokens: 500 },
     });
     await runner.idle();
@@ -131,7 +140,10 @@ describe('rollout job on every built-in game', () => {
       await runner.idle();
       expect(runner.summary(run.id), game).toMatchObject({ status: 'succeeded' });
       const rows = store.byRollout(run.id);
-      expect(rows.map((r) => r.status), game).toEqual(['complete', 'complete', 'complete']);
+      expect(
+        rows.map((r) => r.status),
+        game,
+      ).toEqual(['complete', 'complete', 'complete']);
       for (const r of rows) {
         expect(r.format_valid_turns, game).toBe(r.length);
         expect(store.turns(r.id)[0]!.frame_id, game).not.toBeNull();

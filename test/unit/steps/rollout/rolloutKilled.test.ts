@@ -22,7 +22,9 @@ async function killedRollout(point: 'before-write' | 'before-register'): Promise
   first.createProject(dir, 'killed');
   await first.dispose();
   // The child is a bundle, not the sources: it is handed the game worker built from them.
-  const { child, match } = await startChild(bundleHelper('test/helpers/rolloutKilledChild.ts'), [dir, home, point, JSON.stringify(CONFIG)], /ROLLOUT (\S+)\n/, { STUDIO_GAME_WORKER: workerFile('gameWorker') });
+  const { child, match } = await startChild(bundleHelper('test/helpers/rolloutKilledChild.ts'), [dir, home, point, JSON.stringify(CONFIG)], /ROLLOUT (\S+)\n/, {
+    STUDIO_GAME_WORKER: workerFile('gameWorker'),
+  });
   const exit = await new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, s) => r(s)));
   expect(exit).toBe('SIGKILL'); // it killed itself at the chosen point, not earlier
   return { dir, home, rolloutId: match[1]! };
@@ -53,7 +55,10 @@ async function resumeAndCheck(dir: string, home: string, rolloutId: string, o: {
   expect(arts[0]!.path).toBe(`artifacts/trajectories/${folders[0]}`);
   expect(project.store.runOutputs(resumed.id).map((a) => a.id)).toEqual([arts[0]!.id]);
   expect(JSON.parse(arts[0]!.meta_json)).toMatchObject({ rolloutId, trajectories: 6 });
-  const ids = readFileSync(join(dir, arts[0]!.path, 'trajectories.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  const ids = readFileSync(join(dir, arts[0]!.path, 'trajectories.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: string }).id);
   expect(ids.sort()).toEqual(stored.map((r) => r.id).sort());
   const logs = [...project.store.listRuns({ limit: 20 })].flatMap((r) => project.store.listLogs(r.id).map((l) => l.message));
   await studio.dispose();

@@ -27,10 +27,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const hfHome = join(root, 'hf');
 const REPO = 'TinyOrg/tiny-qwen3vl';
 const SHA = '1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c';
-const py = <T>(req: Record<string, unknown>) => runPython<T>('peft_hub_loading.py', req, { env: { HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, timeoutMs: 240_000 }).then((r) => r.result);
+const py = <T>(req: Record<string, unknown>) =>
+  runPython<T>('peft_hub_loading.py', req, { env: { HF_HOME: hfHome, HF_HUB_OFFLINE: '1' }, timeoutMs: 240_000 }).then((r) => r.result);
 
 const conversation: ChatMessage[] = [
-  { role: 'user', content: [{ type: 'text', text: 'Board:' }, { type: 'image', text: null }, { type: 'text', text: ' Your move?' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'Board:' },
+      { type: 'image', text: null },
+      { type: 'text', text: ' Your move?' },
+    ],
+  },
   { role: 'assistant', content: [{ type: 'text', text: '<think>box left</think><action>left</action>' }] },
 ];
 

@@ -10,7 +10,12 @@ describe('training batches', () => {
     const step = [900, 120, 880, 100, 400, 130, 870, 410].map(sample);
     const plain = microBatches(step, 2, false);
     const grouped = microBatches(step, 2, true);
-    expect(grouped.flat().map((s) => s.inputIds.length).sort()).toEqual(step.map((s) => s.inputIds.length).sort());
+    expect(
+      grouped
+        .flat()
+        .map((s) => s.inputIds.length)
+        .sort(),
+    ).toEqual(step.map((s) => s.inputIds.length).sort());
     expect(grouped.every((g) => g.length === 2)).toBe(true);
     expect(padded(grouped)).toBeLessThan(padded(plain) * 0.8);
   });

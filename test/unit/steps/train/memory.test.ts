@@ -9,11 +9,15 @@ import { tempDir } from '../../../helpers/tmp';
 function fourB(): string {
   const dir = join(tempDir(), '4b');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({
-    model_type: 'qwen3_vl', tie_word_embeddings: true,
-    text_config: { hidden_size: 2560, intermediate_size: 9728, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 },
-    vision_config: { depth: 24, hidden_size: 1024, intermediate_size: 4096, num_heads: 16, out_hidden_size: 2560 },
-  }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      model_type: 'qwen3_vl',
+      tie_word_embeddings: true,
+      text_config: { hidden_size: 2560, intermediate_size: 9728, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 },
+      vision_config: { depth: 24, hidden_size: 1024, intermediate_size: 4096, num_heads: 16, out_hidden_size: 2560 },
+    }),
+  );
   return dir;
 }
 

@@ -61,7 +61,10 @@ describe('trainer protocol', () => {
     });
     expect(code).toBe(1);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/^the Train job sent a 'start' message that is not part of the trainer protocol \(input\.modelDir: /) });
+    expect(got[0]).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/^the Train job sent a 'start' message that is not part of the trainer protocol \(input\.modelDir: /),
+    });
   });
 
   it('metrics may be NaN or infinite (a diverged loss is recorded, not refused)', () => {

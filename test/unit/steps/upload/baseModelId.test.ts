@@ -109,7 +109,12 @@ describe('Hub ids of base models', () => {
       expect(cached.path.startsWith(project.dir)).toBe(true);
       expect(cached).toMatchObject({ name: 'tiny-vl', meta: { hubId: 'TinyOrg/tiny-vl', hubIdSource: 'hf-cache' } });
       expect(baseModelOf(project, cached)).toMatchObject({ hubId: 'TinyOrg/tiny-vl', source: 'hf-cache' });
-      expect(baseModelOf(project, bases.find((b) => b.meta.importedFrom === plain)!).hubId).toBeNull();
+      expect(
+        baseModelOf(
+          project,
+          bases.find((b) => b.meta.importedFrom === plain)!,
+        ).hubId,
+      ).toBeNull();
 
       const adapterDir = join(root, 'adapter');
       makeLoraAdapter(adapterDir, specs, { r: 8 });

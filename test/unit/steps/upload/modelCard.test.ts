@@ -27,7 +27,11 @@ describe('upload model card', () => {
       return id;
     };
     const base = await registerArtifact(project, { path: join(root, 'base'), kind: 'base-model', name: 'Qwen3-VL-4B-Instruct' }, null);
-    const dataset = await registerArtifact(project, { path: join(root, 'dataset'), kind: 'dataset-parquet', name: 'sokoban | won', meta: { target: 'trl', counts: { samples: 94, train: 90 } } }, null);
+    const dataset = await registerArtifact(
+      project,
+      { path: join(root, 'dataset'), kind: 'dataset-parquet', name: 'sokoban | won', meta: { target: 'trl', counts: { samples: 94, train: 90 } } },
+      null,
+    );
     const train = run('train.run', 'Train LoRA on sokoban');
     project.store.addRunInput(train, base.id, 'base');
     project.store.addRunInput(train, dataset.id, 'dataset');
@@ -40,7 +44,12 @@ describe('upload model card', () => {
     const merged = await registerArtifact(project, { path: join(root, 'merged'), kind: 'merged-model', name: 'sokoban-merged' }, merge);
 
     const facts = gatherCardFacts(project, merged);
-    expect(facts).toMatchObject({ kind: 'merged-model', baseModelId: 'tiny/qwen3-vl', lora: { r: 32, alpha: 64, rslora: true, dropout: 0 }, datasets: [{ name: 'sokoban | won', samples: 94, sizeBytes: 2 * 1024 * 1024 }] });
+    expect(facts).toMatchObject({
+      kind: 'merged-model',
+      baseModelId: 'tiny/qwen3-vl',
+      lora: { r: 32, alpha: 64, rslora: true, dropout: 0 },
+      datasets: [{ name: 'sokoban | won', samples: 94, sizeBytes: 2 * 1024 * 1024 }],
+    });
     const card = uploadModelCard({ facts, repo: 'me/sokoban-merged', endpoint: 'https://huggingface.co', createdAt: '2026-01-01T00:00:00Z' });
     expect(card.startsWith('---\nlibrary_name: transformers\npipeline_tag: image-text-to-text\nbase_model: "tiny/qwen3-vl"\n')).toBe(true);
     expect(card).toContain('| lora_alpha | 64 (rsLoRA: scale alpha/√r) |');

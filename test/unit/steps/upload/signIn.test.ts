@@ -3,7 +3,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hubStatus, signIn, signOut } from '../../../../main/core/steps/upload/hubAuth';
-import { defaultTokenStore, EncryptedFileTokenStore, EnvTokenStore, SafeStorageTokenStore, type SafeStorageLike, type TokenStore } from '../../../../main/core/steps/upload/tokenStore';
+import {
+  defaultTokenStore,
+  EncryptedFileTokenStore,
+  EnvTokenStore,
+  SafeStorageTokenStore,
+  type SafeStorageLike,
+  type TokenStore,
+} from '../../../../main/core/steps/upload/tokenStore';
 import { startFakeHub, type FakeHub } from '../../../helpers/fakeHub';
 import { tempDir } from '../../../helpers/tmp';
 
@@ -93,7 +100,9 @@ describe('Hub sign-in', () => {
   it('the keychain store says plainly when no keychain is available', async () => {
     const file = join(tempDir(), 't.bin');
     await expect(new SafeStorageTokenStore(fakeSafeStorage(false), file).set({ token: TOKEN, endpoint: 'https://huggingface.co' })).rejects.toThrow(/OS keychain is not available/);
-    await expect(new SafeStorageTokenStore(fakeSafeStorage(true, 'basic_text'), file).set({ token: TOKEN, endpoint: 'https://huggingface.co' })).rejects.toThrow(/no OS keychain is running/);
+    await expect(new SafeStorageTokenStore(fakeSafeStorage(true, 'basic_text'), file).set({ token: TOKEN, endpoint: 'https://huggingface.co' })).rejects.toThrow(
+      /no OS keychain is running/,
+    );
     expect(existsSync(file)).toBe(false);
   });
 

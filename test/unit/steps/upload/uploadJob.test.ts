@@ -115,7 +115,13 @@ describe('upload job', () => {
 
       const uploads = h.project.uploads.list(h.adapter.id);
       expect(uploads).toHaveLength(1);
-      expect(uploads[0]).toMatchObject({ repo: 'tester/sokoban-lora', endpoint: h.hub.url, private: true, commitOid: repo.commits[0]!.oid, commitUrl: `${h.hub.url}/tester/sokoban-lora/commit/${repo.commits[0]!.oid}` });
+      expect(uploads[0]).toMatchObject({
+        repo: 'tester/sokoban-lora',
+        endpoint: h.hub.url,
+        private: true,
+        commitOid: repo.commits[0]!.oid,
+        commitUrl: `${h.hub.url}/tester/sokoban-lora/commit/${repo.commits[0]!.oid}`,
+      });
       const metrics = h.project.store.listMetrics(run.id);
       expect(metrics.find((m) => m.name === 'bytes_uploaded')!.value).toBeGreaterThan(BIG_SIZE);
 
@@ -210,7 +216,9 @@ describe('upload job', () => {
       expect(h.runner.summary(none.id).error).toContain('sign in to the Hugging Face Hub first');
       expect(h.hub.requests).toEqual([]);
       expect(() => h.runner.start('upload.run', { artifactId: h.adapter.id, repo: 'a/b/c' })).toThrow(/repo: repo must be "name" or "namespace\/name"/);
-      expect(() => h.runner.start('upload.run', { artifactId: h.adapter.id, repo: 'x', endpoint: 'https://me:secret@hub.example' })).toThrow(/endpoint: endpoint must not carry a user name or password/);
+      expect(() => h.runner.start('upload.run', { artifactId: h.adapter.id, repo: 'x', endpoint: 'https://me:secret@hub.example' })).toThrow(
+        /endpoint: endpoint must not carry a user name or password/,
+      );
     } finally {
       await h.dispose();
     }

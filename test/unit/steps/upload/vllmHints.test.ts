@@ -16,7 +16,22 @@ const SEVEN: string[] = [...LORA_TARGETS];
 describe('vLLM hints', () => {
   it('rounds r up to the next rank vLLM accepts, and says when r > 512 cannot be served', () => {
     expect([...VLLM_LORA_RANKS]).toEqual([1, 8, 16, 32, 64, 128, 256, 320, 512]);
-    const cases: [number, number | null][] = [[1, 1], [2, 8], [8, 8], [12, 16], [16, 16], [24, 32], [48, 64], [96, 128], [200, 256], [300, 320], [400, 512], [512, 512], [513, null], [1024, null]];
+    const cases: [number, number | null][] = [
+      [1, 1],
+      [2, 8],
+      [8, 8],
+      [12, 16],
+      [16, 16],
+      [24, 32],
+      [48, 64],
+      [96, 128],
+      [200, 256],
+      [300, 320],
+      [400, 512],
+      [512, 512],
+      [513, null],
+      [1024, null],
+    ];
     for (const [r, want] of cases) expect(vllmMaxLoraRank(r), `r=${r}`).toBe(want);
     const h = vllmHint('Qwen/Qwen3-VL-4B-Instruct', 'me/lora', 24, false);
     expect(h.command).toBe('vllm serve Qwen/Qwen3-VL-4B-Instruct --enable-lora --max-lora-rank 32 --lora-modules sft=me/lora');
@@ -43,14 +58,25 @@ describe('vLLM hints', () => {
 
   it('the upload card carries the rounded rank and the vision note', () => {
     const facts: CardFacts = {
-      kind: 'adapter', artifactName: 'a', baseModelId: 'Qwen/Qwen3-VL-4B-Instruct', baseModelText: 'Qwen/Qwen3-VL-4B-Instruct',
-      lora: { r: 48, alpha: 96, dropout: 0, targets: [...SEVEN, 'qkv'], rslora: false, dora: false, vision: true }, datasets: [], training: null, lineage: [],
+      kind: 'adapter',
+      artifactName: 'a',
+      baseModelId: 'Qwen/Qwen3-VL-4B-Instruct',
+      baseModelText: 'Qwen/Qwen3-VL-4B-Instruct',
+      lora: { r: 48, alpha: 96, dropout: 0, targets: [...SEVEN, 'qkv'], rslora: false, dora: false, vision: true },
+      datasets: [],
+      training: null,
+      lineage: [],
     };
     const card = uploadModelCard({ facts, repo: 'me/lora', endpoint: 'https://huggingface.co', createdAt: '2026-01-01T00:00:00Z' });
     expect(card).toContain('vllm serve Qwen/Qwen3-VL-4B-Instruct --enable-lora --enable-tower-connector-lora --max-lora-rank 64 --lora-modules sft=me/lora');
     expect(card).toContain('`--max-lora-rank` is 64');
     expect(card).toContain('This adapter also trains vision-tower modules');
-    const unservable = uploadModelCard({ facts: { ...facts, lora: { ...facts.lora!, r: 640, vision: false } }, repo: 'me/lora', endpoint: 'https://huggingface.co', createdAt: 'x' });
+    const unservable = uploadModelCard({
+      facts: { ...facts, lora: { ...facts.lora!, r: 640, vision: false } },
+      repo: 'me/lora',
+      endpoint: 'https://huggingface.co',
+      createdAt: 'x',
+    });
     expect(unservable).not.toContain('vllm serve Qwen');
     expect(unservable).toContain('r=640, so serve the merged model instead');
   });

@@ -86,7 +86,9 @@ export async function chatCompletion(s: EndpointSettings, messages: OpenAIMessag
     } catch (err) {
       if (signal?.aborted) throw new CancelledError();
       if (err instanceof StudioError) throw err;
-      lastError = timeout.aborted ? `${url} did not answer within ${s.timeoutMs} ms` : `cannot reach ${url}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`;
+      lastError = timeout.aborted
+        ? `${url} did not answer within ${s.timeoutMs} ms`
+        : `cannot reach ${url}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`;
     }
     if (attempt <= s.retries) await sleep((s.backoffMs ?? 500) * 2 ** (attempt - 1), signal);
     void status;

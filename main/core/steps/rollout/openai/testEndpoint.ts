@@ -18,11 +18,13 @@ export async function testEndpoint(p: { baseUrl: string; model: string; apiKey?:
   let models: string[] = [];
   try {
     const res = await fetch(`${base}/models`, { headers, signal: AbortSignal.timeout(timeoutMs) });
-    if (res.status === 401 || res.status === 403) return { ok: false, message: `${base}/models answered HTTP ${res.status}: the API key is missing or not accepted`, models, latencyMs: null };
+    if (res.status === 401 || res.status === 403)
+      return { ok: false, message: `${base}/models answered HTTP ${res.status}: the API key is missing or not accepted`, models, latencyMs: null };
     if (res.ok) {
       const json = (await res.json().catch(() => null)) as { data?: { id?: unknown }[] } | null;
       models = (json?.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
-      if (models.length && !models.includes(p.model)) return { ok: false, message: `${base} serves ${models.map((m) => `'${m}'`).join(', ')}, not '${p.model}'`, models, latencyMs: null };
+      if (models.length && !models.includes(p.model))
+        return { ok: false, message: `${base} serves ${models.map((m) => `'${m}'`).join(', ')}, not '${p.model}'`, models, latencyMs: null };
     }
   } catch (err) {
     const e = err as Error & { cause?: Error };
@@ -30,7 +32,9 @@ export async function testEndpoint(p: { baseUrl: string; model: string; apiKey?:
     return { ok: false, message: `cannot reach ${base}: ${why}`, models, latencyMs: null };
   }
   try {
-    const r = await chatCompletion({ baseUrl: base, model: p.model, apiKey: p.apiKey, temperature: 0, topP: 1, maxTokens: 1, timeoutMs, retries: 0 }, [{ role: 'user', content: 'Say OK.' }]);
+    const r = await chatCompletion({ baseUrl: base, model: p.model, apiKey: p.apiKey, temperature: 0, topP: 1, maxTokens: 1, timeoutMs, retries: 0 }, [
+      { role: 'user', content: 'Say OK.' },
+    ]);
     return { ok: true, message: `'${p.model}' at ${base} answered in ${r.latencyMs} ms`, models, latencyMs: r.latencyMs };
   } catch (err) {
     return { ok: false, message: (err as Error).message, models, latencyMs: null };

@@ -27,7 +27,10 @@ export function readDatasetFolder(dir: string, name: string): DatasetFacts {
       throw new StudioError('bad_input', `${join(dir, INFO)} is not valid JSON: ${(err as Error).message}`);
     }
     if (info.target !== undefined && info.target !== 'trl')
-      throw new StudioError('bad_input', `${join(dir, INFO)}: the dataset was converted for '${String(info.target)}'; the training export needs the 'trl' target (messages + images)`);
+      throw new StudioError(
+        'bad_input',
+        `${join(dir, INFO)}: the dataset was converted for '${String(info.target)}'; the training export needs the 'trl' target (messages + images)`,
+      );
   }
   const files = (info?.files ?? {}) as Record<string, { rows?: number } | undefined>;
   const val = join(dir, 'validation.parquet');

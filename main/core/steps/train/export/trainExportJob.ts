@@ -25,7 +25,21 @@ export const trainExportJob: JobDefinition<ExportConfig> = {
     ctx.log('info', `wrote ${r.files.length} files to ${r.outDir} (data ${r.data})`);
     if (r.notCarried.length) ctx.log('warn', `not carried over from the Train form (the cluster script has no counterpart): ${r.notCarried.join('; ')}`);
     ctx.progress(0.5, 'hashing the export');
-    await ctx.addOutput({ path: r.outDir, kind: 'file', name, meta: { type: 'trl-accelerate-project', strategy: c.strategy, gpus: c.gpus, nodes: c.nodes, qlora: c.train.quant !== 'none', r: c.train.lora.r, dataset: dataset.id, baseModel: c.baseModel } });
+    await ctx.addOutput({
+      path: r.outDir,
+      kind: 'file',
+      name,
+      meta: {
+        type: 'trl-accelerate-project',
+        strategy: c.strategy,
+        gpus: c.gpus,
+        nodes: c.nodes,
+        qlora: c.train.quant !== 'none',
+        r: c.train.lora.r,
+        dataset: dataset.id,
+        baseModel: c.baseModel,
+      },
+    });
     ctx.progress(1, `bash ${join(r.outDir, 'launch.sh')}`);
   },
 };

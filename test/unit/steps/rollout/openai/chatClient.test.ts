@@ -10,7 +10,15 @@ afterEach(async () => {
 });
 
 const settings = (url: string, over: Partial<EndpointSettings> = {}): EndpointSettings => ({
-  baseUrl: url, model: 'qwen3-vl', temperature: 0.4, topP: 1, maxTokens: 500, timeoutMs: 2000, retries: 2, backoffMs: 10, ...over,
+  baseUrl: url,
+  model: 'qwen3-vl',
+  temperature: 0.4,
+  topP: 1,
+  maxTokens: 500,
+  timeoutMs: 2000,
+  retries: 2,
+  backoffMs: 10,
+  ...over,
 });
 const png = encodePngRgb(2, 2, new Uint8Array(12).fill(200));
 
@@ -48,7 +56,9 @@ describe('OpenAI-compatible chat client', () => {
   it('times out slow replies and gives up after the retries', async () => {
     const s = await startChatServer(() => ({ text: 'late', delayMs: 500 }));
     close = s.close;
-    await expect(chatCompletion(settings(s.url, { timeoutMs: 100, retries: 1 }), [userMessage('<image>', [png])])).rejects.toThrow(/did not answer within 100 ms \(after 2 attempts\)/);
+    await expect(chatCompletion(settings(s.url, { timeoutMs: 100, retries: 1 }), [userMessage('<image>', [png])])).rejects.toThrow(
+      /did not answer within 100 ms \(after 2 attempts\)/,
+    );
   });
 
   it('reports an unreachable endpoint and a reply that is not JSON', async () => {

@@ -37,16 +37,47 @@ describe('cluster export from the Train form', () => {
   });
 
   it('train_config.json carries the notebook preset as the form shows it, with r changed', () => {
-    const fields = { ...fieldsOf(PRESETS[0]!), r: '12', alpha: '24', lr: '5e-5', warmupSteps: '7', batchSize: '3', gradAccum: '5', epochs: '2', maxSteps: '40', seed: '9', saveEvery: '20', evalEvery: '10' };
+    const fields = {
+      ...fieldsOf(PRESETS[0]!),
+      r: '12',
+      alpha: '24',
+      lr: '5e-5',
+      warmupSteps: '7',
+      batchSize: '3',
+      gradAccum: '5',
+      epochs: '2',
+      maxSteps: '40',
+      seed: '9',
+      saveEvery: '20',
+      evalEvery: '10',
+    };
     const { cfg, readme } = exportWith(fields, 'all');
     expect(cfg).toMatchObject({
       lora: { r: 12, alpha: 24, dropout: 0, use_rslora: false, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] },
       // The notebook preset: NF4 with double quantisation, bf16, 8-bit AdamW, checkpointing, loss per micro-batch.
-      qlora: true, double_quant: true, dtype: 'bfloat16', optim: 'adamw_bnb_8bit', gradient_checkpointing: true, loss_average: 'micro-batch',
-      learning_rate: 5e-5, lr_scheduler: 'linear', warmup_steps: 7, weight_decay: 0, max_grad_norm: 1,
-      epochs: 2, max_steps: 40, per_device_batch_size: 3, grad_accum: 5, save_steps: 20, eval_steps: 10, seed: 9, on_non_finite: 'fail',
+      qlora: true,
+      double_quant: true,
+      dtype: 'bfloat16',
+      optim: 'adamw_bnb_8bit',
+      gradient_checkpointing: true,
+      loss_average: 'micro-batch',
+      learning_rate: 5e-5,
+      lr_scheduler: 'linear',
+      warmup_steps: 7,
+      weight_decay: 0,
+      max_grad_norm: 1,
+      epochs: 2,
+      max_steps: 40,
+      per_device_batch_size: 3,
+      grad_accum: 5,
+      save_steps: 20,
+      eval_steps: 10,
+      seed: 9,
+      on_non_finite: 'fail',
       // Where the loss applies comes from the dataset's Convert setting, as for a local run; so do the pixel limits.
-      loss_on: 'all', min_pixels: 3136, max_pixels: 65536,
+      loss_on: 'all',
+      min_pixels: 3136,
+      max_pixels: 65536,
     });
     expect(readme).toContain('| LoRA | r=12, alpha=24, dropout=0');
     expect(readme).toContain('3 per GPU × 5 accumulation × 8 GPUs = 120 samples per step');

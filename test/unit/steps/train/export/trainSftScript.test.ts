@@ -29,9 +29,18 @@ const leadingNewline = (t: number) => `\n<think>turn ${t}: the box is left of th
 let dataset = '';
 beforeAll(async () => {
   await runPython('parquet_in_tools.py', { check: 'build_model', model_dir: modelDir });
-  const src = writeJsonlDataset(join(work, 'ds'), Array.from({ length: 3 }, () => ({ turns: 2, reply: leadingNewline })));
+  const src = writeJsonlDataset(
+    join(work, 'ds'),
+    Array.from({ length: 3 }, () => ({ turns: 2, reply: leadingNewline })),
+  );
   dataset = join(work, 'converted');
-  const settings = ConvertSettings.parse({ target: 'trl', history: 'full', minPixels: MIN_PIXELS, maxPixels: MAX_PIXELS, split: { by: 'ratio', validation: 0, values: [], seed: 0 } });
+  const settings = ConvertSettings.parse({
+    target: 'trl',
+    history: 'full',
+    minPixels: MIN_PIXELS,
+    maxPixels: MAX_PIXELS,
+    split: { by: 'ratio', validation: 0, values: [], seed: 0 },
+  });
   await convertDataset({ source: src, outDir: dataset, settings, text: withPixelLimits(loadTextSide(modelDir), settings), name: 'newline' });
 }, 180_000);
 
@@ -39,7 +48,11 @@ let n = 0;
 // The Train form's settings (TrainHyperParams), as the cluster export takes them.
 function exportProject(train: Partial<TrainHyperParams> = {}): string {
   const dir = join(work, `export-${n++}`);
-  const config = TrainExportConfig.parse({ datasetArtifactId: 'x', baseModel: 'Qwen/Qwen3-VL-4B-Instruct', train: { quant: 'none', batchSize: 1, gradAccum: 1, lr: 1e-3, ...train } });
+  const config = TrainExportConfig.parse({
+    datasetArtifactId: 'x',
+    baseModel: 'Qwen/Qwen3-VL-4B-Instruct',
+    train: { quant: 'none', batchSize: 1, gradAccum: 1, lr: 1e-3, ...train },
+  });
   writeTrainExport(dir, config, readDatasetFolder(dataset, 'newline'), '2026-01-01T00:00:00Z');
   return dir;
 }
@@ -72,8 +85,15 @@ describe('exported train_sft.py', () => {
     const lora = { r: 4, alpha: 8, dropout: 0.1, rslora: true, targets: ['q_proj' as const, 'v_proj' as const] };
     const dir = exportProject({ warmupSteps: 1, maxSteps: 2, lossAverage: 'micro-batch', weightDecay: 0.01, maxGradNorm: 0.5, seed: 7, gradAccum: 1, lora, saveEvery: 0 });
     type Train = {
-      steps: number; lrs: number[]; losses: number[]; warmup: Record<string, number | null>; files: string[]; transformers: string;
-      args: Record<string, string>; accepts_loss_kwargs: boolean; adapter_config: Record<string, unknown>;
+      steps: number;
+      lrs: number[];
+      losses: number[];
+      warmup: Record<string, number | null>;
+      files: string[];
+      transformers: string;
+      args: Record<string, string>;
+      accepts_loss_kwargs: boolean;
+      adapter_config: Record<string, unknown>;
     };
     const { result } = await runPython<Train>('run_train_sft.py', { check: 'train', export_dir: dir, model_dir: modelDir, out_dir: join(work, 'run') }, { timeoutMs: 240_000 });
     expect(result.transformers).toMatch(/^5\./);
@@ -84,7 +104,16 @@ describe('exported train_sft.py', () => {
     expect(result.losses).toHaveLength(2);
     for (const l of result.losses) expect(Number.isFinite(l)).toBe(true);
     expect(result.files).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']));
-    expect(result.args).toMatchObject({ lr_scheduler_type: 'linear', weight_decay: '0.01', max_grad_norm: '0.5', seed: '7', optim: 'adamw_torch', bf16: 'False', gradient_checkpointing: 'False', save_strategy: 'no' });
+    expect(result.args).toMatchObject({
+      lr_scheduler_type: 'linear',
+      weight_decay: '0.01',
+      max_grad_norm: '0.5',
+      seed: '7',
+      optim: 'adamw_torch',
+      bf16: 'False',
+      gradient_checkpointing: 'False',
+      save_strategy: 'no',
+    });
     // micro-batch: each micro-batch's mean (the Trainer's own way for Qwen3-VL), not the token count of the whole step.
     expect(result.accepts_loss_kwargs).toBe(false);
     expect(result.adapter_config).toMatchObject({ r: 4, lora_alpha: 8, lora_dropout: 0.1, use_rslora: true });
