@@ -1,6 +1,6 @@
 // `npm test`: make the Python test environment (transformers, PEFT, TRL, datasets:
 // what the parity tests compare with), build the engine against its PyTorch,
-// type-check every layer, build the app (the e2e and CLI tests run the real
+// check the formatting, type-check every layer, build the app (the e2e and CLI tests run the real
 // bundles), then run every test file and print one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -34,8 +34,9 @@ try {
 // The tests find the interpreter here; the engine must be there, not skipped.
 process.env.STUDIO_TEST_PYTHON = python;
 process.env.STUDIO_REQUIRE_NATIVE = '1';
-step('engine (against the test environment\'s PyTorch)', [join(root, 'native', 'build.mjs'), 'engine'], { STUDIO_PYTHON: python, STUDIO_REQUIRE_ENGINE: '1' });
+step("engine (against the test environment's PyTorch)", [join(root, 'native', 'build.mjs'), 'engine'], { STUDIO_PYTHON: python, STUDIO_REQUIRE_ENGINE: '1' });
 
+step('formatting (Prettier, clang-format)', [join(root, 'test', 'formatCheck.mjs')]);
 step('type-check core, preload, tests', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json']);
 step('type-check renderer', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.web.json']);
 step('build (electron-vite)', [bin('electron-vite', 'bin/electron-vite.js'), 'build']);
