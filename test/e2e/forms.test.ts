@@ -2,36 +2,29 @@
 // Every step's form in Chromium at 1440×900: a refused value marks its field with a message a user
 // reads (no method names or config paths), the cluster export sends the Train form's settings, and
 // no select value or field label is cut or drawn over its value, in light and dark.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Artifact, StepId } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
-import { startServer, type RunningServer } from '../../main/server/server';
-import { launchChromium } from '../helpers/browser';
+import { type RunningServer } from '../../main/server/server';
+import { closeStudio, openPage, screenshot, startStudio } from '../helpers/browserStudio';
 import { makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 
-const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 let browser: Browser;
 let studio: Studio;
 let server: RunningServer;
 let page: Page;
 let root: string;
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', fullPage: true });
+const shot = (name: string) => screenshot(page, name, true);
 const list = (kind: string) => studio.api.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
 const INTERNAL = /jobs\.start|invalid (params|config)|config\.|policy\.|lora\.|split\.|tensorParallelSize|gpusPerNode/;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  root = mkdtempSync(join(tmpdir(), 'studio-forms-'));
+  ({ root, studio, server } = await startStudio('studio-forms-', 'Forms'));
   makeQwen3VLCheckpoint(join(root, 'base'), { shards: 1 });
   makeQwen3VLCheckpoint(join(root, 'merged'), { shards: 1, seed: 2 });
-  studio = new Studio({ shell: 'server', configDir: join(root, 'config'), concurrency: 2 });
-  // STUDIO_TEST_UI_DIR: a UI built elsewhere than out/renderer (while the shared build is someone else's).
-  server = await startServer(studio, { port: 0, ...(process.env.STUDIO_TEST_UI_DIR ? { staticDir: process.env.STUDIO_TEST_UI_DIR } : {}) });
-  studio.createProject(join(root, 'project'), 'Forms');
   const { runner } = studio.requireProject();
   runner.start('artifact.import', { path: join(root, 'base'), kind: 'base-model', mode: 'reference', name: 'tiny-base' });
   runner.start('artifact.import', { path: join(root, 'merged'), kind: 'merged-model', mode: 'reference', name: 'tiny-merged' });
@@ -41,17 +34,11 @@ beforeAll(async () => {
   runner.start('convert.run', { datasetArtifactId: trajectories.id, name: 'sokoban-trl', split: { by: 'ratio', validation: 0.5, values: [], seed: 0 } });
   await runner.idle();
   expect(await list('dataset-parquet')).toHaveLength(1);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ browser, page } = await openPage());
   await page.goto(server.url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await studio?.dispose();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => closeStudio({ browser, server, studio, root }));
 
 /** The field's state as drawn: aria-invalid on the input, and the helper text under it. */
 async function fieldState(testId: string): Promise<{ invalid: string | null; helper: string }> {

@@ -3,26 +3,24 @@
 // Hugging Face cache is offered with its Hub id and imported on choice; a Llama snapshot is
 // listed but cannot be chosen; a Llama folder picked through the folder browser (which shows
 // dot-folders) is refused with the reason.
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Artifact } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
-import { startServer, type RunningServer } from '../../main/server/server';
+import { type RunningServer } from '../../main/server/server';
 import { writeSafetensors } from '../../main/core/native/safetensors';
-import { launchChromium } from '../helpers/browser';
+import { closeStudio, openPage, screenshot, startStudio } from '../helpers/browserStudio';
 import { makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 
-const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 let browser: Browser;
 let studio: Studio;
 let server: RunningServer;
 let page: Page;
 let root: string;
 const savedCache = process.env.HF_HUB_CACHE;
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 function cached(hub: string, hubId: string, rev: string, fill: (dir: string) => void): string {
   const repo = join(hub, `models--${hubId.replace('/', '--')}`);
@@ -48,27 +46,22 @@ function llama(dir: string): void {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  root = mkdtempSync(join(tmpdir(), 'studio-picker-'));
-  const hub = join(root, 'home', '.cache', 'huggingface', 'hub');
-  cached(hub, 'Qwen/Qwen3-VL-Tiny-Instruct', 'a'.repeat(40), (d) => void makeQwen3VLCheckpoint(d, { shards: 1 }));
-  cached(hub, 'meta-llama/Llama-Tiny', 'b'.repeat(40), llama);
-  llama(join(root, 'home', 'llama-folder'));
-  process.env.HF_HUB_CACHE = hub;
-  studio = new Studio({ shell: 'server', configDir: join(root, 'config'), concurrency: 2 });
-  server = await startServer(studio, { port: 0 });
-  await studio.api.handle('project.create', { dir: join(root, 'project'), name: 'Picker' });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The Hub cache is made before the studio starts, as a user's is.
+  const prepare = (r: string): void => {
+    const hub = join(r, 'home', '.cache', 'huggingface', 'hub');
+    cached(hub, 'Qwen/Qwen3-VL-Tiny-Instruct', 'a'.repeat(40), (d) => void makeQwen3VLCheckpoint(d, { shards: 1 }));
+    cached(hub, 'meta-llama/Llama-Tiny', 'b'.repeat(40), llama);
+    llama(join(r, 'home', 'llama-folder'));
+    process.env.HF_HUB_CACHE = hub;
+  };
+  ({ root, studio, server } = await startStudio('studio-picker-', 'Picker', { prepare }));
+  ({ browser, page } = await openPage());
 });
 
 afterAll(async () => {
   if (savedCache === undefined) delete process.env.HF_HUB_CACHE;
   else process.env.HF_HUB_CACHE = savedCache;
-  await browser?.close();
-  await server?.close();
-  await studio?.dispose();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await closeStudio({ browser, server, studio, root });
 });
 
 describe('model picker', () => {

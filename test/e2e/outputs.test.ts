@@ -1,18 +1,16 @@
 /// <reference lib="dom" />
 // Outputs in Chromium: rename an RL launch folder, refuse deleting the merged model it was
 // made from (the dependant named), then delete the launch folder with its files.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Artifact } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
-import { startServer, type RunningServer } from '../../main/server/server';
-import { launchChromium } from '../helpers/browser';
+import { type RunningServer } from '../../main/server/server';
+import { closeStudio, openPage, screenshot, startStudio } from '../helpers/browserStudio';
 import { makeQwen3VLCheckpoint } from '../helpers/checkpoints';
 
-const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 let browser: Browser;
 let studio: Studio;
 let server: RunningServer;
@@ -20,16 +18,12 @@ let page: Page;
 let root: string;
 let merged: Artifact;
 let launch: Artifact;
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 const list = (kind: string) => studio.api.handle('artifacts.list', { kinds: [kind] }) as Promise<Artifact[]>;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  root = mkdtempSync(join(tmpdir(), 'studio-outputs-'));
+  ({ root, studio, server } = await startStudio('studio-outputs-', 'Outputs'));
   makeQwen3VLCheckpoint(join(root, 'm'), { shards: 1 });
-  studio = new Studio({ shell: 'server', configDir: join(root, 'config'), concurrency: 2 });
-  server = await startServer(studio, { port: 0 });
-  studio.createProject(join(root, 'project'), 'Outputs');
   const { runner } = studio.requireProject();
   runner.start('artifact.import', { path: join(root, 'm'), kind: 'merged-model', mode: 'reference', name: 'sokoban-merged' });
   await runner.idle();
@@ -37,16 +31,10 @@ beforeAll(async () => {
   runner.start('rl.handoff', { mergedArtifactId: merged.id, game: 'sokoban', trainDataSize: 1, valDataSize: 1 });
   await runner.idle();
   launch = (await list('rl-launch'))[0]!;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ browser, page } = await openPage());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await studio?.dispose();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => closeStudio({ browser, server, studio, root }));
 
 describe('outputs in the browser', () => {
   it('renames an output', async () => {

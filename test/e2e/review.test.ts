@@ -2,18 +2,14 @@
 // The review in Chromium: rows that tell samples apart, Accept/Reject buttons and undo, the
 // failed rule shown, search, bulk reject of the listed set and its undo, filter by rollout,
 // and the rules still there after leaving the step and reloading.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FilterPreview } from '../../preload/contract';
 import { Studio } from '../../main/core/studio';
-import { startServer, type RunningServer } from '../../main/server/server';
-import { launchChromium } from '../helpers/browser';
+import { type RunningServer } from '../../main/server/server';
+import { closeStudio, openPage, screenshot, startStudio } from '../helpers/browserStudio';
 import { startChatServer } from '../helpers/chatServer';
 
-const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 let browser: Browser;
 let studio: Studio;
 let server: RunningServer;
@@ -21,30 +17,22 @@ let page: Page;
 let root: string;
 let chat: { url: string; close: () => Promise<void> };
 let expertId = '';
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 const preview = (rules: object) => studio.api.handle('review.preview', { rules }) as Promise<FilterPreview>;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  root = mkdtempSync(join(tmpdir(), 'studio-review-'));
   chat = await startChatServer(() => ({ text: 'no action here' }));
-  studio = new Studio({ shell: 'server', configDir: join(root, 'config'), concurrency: 2 });
-  server = await startServer(studio, { port: 0 });
-  studio.createProject(join(root, 'project'), 'Review');
+  ({ root, studio, server } = await startStudio('studio-review-', 'Review'));
   const { runner } = studio.requireProject();
   expertId = runner.start('rollout.run', { name: 'expert', tasks: 3, samplesPerTask: 2, seed: 40 }).id;
   runner.start('rollout.run', { name: 'model', tasks: 2, samplesPerTask: 1, seed: 40, policy: { type: 'openai', baseUrl: chat.url, model: 'm' } });
   await runner.idle();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ browser, page } = await openPage());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await studio?.dispose();
+  await closeStudio({ browser, server, studio, root });
   await chat?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe('review in the browser', () => {
