@@ -1,6 +1,22 @@
 // What runs produce and consume: artifact kinds and the artifact record every step shows.
 import { z } from 'zod';
 
+/** The name a user gives a run's output (it names its folder too); emptyMessage: the error when left empty. */
+export const outputName = (emptyMessage?: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, emptyMessage)
+    .max(120)
+    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores');
+
+/** A seed that fits every consumer (numpy, torch, our own generators). */
+export const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31);
+
 // What a run produces or consumes. Later steps add their own kinds here.
 export const ARTIFACT_KINDS = [
   'trajectories', // rollout output / imported ARLArena JSON

@@ -1,5 +1,6 @@
 // Step 3 (Convert): the settings of a Parquet conversion and what its preview returns.
 import { z } from 'zod';
+import { outputName, Seed } from './artifacts';
 import { Histogram } from './histogram';
 
 export const CONVERT_TARGETS = ['trl', 'arlarena', 'verl'] as const;
@@ -11,12 +12,7 @@ export const ConvertSplit = z.object({
   validation: z.number().min(0, 'validation share must be 0 or more').max(0.9, 'validation share must be at most 0.9').default(0.05),
   // Explicit games/seeds for validation (by game/seed); empty = chosen by hash with the share above.
   values: z.array(z.string().min(1)).max(1000).default([]),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31)
-    .default(0),
+  seed: Seed.default(0),
 });
 
 export const ConvertSettings = z.object({
@@ -39,13 +35,7 @@ export const ConvertConfig = ConvertSettings.extend({
   datasetArtifactId: z.string().min(1, 'choose an accepted dataset'),
   // A base model whose chat template, tokenizer and image limits are used (else the built-in Qwen3-VL layout).
   modelArtifactId: z.string().min(1).optional(),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
-    .optional(),
+  name: outputName().optional(),
 });
 
 export const ConvertPreviewParams = ConvertConfig.omit({ name: true }).extend({

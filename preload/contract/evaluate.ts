@@ -1,6 +1,7 @@
 // Evaluate (Train and Merge steps): checkpoints of runs and/or the base model, and optionally the expert,
 // each played on the same held-out levels of one game by the native engine; one result per policy.
 import { z } from 'zod';
+import { Seed } from './artifacts';
 import { EngineSampling } from './enginePolicy';
 import { GAME_IDS } from './games';
 
@@ -17,12 +18,7 @@ export const EvaluateConfig = z
     settings: z.record(z.string(), z.unknown()).default({}),
     // Level k is played with seed `seed + k`; a seed far from the rollouts' default 0 keeps levels held out.
     levels: z.number().int().min(1).max(10_000).default(20),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31)
-      .default(100_000),
+    seed: Seed.default(100_000),
     historyTurns: z.number().int().min(0).max(50).default(0),
     concurrency: z.number().int().min(1).max(256).default(4),
     ...EngineSampling,

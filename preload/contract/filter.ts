@@ -1,6 +1,7 @@
 // Step 2 (Filter & review): filter rules and their preview, the review list and its decisions, saved
 // filters and review state, the accepted set's export, and the step's requests.
 import { z } from 'zod';
+import { outputName } from './artifacts';
 import { Histogram } from './histogram';
 
 export const FilterRules = z
@@ -90,12 +91,7 @@ export const ReviewState = z.object({ rules: FilterRules, view: ReviewView, quer
 export type ReviewState = z.infer<typeof ReviewState>;
 
 export const ExportDatasetConfig = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'a dataset name is required')
-    .max(120)
-    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores'),
+  name: outputName('a dataset name is required'),
   rules: FilterRules.default({}),
   filterId: z.string().optional(),
   // jsonl: our documented format (every turn with its own frame); arlarena: the JSON the ARLArena scripts read.

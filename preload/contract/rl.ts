@@ -1,5 +1,6 @@
 // Step 7 (RL handoff): the verl-agent GiGPO launch folder made from a merged model, and running it.
 import { z } from 'zod';
+import { outputName, Seed } from './artifacts';
 
 // The studio's games that verl-agent's make_envs knows (Sokoban and the gym_cards games), a
 // subset of GAME_IDS; FrozenLake is only a text env in RAGEN there.
@@ -38,12 +39,7 @@ export const GigpoHyperParams = z.object({
   testFreq: z.number().int().min(-1).max(100000).default(5),
   gpusPerNode: positive(64).default(4),
   nodes: positive(1024).default(1),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31)
-    .default(0),
+  seed: Seed.default(0),
   // wandb needs a login on the cluster; console always works.
   loggers: z
     .array(z.enum(['console', 'wandb', 'tensorboard']))
@@ -61,13 +57,7 @@ export const RlHandoffConfig = GigpoHyperParams.extend({
   game: z.enum(RL_GAMES, { error: (iss) => `verl-agent has no ${String(iss.input)} environment; choose one of ${RL_GAMES.join(', ')}` }).default('sokoban'),
   // The game's own settings (room size, boxes…); the rendered frames and the env arguments follow them.
   gameSettings: z.record(z.string(), z.unknown()).default({}),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
-    .optional(),
+  name: outputName().optional(),
 }).superRefine((c, ctx) => {
   if (c.tensorParallelSize > c.gpusPerNode) ctx.addIssue({ code: 'custom', path: ['tensorParallelSize'], message: `cannot be more than the GPUs per node (${c.gpusPerNode})` });
   else if ((c.gpusPerNode * c.nodes) % c.tensorParallelSize !== 0)

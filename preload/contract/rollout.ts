@@ -2,7 +2,7 @@
 // engine), the rollout's settings, imports of ARLArena trajectory files, and the step's requests.
 import { z } from 'zod';
 import { OnnxProviderChoice } from './app';
-import { Artifact } from './artifacts';
+import { Artifact, Seed } from './artifacts';
 import { EnginePolicy } from './enginePolicy';
 import { GAME_IDS } from './games';
 
@@ -43,12 +43,7 @@ export const RolloutConfig = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
   tasks: z.number().int().min(1).max(100_000).default(16),
   samplesPerTask: z.number().int().min(1).max(64).default(1),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31)
-    .default(0),
+  seed: Seed.default(0),
   historyTurns: z.number().int().min(0).max(50).default(0),
   concurrency: z.number().int().min(1).max(256).default(4),
   policy: z.discriminatedUnion('type', [z.object({ type: z.literal('expert') }), EndpointPolicy, OnnxPolicy, EnginePolicy]).default({ type: 'expert' }),

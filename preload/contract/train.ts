@@ -1,6 +1,7 @@
 // Step 4 (Train): a LoRA SFT run's settings (local, or exported as a TRL + accelerate project for a
 // cluster), the memory estimate, the devices this machine offers, and the step's requests.
 import { z } from 'zod';
+import { outputName, Seed } from './artifacts';
 
 // The language model's projections LoRA trains: the one list (the engine's C++ default, the test helpers'
 // Python side and the cluster export's train_config.json follow it; test/unit/contract/loraTargets.test.ts).
@@ -35,13 +36,7 @@ export const TrainLora = z
 export const TrainConfig = z.object({
   baseArtifactId: z.string().min(1, 'choose a base model'),
   datasetArtifactId: z.string().min(1, 'choose a converted (TRL Parquet) dataset'),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
-    .optional(),
+  name: outputName().optional(),
   lora: TrainLora.default({ r: 32, alpha: 32, dropout: 0, rslora: false, targets: [...LORA_TARGETS] }),
   lr: z.number().gt(0, 'lr must be positive').max(1).default(2e-4),
   warmupSteps: z.number().int().min(0).default(5),
@@ -75,12 +70,7 @@ export const TrainConfig = z.object({
   sampleMaxTokens: z.number().int().min(1).max(4096).default(48),
   // A NaN/inf loss or gradient norm: fail the run ("loss became NaN at step N") or keep training.
   onNonFinite: z.enum(['fail', 'continue']).default('fail'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31)
-    .default(0),
+  seed: Seed.default(0),
   dtype: z.enum(['float32', 'bfloat16']).default('float32'),
   // QLoRA: the decoder's projections stored as 4-bit NF4 (nf4-dq: with double-quantised block scales).
   quant: z.enum(['none', 'nf4', 'nf4-dq']).default('none'),
@@ -132,13 +122,7 @@ export const TrainExportConfig = z.object({
   datasetArtifactId: z.string().min(1, 'choose a converted dataset'),
   // A local model folder or a Hub id such as Qwen/Qwen3-VL-4B-Instruct.
   baseModel: z.string().trim().min(1, 'give the base model: a folder or a Hub id'),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(120)
-    .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes or underscores')
-    .optional(),
+  name: outputName().optional(),
   // Where to write the project; inside this project's artifacts when absent.
   dest: z.string().min(1).optional(),
   // The run's hyper-parameters, exactly as the Train form sends them for a local run.
