@@ -15,6 +15,7 @@ import { ModelPicker } from '../../wizard/ModelPicker';
 import { ArtifactSelect } from '../../wizard/ArtifactSelect';
 import { EvaluationTable } from './EvaluationTable';
 import { evaluateConfig } from './evaluateConfig';
+import { GameSelect } from '../../wizard/GameSelect';
 
 export function EvaluateCard({ step }: { step: StepId }) {
   const bases = useArtifacts(['base-model', 'merged-model']).artifacts;
@@ -88,13 +89,7 @@ export function EvaluateCard({ step }: { step: StepId }) {
           )}
         </Box>
         <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-          <TextField select size="small" label="Game" value={game} onChange={(e) => setGame(e.target.value as typeof game)} slotProps={{ select: { native: true } }}>
-            {GAME_IDS.map((g) => (
-              <option key={g} value={g}>
-                {g}
-              </option>
-            ))}
-          </TextField>
+          <GameSelect games={GAME_IDS} value={game} onChange={setGame} />
           <TextField
             label="Levels"
             type="number"

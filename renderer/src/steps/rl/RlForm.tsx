@@ -14,6 +14,7 @@ import { useArtifacts } from '../../shared/ArtifactsContext';
 import { useStartJob } from '../../wizard/useStartJob';
 import { fieldError, num } from '../../wizard/fieldError';
 import { GIGPO_DEFAULTS, NUMBER_FIELDS, type NumberKey } from './gigpoFields';
+import { GameSelect } from '../../wizard/GameSelect';
 
 type Config = Extract<Params<'jobs.start'>, { kind: 'rl.handoff' }>['config'];
 type Game = (typeof RL_GAMES)[number];
@@ -54,13 +55,7 @@ export function RlForm() {
           error={fieldErrors.mergedArtifactId}
         />
       </Box>
-      <TextField select label="Game" size="small" value={game} onChange={(e) => setGame(e.target.value as Game)} slotProps={native('rl-game-select')}>
-        {RL_GAMES.map((g) => (
-          <option key={g} value={g}>
-            {g}
-          </option>
-        ))}
-      </TextField>
+      <GameSelect games={RL_GAMES} value={game} onChange={setGame} testId="rl-game-select" />
       <Typography variant="caption" color="text.secondary" sx={{ gridColumn: '1 / -1' }}>
         Group size: episodes played per level, compared with each other (GiGPO). Env groups per step: levels per training step. Everything else keeps ARLArena's GiGPO defaults,
         written into run_gigpo.sh (which also takes extra key=value overrides).

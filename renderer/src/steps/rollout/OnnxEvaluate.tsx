@@ -12,6 +12,7 @@ import { GAME_IDS } from '../../../../preload/contract';
 import { useOnnxModels } from './useOnnxModels';
 import { onnxEvaluateConfig } from './rolloutConfig';
 import { useStartJob } from '../../wizard/useStartJob';
+import { GameSelect } from '../../wizard/GameSelect';
 
 export function OnnxEvaluate() {
   const models = useOnnxModels();
@@ -31,13 +32,7 @@ export function OnnxEvaluate() {
       ) : (
         <>
           <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-            <TextField select size="small" label="Game" value={game} onChange={(e) => setGame(e.target.value as typeof game)} slotProps={{ select: { native: true } }}>
-              {GAME_IDS.map((g) => (
-                <option key={g} value={g}>
-                  {g}
-                </option>
-              ))}
-            </TextField>
+            <GameSelect games={GAME_IDS} value={game} onChange={setGame} />
             <TextField
               label="Levels"
               type="number"

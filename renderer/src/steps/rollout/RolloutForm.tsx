@@ -12,15 +12,7 @@ import { useStartJob } from '../../wizard/useStartJob';
 import { DEFAULT_ONNX_FIELDS, OnnxPolicyFields, type OnnxFields } from './OnnxPolicyFields';
 import { DEFAULT_ENGINE_FIELDS, EnginePolicyFields, type EngineFields } from './EnginePolicyFields';
 import { gameSettings, rolloutConfig, type PolicyKind, type RolloutFields } from './rolloutConfig';
-
-const GAME_LABEL: Record<(typeof GAME_IDS)[number], string> = {
-  sokoban: 'Sokoban (visual)',
-  frozenlake: 'FrozenLake',
-  points24: 'Points24',
-  ezpoints: 'EZPoints',
-  numberline: 'NumberLine',
-  blackjack: 'Blackjack',
-};
+import { GameSelect } from '../../wizard/GameSelect';
 
 function NumberField({
   label,
@@ -123,21 +115,7 @@ export function RolloutForm() {
   return (
     <Box component="form" onSubmit={submit} noValidate sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
       <Box sx={{ display: 'flex', gap: 1.5, flexWrap: 'wrap' }}>
-        <TextField
-          select
-          label="Game"
-          size="small"
-          value={game}
-          onChange={(e) => setGame(e.target.value as typeof game)}
-          slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'rollout-game-select' } }}
-          sx={{ minWidth: 200 }}
-        >
-          {GAME_IDS.map((g) => (
-            <option key={g} value={g}>
-              {GAME_LABEL[g]}
-            </option>
-          ))}
-        </TextField>
+        <GameSelect games={GAME_IDS} value={game} onChange={setGame} testId="rollout-game-select" />
         <NumberField label="Tasks (levels)" value={tasks} onChange={setTasks} testId="rollout-tasks" min={1} error={fe('tasks')} />
         <NumberField label="Samples per task" value={samples} onChange={setSamples} testId="rollout-samples" min={1} error={fe('samplesPerTask')} />
         <NumberField label="Seed" value={seed} onChange={setSeed} testId="rollout-seed" error={fe('seed')} />
