@@ -1,5 +1,5 @@
 // A studio process training in a project; prints "TRAINING <runId>" and then
-// "STEP <n>" as the run reports its steps, and waits to be SIGKILLed (a server
+// "STEP <n>" for every step as the run reports them, and waits to be SIGKILLed (a server
 // killed mid-run: its trainer worker is left to save a checkpoint nobody registers).
 import { Studio } from '../../main/core/studio';
 
@@ -14,6 +14,8 @@ studio.events.subscribe((event, payload) => {
   if (event !== 'run.updated') return;
   const p = payload as { id: string; progressMessage?: string | null };
   const step = Number(/^step (\d+)\//.exec(p.progressMessage ?? '')?.[1] ?? 0);
-  if (p.id === run.id && step > last) process.stdout.write(`STEP ${(last = step)}\n`);
+  // Progress is throttled: a step whose update was dropped is printed with the next one, so a reader
+  // waiting for "STEP n" never misses it.
+  if (p.id === run.id) for (; last < step;) process.stdout.write(`STEP ${++last}\n`);
 });
 setInterval(() => undefined, 1000);
