@@ -3,7 +3,7 @@
 // process and its runner go on and the next engine job works; a cancel ends the process at once; an
 // engine process that cannot start fails the job with what it printed. Live, on a tiny real-layout
 // Qwen3-VL written by transformers.
-import { writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../../preload/contract';
@@ -90,6 +90,37 @@ describe('the engine policy in its own process', () => {
       expect(waited).toBeLessThan(30_000);
     },
     600_000,
+  );
+
+  run(
+    'a model folder the engine cannot load fails the job and leaves no engine process behind',
+    async () => {
+      const broken = join(root.dir, 'broken-model');
+      cpSync(env.base.path, broken, { recursive: true });
+      for (const f of readdirSync(broken)) if (f.endsWith('.safetensors')) writeFileSync(join(broken, f), 'not safetensors');
+      const r = env.runner.start('rollout.run', {
+        game: 'sokoban',
+        tasks: 1,
+        samplesPerTask: 1,
+        seed: 1,
+        concurrency: 1,
+        policy: { type: 'engine', modelDir: broken, maxTokens: 4 },
+      });
+      await env.runner.idle();
+      expect((await detail(r.id)).run.status).toBe('failed');
+      // Children of this process running the engine worker: none once the job has failed.
+      const engineChildren = readdirSync('/proc').filter((n) => {
+        try {
+          const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          return ppid === process.pid && readFileSync(`/proc/${n}/cmdline`, 'utf8').includes('engineWorker') && isRunning(Number(n));
+        } catch {
+          return false;
+        }
+      });
+      expect(engineChildren).toEqual([]);
+    },
+    300_000,
   );
 
   run(

@@ -74,12 +74,17 @@ export class EngineHost {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    const host = new EngineHost(child, 'the engine process');
-    await host.ready();
-    const info = await host.call({ type: 'load', modelDir: o.modelDir, device: o.device, dtype: o.dtype });
-    host.parameters = info.parameters;
-    host.weightBytes = info.weightBytes;
-    return host;
+    const host = new EngineHost(child, 'engine process');
+    try {
+      await host.ready();
+      const info = await host.call({ type: 'load', modelDir: o.modelDir, device: o.device, dtype: o.dtype });
+      host.parameters = info.parameters;
+      host.weightBytes = info.weightBytes;
+      return host;
+    } catch (err) {
+      await host.close(); // a model that did not load leaves no process behind
+      throw err;
+    }
   }
 
   /** A LoRA named key over the loaded weights: the adapter file's A/B, or a zero LoRA (lora r=1, no file) for the base. */
@@ -133,7 +138,12 @@ export class EngineHost {
     return new Promise<EngineAnswers[R['type']]>((resolve, reject) => {
       this.pending.set(id, { resolve: (v) => resolve(v as EngineAnswers[R['type']]), reject });
       this.child.send({ ...request, id }, (err) => {
-        if (err && this.pending.delete(id)) reject(this.died ?? new WorkerDiedError(this.what, `it is not answering: ${err.message}`));
+        if (!err) return;
+        // The process is going away: its exit says why and rejects the call then. Only a channel that broke
+        // while the process runs on is reported as such, a moment later.
+        setTimeout(() => {
+          if (this.pending.delete(id)) reject(this.died ?? new WorkerDiedError(this.what, `it is not answering: ${err.message}`));
+        }, 2000).unref();
       });
     });
   }
